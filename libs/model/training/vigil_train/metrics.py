@@ -1,0 +1,72 @@
+"""Window- and clip-level metrics for multi-label (fall, fire, smoke) scores with ambiguous (NaN) labels."""
+import numpy as np
+
+CLASSES = ('fall', 'fire', 'smoke')
+
+
+def prf(scores: np.ndarray, labels: np.ndarray, thresholds) -> dict:
+    """Per-class precision/recall/F1 over windows whose label is known."""
+    out = {}
+    for i, name in enumerate(CLASSES):
+        known = ~np.isnan(labels[:, i])
+        y = labels[known, i] > 0.5
+        p = scores[known, i] >= thresholds[i]
+        tp, fp, fn = int(np.sum(p & y)), int(np.sum(p & ~y)), int(np.sum(~p & y))
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        out[name] = {'precision': round(prec, 3), 'recall': round(rec, 3), 'f1': round(f1, 3),
+                     'positives': int(y.sum()), 'windows': int(known.sum())}
+    return out
+
+
+def best_thresholds(scores: np.ndarray, labels: np.ndarray, floor: float = 0.3) -> list:
+    """Per class, the threshold in [floor, 0.9] that maximises window F1 (ties go to the higher threshold)."""
+    out = []
+    for i in range(len(CLASSES)):
+        best, best_f1 = 0.5, -1.0
+        for th in np.arange(floor, 0.91, 0.05):
+            f1 = prf(scores, labels, [th if j == i else 0.5 for j in range(len(CLASSES))])[CLASSES[i]]['f1']
+            if f1 >= best_f1:
+                best, best_f1 = float(round(th, 2)), f1
+        out.append(best)
+    return out
+
+
+def clip_events(scores: np.ndarray, groups: np.ndarray, clip_classes: dict, thresholds, k: int = 2) -> dict:
+    """Clip-level detection with the agent's simplest rule: an event when k consecutive windows pass the threshold.
+
+    Returns per class the share of clips of that class that raised it (recall) and the number of clips of other
+    classes that raised it (false alarms)."""
+    out = {c: {'clips': 0, 'detected': 0, 'false_alarm_clips': 0, 'other_clips': 0} for c in CLASSES}
+    for g in dict.fromkeys(groups):
+        s = scores[groups == g]
+        truth = clip_classes[g]
+        for i, c in enumerate(CLASSES):
+            above = s[:, i] >= thresholds[i]
+            run = best = 0
+            for a in above:
+                run = run + 1 if a else 0
+                best = max(best, run)
+            fired = best >= k
+            if truth == c:
+                out[c]['clips'] += 1
+                out[c]['detected'] += int(fired)
+            elif not (truth == 'fire' and c == 'smoke') and not (truth == 'smoke' and c == 'fire'):
+                out[c]['other_clips'] += 1
+                out[c]['false_alarm_clips'] += int(fired)
+    return out
+
+
+def confusion(scores: np.ndarray, labels: np.ndarray, thresholds) -> dict:
+    """Single-label view: true class (first positive label, else normal) vs top predicted class above threshold."""
+    names = ('normal',) + CLASSES
+    mat = np.zeros((4, 4), int)
+    for s, y in zip(scores, labels):
+        if np.any(np.isnan(y)):
+            continue
+        t = 1 + int(np.argmax(y)) if y.max() > 0.5 else 0
+        over = [i for i in range(3) if s[i] >= thresholds[i]]
+        p = 1 + max(over, key=lambda i: s[i]) if over else 0
+        mat[t, p] += 1
+    return {'labels': list(names), 'matrix': mat.tolist()}

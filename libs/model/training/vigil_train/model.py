@@ -1,0 +1,107 @@
+"""VideoMAE-style video ViT: 2x16x16 tubelet embedding and joint space-time attention over all tokens.
+
+Input `pixel_values` [B, T, 3, H, W] (already normalised with the card's mean/std), output `logits` [B, K].
+Attention is written out (qkv projection + unbind) rather than nn.MultiheadAttention so the ONNX graph is plain
+MatMul/Softmax that every onnxruntime execution provider runs.
+"""
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+
+
+@dataclass
+class VitConfig:
+    frames: int = 8
+    size: int = 112
+    tubelet: tuple = (2, 16, 16)
+    dim: int = 96
+    depth: int = 4
+    heads: int = 4
+    mlp_ratio: float = 4.0
+    classes: int = 3
+    drop_path: float = 0.05
+
+    @property
+    def tokens(self) -> int:
+        t, p, q = self.tubelet
+        return (self.frames // t) * (self.size // p) * (self.size // q)
+
+    def macs(self) -> int:
+        """Multiply-accumulates of one forward pass for one window (matmuls and the tubelet conv)."""
+        n, d = self.tokens, self.dim
+        t, p, q = self.tubelet
+        embed = n * 3 * t * p * q * d
+        block = n * (4 * d * d + 2 * int(self.mlp_ratio) * d * d) + 2 * n * n * d
+        return embed + self.depth * block + d * self.classes
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out['tubelet'] = list(self.tubelet)
+        return out
+
+
+class Attention(nn.Module):
+    def __init__(self, dim: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.scale = (dim // heads) ** -0.5
+        self.qkv = nn.Linear(dim, dim * 3)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, n, d = x.shape
+        q, k, v = self.qkv(x).reshape(b, n, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4).unbind(0)
+        attn = (q * self.scale) @ k.transpose(-2, -1)  # scaling q, not the N x N scores, is 8x less work
+        return self.proj((attn.softmax(-1) @ v).transpose(1, 2).reshape(b, n, d))
+
+
+class Block(nn.Module):
+    def __init__(self, dim: int, heads: int, mlp_ratio: float, drop_path: float):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim)
+        self.attn = Attention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, int(dim * mlp_ratio)), nn.GELU(), nn.Linear(int(dim * mlp_ratio), dim))
+        self.drop_path = drop_path
+
+    def _dp(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.drop_path == 0:
+            return x
+        keep = (torch.rand(x.shape[0], 1, 1, device=x.device) >= self.drop_path).to(x.dtype)
+        return x * keep / (1 - self.drop_path)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self._dp(self.attn(self.norm1(x)))
+        return x + self._dp(self.mlp(self.norm2(x)))
+
+
+class VideoViT(nn.Module):
+    def __init__(self, cfg: VitConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.embed = nn.Conv3d(3, cfg.dim, kernel_size=cfg.tubelet, stride=cfg.tubelet)
+        self.pos = nn.Parameter(torch.randn(1, cfg.tokens, cfg.dim) * 0.02)
+        self.blocks = nn.ModuleList([Block(cfg.dim, cfg.heads, cfg.mlp_ratio, cfg.drop_path * (i + 1) / cfg.depth)
+                                     for i in range(cfg.depth)])
+        self.norm = nn.LayerNorm(cfg.dim)
+        self.head = nn.Linear(cfg.dim, cfg.classes)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m: nn.Module) -> None:
+        if isinstance(m, nn.Linear):
+            nn.init.trunc_normal_(m.weight, std=0.02)
+            nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.LayerNorm):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+
+    def features(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        x = self.embed(pixel_values.permute(0, 2, 1, 3, 4)).flatten(2).transpose(1, 2) + self.pos
+        for blk in self.blocks:
+            x = blk(x)
+        return self.norm(x.mean(1))  # mean-pooled tokens, as VideoMAE's fine-tuning head does
+
+    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(pixel_values))
