@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { EventKindSchema } from './event-kind';
+
+export const EVENT_SCHEMA_ID = 'vigil.event/1';
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, "-" or "_", up to 64 characters');
+const IsoTime = z.iso.datetime({ offset: true });
+
+export const ExplanationSchema = z.object({
+  text: z.string().min(1).max(2000),
+  source: z.enum(['template', 'llm']),
+  language: z.string().min(2).max(16),
+});
+export type Explanation = z.infer<typeof ExplanationSchema>;
+
+/**
+ * One message about one event on `vigil/<site>/events`. `start` opens it, `update` enriches it (explanation,
+ * peak), `end` closes it. `seq` grows with each message of the same event so consumers can drop stale or
+ * repeated deliveries (MQTT QoS 1 is at-least-once).
+ */
+export const EventMessageSchema = z.object({
+  schema: z.literal(EVENT_SCHEMA_ID),
+  type: z.enum(['start', 'update', 'end']),
+  eventId: z.uuid(),
+  seq: z.number().int().min(0),
+  site: Id,
+  camera: z.object({ id: Id, name: z.string().min(1).max(120), location: z.string().max(200).optional() }),
+  kind: EventKindSchema,
+  label: z.string().min(1).max(64),
+  startedAt: IsoTime,
+  updatedAt: IsoTime,
+  endedAt: IsoTime.nullable(),
+  score: z.number().min(0).max(1),
+  peakScore: z.number().min(0).max(1),
+  threshold: z.number().min(0).max(1),
+  model: z.object({ name: z.string().min(1), windowSeconds: z.number().positive() }),
+  explanation: ExplanationSchema.nullable(),
+});
+export type EventMessage = z.infer<typeof EventMessageSchema>;

@@ -1,0 +1,17 @@
+/** MQTT topic layout. Every producer and consumer builds topics here and nowhere else. */
+export const DEFAULT_TOPIC_PREFIX = 'vigil';
+
+export const topics = {
+  events: (prefix: string, site: string) => `${prefix}/${site}/events`,
+  /** Subscription filter for the events of every site (or one). */
+  eventsFilter: (prefix: string, site = '+') => `${prefix}/${site}/events`,
+  availability: (prefix: string, site: string) => `${prefix}/${site}/availability`,
+  siteFromEventsTopic(prefix: string, topic: string): string | undefined {
+    const parts = topic.split('/');
+    const prefixParts = prefix.split('/');
+    if (parts.length !== prefixParts.length + 2 || parts[parts.length - 1] !== 'events') return undefined;
+    return prefixParts.every((p, i) => parts[i] === p) ? parts[prefixParts.length] : undefined;
+  },
+};
+
+export const AVAILABILITY = { online: 'online', offline: 'offline' } as const;

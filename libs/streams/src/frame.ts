@@ -1,0 +1,19 @@
+/** One decoded picture, packed RGB (rgb24), exactly width * height * 3 bytes. */
+export interface Frame {
+  data: Buffer;
+  width: number;
+  height: number;
+  /** 0, 1, 2 ... since this ffmpeg session started. */
+  seq: number;
+  /** Wall-clock time (ms since epoch) at which the frame was read from ffmpeg. */
+  at: number;
+}
+
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
+export function frameBytes(size: FrameSize): number {
+  return size.width * size.height * 3;
+}
