@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The JSON card beside every .onnx file: how to feed the model and how to read its output.
+ * The stream and window code are configured from it, never from constants.
+ */
+export const ModelCardSchema = z.object({
+  schema: z.literal('vigil.model-card/1').optional(),
+  name: z.string().min(1),
+  file: z.string().min(1).describe('the .onnx file, relative to the card'),
+  input: z.object({
+    name: z.string().default('pixel_values'),
+    layout: z.literal('BTCHW'),
+    frames: z.number().int().min(1).max(64),
+    height: z.number().int().min(8).max(1024),
+    width: z.number().int().min(8).max(1024),
+    fps: z.number().positive().max(60).describe('frames per second the model was trained on'),
+    channelOrder: z.enum(['RGB', 'BGR']).default('RGB'),
+    scale: z.number().positive().default(1 / 255),
+    mean: z.array(z.number()).length(3),
+    std: z.array(z.number().positive()).length(3),
+  }),
+  output: z.object({ name: z.string().default('logits'), activation: z.enum(['sigmoid', 'softmax', 'none']) }),
+  labels: z.array(z.string().min(1)).min(1),
+  eventKinds: z.record(z.string(), z.string()).describe('model label -> event kind; labels not listed raise no event'),
+  window: z.object({ hop: z.number().int().min(1) }).default({ hop: 1 }),
+  thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  parity: z
+    .object({ batch: z.number().int().min(1), logits: z.array(z.array(z.number())), tolerance: z.number().positive() })
+    .loose()
+    .optional(),
+  metrics: z.unknown().optional(),
+  training: z.unknown().optional(),
+  architecture: z.unknown().optional(),
+});
+export type ModelCard = z.infer<typeof ModelCardSchema>;
+
+export interface LoadedCard {
+  card: ModelCard;
+  cardPath: string;
+  onnxPath: string;
+}
+
+export function loadModelCard(cardPath: string): LoadedCard {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(cardPath, 'utf8'));
+  } catch (err) {
+    throw new Error(`Cannot read model card "${cardPath}": ${(err as Error).message}`);
+  }
+  const parsed = ModelCardSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(card)'}: ${i.message}`).join('; ');
+    throw new Error(`Model card "${cardPath}" is invalid: ${problems}`);
+  }
+  const card = parsed.data;
+  const unknownLabels = Object.keys(card.eventKinds).filter((l) => !card.labels.includes(l));
+  if (unknownLabels.length) {
+    throw new Error(`Model card "${cardPath}" maps labels that the model does not have: ${unknownLabels.join(', ')} (labels: ${card.labels.join(', ')})`);
+  }
+  const onnxPath = isAbsolute(card.file) ? card.file : resolve(dirname(cardPath), card.file);
+  return { card, cardPath, onnxPath };
+}
+
+/** Seconds of video one window covers. */
+export function windowSeconds(card: ModelCard): number {
+  return card.input.frames / card.input.fps;
+}
