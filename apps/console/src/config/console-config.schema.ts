@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+export const ConsoleConfigSchema = z.strictObject({
+  http: z
+    .strictObject({
+      host: z.string().default('127.0.0.1').describe('the address to serve the console on (0.0.0.0 for every interface)'),
+      port: z.number().int().min(0).max(65535).default(8080).describe('a TCP port (0 picks a free one)'),
+    })
+    .prefault({}),
+  mqtt: z
+    .strictObject({
+      url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883').describe('the broker URL'),
+      username: z.string().optional(),
+      password: z.string().optional().describe('the broker password; use ${MQTT_PASSWORD} to keep it out of the file'),
+      clientId: z.string().min(1).max(128).default('vigil-console').describe('a client id unique on the broker; the broker keeps its subscription while the console is down'),
+      topicPrefix: z.string().regex(/^[^#+\s]+$/, 'must not contain #, + or spaces').default('vigil'),
+    })
+    .prefault({}),
+  storage: z.strictObject({ path: z.string().min(1).default('var/console.db').describe('the SQLite file of the console') }).prefault({}),
+  logging: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'), pretty: z.boolean().default(false) })
+    .prefault({}),
+});
+
+export type ConsoleConfig = z.output<typeof ConsoleConfigSchema>;
+export const CONSOLE_CONFIG = Symbol('CONSOLE_CONFIG');

@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { AVAILABILITY, topics } from '@vigil/contracts';
+import { redactUrl } from '@vigil/streams';
+import mqtt, { type MqttClient } from 'mqtt';
+import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
+import { EventsService } from '../events/events.service';
+
+/**
+ * Subscribes to every site's events with a persistent session (clean: false, fixed client id), so the broker
+ * keeps QoS 1 messages for the console while it is down and delivers them when it is back.
+ */
+@Injectable()
+export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MqttIngestService.name);
+  private client?: MqttClient;
+  private lastError?: string;
+
+  constructor(
+    @Inject(CONSOLE_CONFIG) private readonly config: ConsoleConfig,
+    private readonly events: EventsService,
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  onApplicationBootstrap(): void {
+    const { url, username, password, clientId, topicPrefix } = this.config.mqtt;
+    const eventsFilter = topics.eventsFilter(topicPrefix);
+    const availabilityFilter = `${topicPrefix}/+/availability`;
+    const client = mqtt.connect(url, { clientId, username, password, clean: false, reconnectPeriod: 2000, connectTimeout: 10_000 });
+    client.on('connect', (ack) => {
+      this.lastError = undefined;
+      this.logger.log(`connected to MQTT broker ${redactUrl(url)}${ack.sessionPresent ? ' (session resumed)' : ''}`);
+      client.subscribe({ [eventsFilter]: { qos: 1 }, [availabilityFilter]: { qos: 1 } }, (err) => {
+        if (err) this.logger.error(`cannot subscribe to ${eventsFilter}: ${err.message}`);
+      });
+    });
+    client.on('message', (topic, payload) => {
+      const text = payload.toString('utf8');
+      if (topic.endsWith('/availability')) {
+        const site = topic.slice(topicPrefix.length + 1, -'/availability'.length);
+        this.events.siteAvailability(site, text === AVAILABILITY.online);
+        return;
+      }
+      if (topics.siteFromEventsTopic(topicPrefix, topic)) this.events.ingest(text);
+    });
+    client.on('error', (err) => {
+      const message = `MQTT broker ${redactUrl(url)}: ${err.message}`;
+      if (message !== this.lastError) this.logger.error(message);
+      this.lastError = message;
+    });
+    client.on('offline', () => this.logger.warn(`MQTT broker ${redactUrl(url)} unreachable; retrying`));
+    this.client = client;
+  }
+
+  /** Before the database closes (onApplicationShutdown), so no message arrives into a closed store. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.client?.endAsync();
+  }
+}

@@ -1,0 +1,147 @@
+import type { EventMessage } from '@vigil/contracts';
+import type { Db } from './database';
+
+export interface ConsoleEvent {
+  id: string;
+  site: string;
+  camera: { id: string; name: string; location: string | null };
+  kind: string;
+  label: string;
+  state: 'active' | 'ended';
+  startedAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+  score: number;
+  peakScore: number;
+  threshold: number;
+  explanation: { text: string; source: string } | null;
+  model: string;
+  receivedAt: string;
+  acknowledgement: { at: string; by: string | null; note: string | null } | null;
+}
+
+export type ApplyResult = 'new' | 'updated' | 'duplicate' | 'stale';
+
+export interface ListQuery {
+  limit: number;
+  unacknowledgedOnly?: boolean;
+}
+
+/**
+ * The console's copy of every event. Messages are recorded by (eventId, seq, type) first, so a QoS 1 repeat
+ * is recognised and ignored; an event row only ever moves forward in seq.
+ */
+export class EventStoreRepository {
+  private readonly recordStmt;
+  private readonly upsertStmt;
+  private readonly getStmt;
+  private readonly ackStmt;
+
+  constructor(private readonly db: Db) {
+    this.recordStmt = db.prepare('INSERT OR IGNORE INTO event_messages (event_id, seq, type, payload, received_at) VALUES (?, ?, ?, ?, ?)');
+    this.upsertStmt = db.prepare(
+      `INSERT INTO events (id, site, camera_id, camera_name, camera_location, kind, label, state, started_at, updated_at, ended_at,
+                           score, peak_score, threshold, explanation, explanation_source, model, seq, received_at)
+       VALUES (@id, @site, @cameraId, @cameraName, @cameraLocation, @kind, @label, @state, @startedAt, @updatedAt, @endedAt,
+               @score, @peakScore, @threshold, @explanation, @explanationSource, @model, @seq, @receivedAt)
+       ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, ended_at = excluded.ended_at,
+         score = excluded.score, peak_score = excluded.peak_score, explanation = excluded.explanation,
+         explanation_source = excluded.explanation_source, seq = excluded.seq
+       WHERE excluded.seq > events.seq`,
+    );
+    this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
+    this.ackStmt = db.prepare('UPDATE events SET acknowledged_at = ?, acknowledged_by = ?, ack_note = ? WHERE id = ? AND acknowledged_at IS NULL');
+  }
+
+  apply(message: EventMessage, raw: string, receivedAt: string): ApplyResult {
+    return this.db.transaction((): ApplyResult => {
+      const recorded = this.recordStmt.run(message.eventId, message.seq, message.type, raw, receivedAt);
+      if (recorded.changes === 0) return 'duplicate';
+      const existed = this.getStmt.get(message.eventId) !== undefined;
+      const info = this.upsertStmt.run({
+        id: message.eventId,
+        site: message.site,
+        cameraId: message.camera.id,
+        cameraName: message.camera.name,
+        cameraLocation: message.camera.location ?? null,
+        kind: message.kind,
+        label: message.label,
+        state: message.type === 'end' || message.endedAt ? 'ended' : 'active',
+        startedAt: message.startedAt,
+        updatedAt: message.updatedAt,
+        endedAt: message.endedAt,
+        score: message.score,
+        peakScore: message.peakScore,
+        threshold: message.threshold,
+        explanation: message.explanation?.text ?? null,
+        explanationSource: message.explanation?.source ?? null,
+        model: message.model.name,
+        seq: message.seq,
+        receivedAt,
+      });
+      if (!existed) return 'new';
+      return info.changes > 0 ? 'updated' : 'stale';
+    })();
+  }
+
+  get(id: string): ConsoleEvent | undefined {
+    const row = this.getStmt.get(id) as Row | undefined;
+    return row ? toEvent(row) : undefined;
+  }
+
+  list(query: ListQuery): ConsoleEvent[] {
+    const where = query.unacknowledgedOnly ? 'WHERE acknowledged_at IS NULL' : '';
+    const rows = this.db.prepare(`SELECT * FROM events ${where} ORDER BY started_at DESC LIMIT ?`).all(query.limit) as Row[];
+    return rows.map(toEvent);
+  }
+
+  /** Returns false when the event is unknown or was already acknowledged (the first acknowledgement stands). */
+  acknowledge(id: string, at: string, by: string | null, note: string | null): boolean {
+    return this.ackStmt.run(at, by, note, id).changes > 0;
+  }
+}
+
+interface Row {
+  id: string;
+  site: string;
+  camera_id: string;
+  camera_name: string;
+  camera_location: string | null;
+  kind: string;
+  label: string;
+  state: 'active' | 'ended';
+  started_at: string;
+  updated_at: string;
+  ended_at: string | null;
+  score: number;
+  peak_score: number;
+  threshold: number;
+  explanation: string | null;
+  explanation_source: string | null;
+  model: string;
+  received_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  ack_note: string | null;
+}
+
+function toEvent(r: Row): ConsoleEvent {
+  return {
+    id: r.id,
+    site: r.site,
+    camera: { id: r.camera_id, name: r.camera_name, location: r.camera_location },
+    kind: r.kind,
+    label: r.label,
+    state: r.state,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    endedAt: r.ended_at,
+    score: r.score,
+    peakScore: r.peak_score,
+    threshold: r.threshold,
+    explanation: r.explanation ? { text: r.explanation, source: r.explanation_source ?? 'template' } : null,
+    model: r.model,
+    receivedAt: r.received_at,
+    acknowledgement: r.acknowledged_at ? { at: r.acknowledged_at, by: r.acknowledged_by, note: r.ack_note } : null,
+  };
+}

@@ -1,0 +1,51 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AgentLifecycle } from './agent.lifecycle';
+import { CameraManagerService } from './camera/camera-manager.service';
+import { Clock, SystemClock } from './common/clock';
+import type { SiteConfig } from './config/site-config.schema';
+import { SITE_CONFIG } from './config/site-config.token';
+import { EventService } from './events/event.service';
+import { HealthController } from './health/health.controller';
+import { ModelRepository } from './inference/model.repository';
+import { MqttRepository } from './mqtt/mqtt.repository';
+import { OutboxPublisherService } from './mqtt/outbox-publisher.service';
+import { OutboxSignal } from './mqtt/outbox-signal';
+import { openDatabase, type Db } from './storage/database';
+import { EventRepository } from './storage/event.repository';
+import { OutboxRepository } from './storage/outbox.repository';
+import { DATABASE } from './storage/storage.tokens';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: SiteConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            name: 'edge-agent',
+            level: config.logging.level,
+            autoLogging: false,
+            transport: config.logging.pretty ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } } : undefined,
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SITE_CONFIG, useValue: config },
+        { provide: Clock, useClass: SystemClock },
+        { provide: DATABASE, useFactory: () => openDatabase(config.storage.path) },
+        { provide: EventRepository, useFactory: (db: Db) => new EventRepository(db), inject: [DATABASE] },
+        { provide: OutboxRepository, useFactory: (db: Db) => new OutboxRepository(db), inject: [DATABASE] },
+        ModelRepository,
+        MqttRepository,
+        OutboxSignal,
+        OutboxPublisherService,
+        EventService,
+        CameraManagerService,
+        AgentLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,104 @@
+import type { Logger } from '@nestjs/common';
+import { SlidingWindow, toPixelValues, type ModelCard } from '@vigil/model';
+import { FfmpegFrameSource, inputArguments, redactUrl, ResilientFrameSource, type Frame, type StreamStatus } from '@vigil/streams';
+import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
+
+export type PipelineStage = 'idle' | 'connecting' | 'first-frame' | 'infer' | 'event';
+
+export interface CameraHealth extends StreamStatus {
+  id: string;
+  name: string;
+  stage: PipelineStage;
+  windows: number;
+  framesDropped: number;
+  lastScores?: Record<string, number>;
+}
+
+export interface PipelineDeps {
+  card: ModelCard;
+  score(window: Float32Array): Promise<number[]>;
+  observe(camera: CameraConfig, scores: number[], at: number): void;
+  logger: Logger;
+}
+
+/** camera -> frames -> window -> scores -> event rule, for one camera, until aborted. */
+export class CameraPipeline {
+  private readonly source: ResilientFrameSource;
+  private sessions: FfmpegFrameSource[] = [];
+  private stage: PipelineStage = 'idle';
+  private windows = 0;
+  private lastScores?: Record<string, number>;
+
+  constructor(
+    readonly camera: CameraConfig,
+    private readonly ingest: SiteConfig['ingest'],
+    private readonly deps: PipelineDeps,
+  ) {
+    const { card } = deps;
+    const input = inputArguments(camera.url, { rtspTransport: camera.rtspTransport, ioTimeoutMs: ingest.ioTimeoutSeconds * 1000 });
+    this.source = new ResilientFrameSource(
+      () => {
+        const session = new FfmpegFrameSource({
+          input,
+          fps: card.input.fps,
+          size: { width: card.input.width, height: card.input.height },
+          stallTimeoutMs: ingest.stallSeconds * 1000,
+        });
+        this.sessions = [session];
+        this.stage = 'first-frame';
+        return session;
+      },
+      {
+        backoff: { initialMs: ingest.reconnectMinSeconds * 1000, maxMs: ingest.reconnectMaxSeconds * 1000 },
+        onStatus: (s) => this.onStatus(s),
+      },
+    );
+  }
+
+  health(): CameraHealth {
+    return {
+      id: this.camera.id,
+      name: this.camera.name ?? this.camera.id,
+      ...this.source.current,
+      stage: this.stage,
+      windows: this.windows,
+      framesDropped: this.sessions.reduce((n, s) => n + s.dropped, 0),
+      lastScores: this.lastScores,
+    };
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { card } = this.deps;
+    const window = new SlidingWindow<Frame>(card.input.frames, card.window.hop);
+    for await (const frame of this.source.frames(signal)) {
+      if (frame.seq === 0) window.reset(); // frames on both sides of a reconnect never share a window
+      const frames = window.push(frame);
+      if (!frames) continue;
+      this.stage = 'infer';
+      let scores: number[];
+      try {
+        scores = await this.deps.score(toPixelValues(frames, card));
+      } catch (err) {
+        this.deps.logger.error(`Model inference failed for camera "${this.camera.id}" (window ${this.windows}): ${(err as Error).message}`);
+        continue;
+      }
+      this.windows++;
+      this.lastScores = Object.fromEntries(card.labels.map((l, i) => [l, Math.round(scores[i] * 1000) / 1000]));
+      this.stage = 'event';
+      this.deps.observe(this.camera, scores, frames[frames.length - 1].at);
+    }
+    this.stage = 'idle';
+  }
+
+  private onStatus(s: StreamStatus): void {
+    const name = `camera "${this.camera.id}"`;
+    if (s.state === 'connecting') {
+      this.stage = 'connecting';
+      this.deps.logger.log(`${name}: connecting to ${redactUrl(this.camera.url)}`);
+    } else if (s.state === 'online') {
+      this.deps.logger.log(`${name}: online`);
+    } else if (s.lastError) {
+      this.deps.logger.warn(`${name}: offline (${redactUrl(s.lastError)}); reconnect #${s.reconnects + 1} with backoff`);
+    }
+  }
+}

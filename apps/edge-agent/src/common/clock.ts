@@ -1,0 +1,10 @@
+/** Injected wherever time matters, so tests can drive it. */
+export abstract class Clock {
+  abstract now(): number;
+}
+
+export class SystemClock extends Clock {
+  now(): number {
+    return Date.now();
+  }
+}

@@ -1,0 +1,67 @@
+import { ConfigError } from '@vigil/config';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadSiteConfig } from './load-site-config';
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-site-'));
+let n = 0;
+function write(yaml: string): string {
+  const path = join(dir, `site-${n++}.yaml`);
+  writeFileSync(path, yaml);
+  return path;
+}
+function problemsOf(yaml: string): string[] {
+  try {
+    loadSiteConfig(write(yaml), {});
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe(loadSiteConfig.name, () => {
+  it('should accept a minimal site and fill in documented defaults', () => {
+    const config = loadSiteConfig(write('site: { id: north }\ncameras:\n  - { id: gate, url: "rtsp://10.0.0.2/s1" }\n'), {});
+    expect(config.cameras[0]).toMatchObject({ id: 'gate', enabled: true, rtspTransport: 'tcp' });
+    expect(config.events.fall).toMatchObject({ enabled: true, minWindows: 2, cooldownSeconds: 60 });
+    expect(config.mqtt).toMatchObject({ url: 'mqtt://127.0.0.1:1883', topicPrefix: 'vigil', embeddedBroker: { enabled: false } });
+    expect(config.model.card).toBe('builtin');
+  });
+
+  it('should name every bad field with its fix', () => {
+    const lines = problemsOf(`
+site: { id: North Site }
+cameras:
+  - { id: gate, url: "" }
+events:
+  fall: { threshold: 1.5 }
+mqtt: { url: "http://broker" }
+`);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^site\.id: must be lowercase letters.*got "North Site"/),
+        expect.stringMatching(/^cameras\[0\]\.url: .*expected an RTSP URL/),
+        expect.stringMatching(/^events\.fall\.threshold: .*got 1\.5.*expected a score between 0\.05 and 0\.99/),
+        expect.stringMatching(/^mqtt\.url: must start with mqtt:\/\//),
+      ]),
+    );
+  });
+
+  it('should reject duplicate camera ids and typos in keys', () => {
+    expect(problemsOf('site: { id: s }\ncameras:\n  - { id: a, url: x.mp4 }\n  - { id: a, url: y.mp4 }\n')).toEqual([
+      'cameras[1].id: "a" is used by another camera; camera ids must be unique',
+    ]);
+    expect(problemsOf('site: { id: s }\ncameras:\n  - { id: a, url: x.mp4, treshold: 1 }\n')[0]).toMatch(/^cameras\[0\]\.treshold: unknown setting/);
+  });
+
+  it('should need at least one camera', () => {
+    expect(problemsOf('site: { id: s }\ncameras: []\n')[0]).toMatch(/^cameras: at least one camera is needed/);
+  });
+
+  it.each(['demo.yaml', 'site.example.yaml'])('should accept the shipped configs/%s', (file) => {
+    const text = readFileSync(resolve(__dirname, '../../../../configs', file), 'utf8');
+    expect(() => loadSiteConfig(write(text), { MQTT_PASSWORD: 'x' })).not.toThrow();
+  });
+});

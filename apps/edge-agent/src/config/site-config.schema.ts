@@ -1,0 +1,98 @@
+import { EVENT_KINDS } from '@vigil/contracts';
+import { z } from 'zod';
+
+const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be lowercase letters, digits, "-" or "_" (it is used in MQTT topics)')
+  .describe('an id such as "warehouse-2" or "lobby_cam"');
+
+const CameraUrl = z
+  .string()
+  .min(1)
+  .refine((v) => /^(rtsps?|https?|rtmp|srt|udp|tcp|file):\/\//i.test(v) || v.startsWith('lavfi:') || /^[./~\w]/.test(v), {
+    message: 'not a stream URL or file path',
+  })
+  .describe('an RTSP URL such as rtsp://user:pass@192.168.1.20:554/stream1, a video file path, or lavfi:<filtergraph>');
+
+export const CameraSchema = z.strictObject({
+  id: Id,
+  name: z.string().min(1).max(120).optional().describe('a display name; defaults to the id'),
+  location: z.string().max(200).optional().describe('where the camera is, for operators and explanations'),
+  url: CameraUrl,
+  enabled: z.boolean().default(true).describe('true or false'),
+  rtspTransport: z.enum(['tcp', 'udp']).default('tcp').describe('tcp or udp'),
+});
+
+const EventRuleSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('true or false'),
+  threshold: z.number().min(0.05).max(0.99).optional().describe("a score between 0.05 and 0.99 (default: the model card's threshold)"),
+  minWindows: z.number().int().min(1).max(20).default(2).describe('consecutive windows over the threshold that open an event (1-20)'),
+  clearWindows: z.number().int().min(1).max(120).default(4).describe('consecutive windows under the clear threshold that close it (1-120)'),
+  cooldownSeconds: z.number().min(0).max(86400).default(60).describe('seconds after an event closes before the same camera can raise the same kind again'),
+  maxDurationSeconds: z.number().min(5).max(86400).default(600).describe('seconds after which an open event is closed anyway'),
+});
+export type EventRuleConfig = z.output<typeof EventRuleSchema>;
+
+const EventsSchema = z
+  .strictObject({ fall: EventRuleSchema.prefault({}), fire: EventRuleSchema.prefault({}), smoke: EventRuleSchema.prefault({}) })
+  .prefault({})
+  .describe(`per event kind (${EVENT_KINDS.join(', ')}): threshold, minWindows, clearWindows, cooldownSeconds`);
+
+export const SiteConfigSchema = z.strictObject({
+  site: z.strictObject({
+    id: Id,
+    name: z.string().min(1).max(120).optional().describe('a display name for the site'),
+    timezone: z.string().optional().describe('an IANA zone such as Europe/Paris, used in explanations (default: the host zone)'),
+  }),
+  cameras: z.array(CameraSchema).min(1, 'at least one camera is needed').describe('a list of cameras, each with id and url'),
+  model: z
+    .strictObject({
+      card: z.string().default('builtin').describe('"builtin" or the path of a model card JSON file (relative paths resolve from the working directory)'),
+      threads: z.number().int().min(1).max(64).default(1).describe('threads per inference (1-64)'),
+      executionProviders: z.array(z.enum(['tensorrt', 'cuda', 'cpu'])).default(['cpu']).describe('a list from tensorrt, cuda, cpu, in order of preference'),
+    })
+    .prefault({}),
+  events: EventsSchema,
+  explanations: z
+    .strictObject({ language: z.enum(['en', 'zh-CN']).default('en').describe('en or zh-CN') })
+    .prefault({}),
+  mqtt: z
+    .strictObject({
+      url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883').describe('the broker URL, e.g. mqtt://127.0.0.1:1883'),
+      username: z.string().optional(),
+      password: z.string().optional().describe('the broker password; use ${MQTT_PASSWORD} to keep it out of the file'),
+      clientId: z.string().min(1).max(128).optional().describe('a client id unique on the broker (default: vigil-agent-<site id>)'),
+      topicPrefix: z.string().regex(/^[^#+\s]+$/, 'must not contain #, + or spaces').default('vigil'),
+      embeddedBroker: z
+        .strictObject({
+          enabled: z.boolean().default(false).describe('true to run an MQTT broker (aedes) inside the agent'),
+          host: z.string().default('127.0.0.1').describe('the address the embedded broker listens on'),
+          port: z.number().int().min(1).max(65535).default(1883).describe('a TCP port 1-65535'),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  storage: z
+    .strictObject({ path: z.string().min(1).default('var/edge-agent.db').describe('the SQLite file for events and the outbox') })
+    .prefault({}),
+  http: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8081).describe('a TCP port for /health (0 picks a free one)'),
+    })
+    .prefault({}),
+  ingest: z
+    .strictObject({
+      ioTimeoutSeconds: z.number().min(1).max(120).default(5).describe('seconds of socket silence before ffmpeg gives up'),
+      stallSeconds: z.number().min(2).max(300).default(10).describe('seconds without a frame before the stream is restarted'),
+      reconnectMinSeconds: z.number().min(0.1).max(60).default(1),
+      reconnectMaxSeconds: z.number().min(1).max(600).default(30),
+    })
+    .prefault({}),
+  logging: z
+    .strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'), pretty: z.boolean().default(false) })
+    .prefault({}),
+});
+
+export type SiteConfig = z.output<typeof SiteConfigSchema>;
+export type CameraConfig = z.output<typeof CameraSchema>;

@@ -1,0 +1,74 @@
+export interface TrackerRule {
+  /** Score at or above which a window counts towards opening an event. */
+  threshold: number;
+  /** Score below which a window counts towards closing it (hysteresis: lower than `threshold`). */
+  clearThreshold: number;
+  /** Consecutive windows at or above `threshold` that open an event. */
+  minWindows: number;
+  /** Consecutive windows below `clearThreshold` that close it. */
+  clearWindows: number;
+  /** After an event closes, the same camera and kind stay quiet this long (ms). */
+  cooldownMs: number;
+  /** An open event is closed after this long (ms) even if the score stays high. */
+  maxDurationMs: number;
+}
+
+export type Transition =
+  | { type: 'start'; at: number; firstAt: number; score: number; peak: number; windows: number }
+  | { type: 'end'; at: number; reason: 'cleared' | 'max-duration'; score: number; peak: number };
+
+/**
+ * The event rule for one camera and one kind, as a pure state machine over (score, time) observations.
+ * idle -> (minWindows over threshold, not cooling down) -> active -> (clearWindows under clearThreshold or
+ * maxDuration) -> idle with cooldown.
+ */
+export class EventTracker {
+  private active = false;
+  private above = 0;
+  private below = 0;
+  private runPeak = 0;
+  private runStart = 0;
+  private openedAt = 0;
+  private peak = 0;
+  private quietUntil = -Infinity;
+
+  constructor(readonly rule: TrackerRule) {}
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  observe(score: number, at: number): Transition | undefined {
+    if (!this.active) {
+      if (score >= this.rule.threshold) {
+        if (this.above === 0) {
+          this.runPeak = 0;
+          this.runStart = at;
+        }
+        this.above++;
+        this.runPeak = Math.max(this.runPeak, score);
+      } else {
+        this.above = 0;
+      }
+      if (this.above >= this.rule.minWindows && at >= this.quietUntil) {
+        this.active = true;
+        this.openedAt = at;
+        this.peak = this.runPeak;
+        this.below = 0;
+        const windows = this.above;
+        this.above = 0;
+        return { type: 'start', at, firstAt: this.runStart, score, peak: this.peak, windows };
+      }
+      return undefined;
+    }
+    this.peak = Math.max(this.peak, score);
+    this.below = score < this.rule.clearThreshold ? this.below + 1 : 0;
+    const cleared = this.below >= this.rule.clearWindows;
+    const expired = at - this.openedAt >= this.rule.maxDurationMs;
+    if (!cleared && !expired) return undefined;
+    this.active = false;
+    this.below = 0;
+    this.quietUntil = at + this.rule.cooldownMs;
+    return { type: 'end', at, reason: cleared ? 'cleared' : 'max-duration', score, peak: this.peak };
+  }
+}

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError } from '@vigil/config';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { loadSiteConfig } from './config/load-site-config';
+import type { SiteConfig } from './config/site-config.schema';
+
+const USAGE = `Usage: vigil-agent --config <site.yaml>
+
+Runs the Vigil edge agent for one camera site: RTSP ingest, fall/fire/smoke detection, events over MQTT.
+The site file is documented in configs/site.example.yaml. VIGIL_CONFIG can name it instead of --config.`;
+
+export async function startAgent(config: SiteConfig) {
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.listen(config.http.port, config.http.host);
+  return app;
+}
+
+function configPath(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
+  const i = argv.findIndex((a) => a === '--config' || a === '-c');
+  if (i >= 0) return argv[i + 1];
+  const inline = argv.find((a) => a.startsWith('--config='));
+  return inline ? inline.slice('--config='.length) : env.VIGIL_CONFIG;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const path = configPath(argv, process.env);
+  if (!path) {
+    console.error(`No site configuration given.\n\n${USAGE}`);
+    process.exit(2);
+  }
+  let config: SiteConfig;
+  try {
+    config = loadSiteConfig(path, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  try {
+    const app = await startAgent(config);
+    const url = await app.getUrl();
+    app.get(Logger).log(`edge agent for site "${config.site.id}" up; health at ${url.replace('[::1]', 'localhost')}/health`, 'Agent');
+  } catch (err) {
+    console.error(`The edge agent could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void main();

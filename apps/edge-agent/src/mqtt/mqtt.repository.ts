@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AVAILABILITY, topics } from '@vigil/contracts';
+import { redactUrl } from '@vigil/streams';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { SiteConfig } from '../config/site-config.schema';
+import { SITE_CONFIG } from '../config/site-config.token';
+
+const PUBACK_TIMEOUT_MS = 10_000;
+
+/**
+ * The agent's MQTT connection. Announces `online` (retained) on every connect and leaves `offline` as its last
+ * will, so subscribers learn of a dead agent from the broker. Publishing never queues inside mqtt.js: when the
+ * broker is away it fails at once and the durable outbox keeps the message.
+ */
+@Injectable()
+export class MqttRepository {
+  private readonly logger = new Logger(MqttRepository.name);
+  private client?: MqttClient;
+  private lastError?: string;
+
+  constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
+
+  connect(): void {
+    const { url, username, password, clientId, topicPrefix } = this.config.mqtt;
+    const availability = topics.availability(topicPrefix, this.config.site.id);
+    const client = mqtt.connect(url, {
+      clientId: clientId ?? `vigil-agent-${this.config.site.id}`,
+      username,
+      password,
+      clean: true,
+      reconnectPeriod: 2000,
+      connectTimeout: 10_000,
+      queueQoSZero: false,
+      will: { topic: availability, payload: Buffer.from(AVAILABILITY.offline), qos: 1, retain: true },
+    });
+    client.on('connect', () => {
+      this.lastError = undefined;
+      this.logger.log(`connected to MQTT broker ${redactUrl(url)}`);
+      client.publish(availability, AVAILABILITY.online, { qos: 1, retain: true });
+    });
+    client.on('error', (err) => {
+      const message = describeMqttError(err, url);
+      if (message !== this.lastError) this.logger.error(message);
+      this.lastError = message;
+    });
+    client.on('offline', () => this.logger.warn(`MQTT broker ${redactUrl(url)} unreachable; events are kept in the outbox until it is back`));
+    this.client = client;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** Resolves on PUBACK (QoS 1); rejects when disconnected or when no PUBACK arrives in time. */
+  async publish(topic: string, payload: string, options: { qos: 0 | 1 | 2; retain: boolean }): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error('not connected to the MQTT broker');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.publishAsync(topic, payload, options),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no PUBACK within ${PUBACK_TIMEOUT_MS / 1000} s`)), PUBACK_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Publishes `offline` (the will only fires on an unclean disconnect) and closes the connection. */
+  async close(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) {
+      const availability = topics.availability(this.config.mqtt.topicPrefix, this.config.site.id);
+      await client.publishAsync(availability, AVAILABILITY.offline, { qos: 1, retain: true }).catch(() => undefined);
+    }
+    await client.endAsync();
+  }
+}
+
+export function describeMqttError(err: Error & { code?: number | string }, url: string): string {
+  const where = `MQTT broker ${redactUrl(url)}`;
+  if (err.code === 5 || /not authori[sz]ed/i.test(err.message)) return `${where} refused the connection: not authorized; check mqtt.username and mqtt.password`;
+  if (err.code === 4 || /bad user ?name or password/i.test(err.message)) return `${where} refused the connection: bad username or password; check mqtt.username and mqtt.password`;
+  if (err.code === 'ECONNREFUSED') return `${where} refused the TCP connection; is the broker running and is mqtt.url right?`;
+  if (err.code === 'ENOTFOUND') return `${where}: host not found; check mqtt.url`;
+  return `${where}: ${err.message}`;
+}

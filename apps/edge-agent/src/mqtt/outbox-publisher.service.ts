@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { backoffDelay, sleep } from '@vigil/streams';
+import { Clock } from '../common/clock';
+import { OutboxRepository } from '../storage/outbox.repository';
+import { MqttRepository } from './mqtt.repository';
+import { OutboxSignal } from './outbox-signal';
+
+const IDLE_POLL_MS = 2000;
+
+/**
+ * Drains the outbox to the broker strictly in order, one message in flight at a time: a row is marked sent
+ * only after its PUBACK, and a failure stops the drain (retried with backoff) so later messages never
+ * overtake earlier ones.
+ */
+@Injectable()
+export class OutboxPublisherService {
+  private readonly logger = new Logger(OutboxPublisherService.name);
+  private readonly stop = new AbortController();
+  private loop?: Promise<void>;
+  published = 0;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly mqtt: MqttRepository,
+    private readonly signal: OutboxSignal,
+    private readonly clock: Clock,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stop.signal.aborted) {
+      if (!this.mqtt.connected) {
+        await this.signal.wait(500);
+        continue;
+      }
+      const rows = this.outbox.nextUnsent(100);
+      if (!rows.length) {
+        await this.signal.wait(IDLE_POLL_MS);
+        continue;
+      }
+      for (const row of rows) {
+        if (this.stop.signal.aborted) break;
+        try {
+          await this.mqtt.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain });
+          this.outbox.markSent(row.id, new Date(this.clock.now()).toISOString());
+          this.published++;
+          failures = 0;
+        } catch (err) {
+          this.outbox.markFailed(row.id, (err as Error).message);
+          const delay = backoffDelay(failures++, { initialMs: 500, maxMs: 30_000 });
+          this.logger.warn(`publishing outbox message ${row.id} failed (${(err as Error).message}); ${this.outbox.pending()} waiting, retry in ${Math.round(delay / 100) / 10} s`);
+          await sleep(delay, this.stop.signal);
+          break;
+        }
+      }
+    }
+  }
+
+  /** Stops after the message in flight; with `drainMs`, first tries to empty the outbox for that long. */
+  async shutdown(drainMs = 0): Promise<void> {
+    const deadline = this.clock.now() + drainMs;
+    while (drainMs > 0 && this.mqtt.connected && this.outbox.pending() > 0 && this.clock.now() < deadline) {
+      await sleep(50);
+    }
+    this.stop.abort();
+    this.signal.notify();
+    await this.loop;
+  }
+}

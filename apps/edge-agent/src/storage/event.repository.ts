@@ -1,0 +1,69 @@
+import type { Db } from './database';
+
+export interface EventRow {
+  id: string;
+  cameraId: string;
+  kind: string;
+  label: string;
+  startedAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+  score: number;
+  peakScore: number;
+  threshold: number;
+  seq: number;
+  explanation: string | null;
+  explanationSource: string | null;
+}
+
+/** The agent's own record of every event it raised (the console keeps its own copy from MQTT). */
+export class EventRepository {
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly getStmt;
+
+  constructor(private readonly db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO events (id, camera_id, kind, label, started_at, updated_at, ended_at, score, peak_score, threshold, seq, explanation, explanation_source)
+       VALUES (@id, @cameraId, @kind, @label, @startedAt, @updatedAt, @endedAt, @score, @peakScore, @threshold, @seq, @explanation, @explanationSource)`,
+    );
+    this.updateStmt = db.prepare(
+      `UPDATE events SET updated_at = @updatedAt, ended_at = @endedAt, score = @score, peak_score = @peakScore, seq = @seq,
+       explanation = @explanation, explanation_source = @explanationSource WHERE id = @id`,
+    );
+    this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
+  }
+
+  insert(row: EventRow): void {
+    this.insertStmt.run(row);
+  }
+
+  update(row: EventRow): void {
+    this.updateStmt.run(row);
+  }
+
+  get(id: string): EventRow | undefined {
+    const r = this.getStmt.get(id) as Record<string, unknown> | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id as string,
+      cameraId: r.camera_id as string,
+      kind: r.kind as string,
+      label: r.label as string,
+      startedAt: r.started_at as string,
+      updatedAt: r.updated_at as string,
+      endedAt: (r.ended_at as string) ?? null,
+      score: r.score as number,
+      peakScore: r.peak_score as number,
+      threshold: r.threshold as number,
+      seq: r.seq as number,
+      explanation: (r.explanation as string) ?? null,
+      explanationSource: (r.explanation_source as string) ?? null,
+    };
+  }
+
+  /** Runs `fn` in one SQLite transaction: the event row and its outbox message land together or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

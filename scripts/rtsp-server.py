@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""Serve video files as live RTSP cameras on 127.0.0.1, looping forever (demo camera and test fixtures).
+
+  /usr/bin/python3 scripts/rtsp-server.py --port 8554 demo=var/demo/demo.mp4 [lobby=other.mp4 ...]
+
+Each mount is one shared live stream: `ffmpeg -re -stream_loop -1 -c copy` feeds MPEG-TS into GStreamer's RTSP
+server, so timestamps keep increasing across loops and no frame is re-encoded. Prints `READY <url> ...` once
+listening. Needs Debian's gir1.2-gst-rtsp-server-1.0, python3-gi and gstreamer1.0-plugins-{base,good,bad}.
+"""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+import gi
+
+gi.require_version('Gst', '1.0')
+gi.require_version('GstRtspServer', '1.0')
+from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
+
+children: set = set()
+
+
+class LoopingFileFactory(GstRtspServer.RTSPMediaFactory):
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+        self.set_shared(True)
+
+    def do_create_element(self, url):
+        return Gst.parse_launch('( appsrc name=src is-live=true do-timestamp=true format=time '
+                                '! tsdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )')
+
+    def do_configure(self, media):
+        src = media.get_element().get_by_name('src')
+        proc = subprocess.Popen(['ffmpeg', '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1',
+                                 '-i', self.path, '-an', '-c:v', 'copy', '-f', 'mpegts', 'pipe:1'], stdout=subprocess.PIPE)
+        children.add(proc)
+
+        def pump():
+            try:
+                while True:
+                    data = proc.stdout.read(188 * 64)
+                    if not data or src.emit('push-buffer', Gst.Buffer.new_wrapped(data)) != Gst.FlowReturn.OK:
+                        break
+            finally:
+                proc.kill()
+                proc.wait()
+                children.discard(proc)
+
+        threading.Thread(target=pump, daemon=True).start()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--host', default='127.0.0.1')
+    ap.add_argument('--port', default='8554')
+    ap.add_argument('mounts', nargs='+', metavar='name=file.mp4')
+    args = ap.parse_args()
+    Gst.init(None)
+    server = GstRtspServer.RTSPServer()
+    server.set_address(args.host)
+    server.set_service(str(args.port))
+    urls = []
+    for spec in args.mounts:
+        name, sep, path = spec.partition('=')
+        if not sep or not name or not os.path.isfile(path):
+            sys.exit(f'bad mount "{spec}": expected name=path/to/existing/file.mp4')
+        server.get_mount_points().add_factory(f'/{name}', LoopingFileFactory(os.path.abspath(path)))
+        urls.append(f'rtsp://{args.host}:{args.port}/{name}')
+    if server.attach(None) == 0:
+        sys.exit(f'cannot listen on {args.host}:{args.port}; is the port in use?')
+    print('READY ' + ' '.join(urls), flush=True)
+    loop = GLib.MainLoop()
+
+    def stop(*_):
+        loop.quit()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    GLib.timeout_add(200, lambda: True)  # wake the main loop so Python signal handlers run
+    loop.run()
+    for proc in list(children):
+        proc.kill()
+        proc.wait()
+
+
+if __name__ == '__main__':
+    main()
