@@ -6,8 +6,8 @@ const swcTs = ['@swc/jest', {
 // aedes 1.x is ESM-only; Jest on Node 20 cannot require() ESM, so it is transformed like our own code
 const swcEsmDep = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript', importAttributes: true }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const moduleNameMapper = {
-  '^@vigil/(contracts|config|model|streams)$': '<rootDir>/libs/$1/src',
-  '^@vigil/(contracts|config|model|streams)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@vigil/(contracts|config|model|sqlite|streams)$': '<rootDir>/libs/$1/src',
+  '^@vigil/(contracts|config|model|sqlite|streams)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = {
   testEnvironment: '<rootDir>/jest.ort-env.js', // shares typed-array constructors with onnxruntime-node

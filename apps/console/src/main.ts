@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConfigError, loadYamlConfig, parseYamlConfig } from '@vigil/config';
+import { cliOption, ConfigError, loadYamlConfig, parseYamlConfig } from '@vigil/config';
 import { Logger } from 'nestjs-pino';
 import { resolve } from 'node:path';
 import { AppModule } from './app.module';
@@ -13,19 +13,13 @@ Serves the Vigil operator console: live alerts from every site's edge agent over
 Without --config it uses the defaults documented in configs/console.example.yaml.`;
 
 export async function startConsole(config: ConsoleConfig) {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.useStaticAssets(resolve(__dirname, '..', 'web'), { index: 'index.html', maxAge: 0 });
   await app.listen(config.http.port, config.http.host);
   return app;
-}
-
-function argValue(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  if (i >= 0) return argv[i + 1];
-  return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
 async function main(): Promise<void> {
@@ -36,9 +30,9 @@ async function main(): Promise<void> {
   }
   let config: ConsoleConfig;
   try {
-    const path = argValue(argv, '--config') ?? process.env.VIGIL_CONSOLE_CONFIG;
+    const path = cliOption(argv, '--config', '-c') ?? process.env.VIGIL_CONSOLE_CONFIG;
     config = path ? loadYamlConfig(path, ConsoleConfigSchema, { env: process.env }) : parseYamlConfig('{}', 'defaults', ConsoleConfigSchema);
-    const port = argValue(argv, '--port');
+    const port = cliOption(argv, '--port');
     if (port !== undefined) {
       if (!/^\d+$/.test(port) || Number(port) > 65535) throw new ConfigError('--port', [`--port: "${port}" is not a TCP port; use a number from 0 to 65535`]);
       config = { ...config, http: { ...config.http, port: Number(port) } };

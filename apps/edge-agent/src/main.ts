@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError } from '@vigil/config';
+import { cliOption, ConfigError } from '@vigil/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadSiteConfig } from './config/load-site-config';
@@ -12,18 +12,11 @@ Runs the Vigil edge agent for one camera site: RTSP ingest, fall/fire/smoke dete
 The site file is documented in configs/site.example.yaml. VIGIL_CONFIG can name it instead of --config.`;
 
 export async function startAgent(config: SiteConfig) {
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.listen(config.http.port, config.http.host);
   return app;
-}
-
-function configPath(argv: string[], env: NodeJS.ProcessEnv): string | undefined {
-  const i = argv.findIndex((a) => a === '--config' || a === '-c');
-  if (i >= 0) return argv[i + 1];
-  const inline = argv.find((a) => a.startsWith('--config='));
-  return inline ? inline.slice('--config='.length) : env.VIGIL_CONFIG;
 }
 
 async function main(): Promise<void> {
@@ -32,7 +25,7 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const path = configPath(argv, process.env);
+  const path = cliOption(argv, '--config', '-c') ?? process.env.VIGIL_CONFIG;
   if (!path) {
     console.error(`No site configuration given.\n\n${USAGE}`);
     process.exit(2);

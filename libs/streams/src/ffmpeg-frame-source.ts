@@ -12,6 +12,8 @@ export interface FfmpegFrameSourceOptions {
   size: FrameSize;
   /** Restart when no frame arrived for this long (ms); covers hung cameras that keep the socket open. */
   stallTimeoutMs?: number;
+  /** Allowance for the first frame (RTSP set-up, waiting for a key frame); default twice `stallTimeoutMs`. */
+  firstFrameTimeoutMs?: number;
   ffmpegPath?: string;
 }
 
@@ -23,8 +25,11 @@ export class StreamEndedError extends Error {
 }
 
 export class StreamStalledError extends Error {
-  constructor(readonly silentMs: number) {
-    super(`no frame for ${Math.round(silentMs / 1000)} s; restarting ffmpeg`);
+  constructor(
+    readonly silentMs: number,
+    readonly beforeFirstFrame = false,
+  ) {
+    super(`${beforeFirstFrame ? 'no first frame within' : 'no frame for'} ${Math.round(silentMs / 1000)} s; restarting ffmpeg`);
     this.name = 'StreamStalledError';
   }
 }
@@ -91,11 +96,12 @@ export class FfmpegFrameSource {
       notify();
     });
     const stallMs = this.options.stallTimeoutMs ?? 0;
+    const firstFrameMs = this.options.firstFrameTimeoutMs ?? stallMs * 2;
     const watchdog = stallMs
       ? setInterval(() => {
           const silent = Date.now() - lastFrameAt;
-          if (silent > stallMs && !ended) {
-            ended = new StreamStalledError(silent);
+          if (silent > (seq === 0 ? firstFrameMs : stallMs) && !ended) {
+            ended = new StreamStalledError(silent, seq === 0);
             notify();
           }
         }, Math.min(1000, stallMs / 2))

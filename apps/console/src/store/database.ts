@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openDatabase as openSqlite, type Db } from '@vigil/sqlite';
 
-export type Db = Database.Database;
+export type { Db };
 export const DATABASE = Symbol('CONSOLE_DATABASE');
 
 const MIGRATIONS: string[] = [
@@ -42,22 +40,5 @@ const MIGRATIONS: string[] = [
 ];
 
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  let db: Db;
-  try {
-    db = new Database(path);
-  } catch (err) {
-    throw new Error(`Cannot open the console database "${path}": ${(err as Error).message}; check storage.path and that the folder is writable`);
-  }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-  return db;
+  return openSqlite(path, { purpose: 'console database', migrations: MIGRATIONS, synchronous: 'NORMAL' });
 }

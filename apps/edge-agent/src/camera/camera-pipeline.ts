@@ -24,7 +24,8 @@ export interface PipelineDeps {
 /** camera -> frames -> window -> scores -> event rule, for one camera, until aborted. */
 export class CameraPipeline {
   private readonly source: ResilientFrameSource;
-  private sessions: FfmpegFrameSource[] = [];
+  private session?: FfmpegFrameSource;
+  private droppedBefore = 0;
   private stage: PipelineStage = 'idle';
   private windows = 0;
   private lastScores?: Record<string, number>;
@@ -44,7 +45,8 @@ export class CameraPipeline {
           size: { width: card.input.width, height: card.input.height },
           stallTimeoutMs: ingest.stallSeconds * 1000,
         });
-        this.sessions = [session];
+        this.droppedBefore += this.session?.dropped ?? 0;
+        this.session = session;
         this.stage = 'first-frame';
         return session;
       },
@@ -62,7 +64,7 @@ export class CameraPipeline {
       ...this.source.current,
       stage: this.stage,
       windows: this.windows,
-      framesDropped: this.sessions.reduce((n, s) => n + s.dropped, 0),
+      framesDropped: this.droppedBefore + (this.session?.dropped ?? 0),
       lastScores: this.lastScores,
     };
   }
@@ -70,8 +72,12 @@ export class CameraPipeline {
   async run(signal: AbortSignal): Promise<void> {
     const { card } = this.deps;
     const window = new SlidingWindow<Frame>(card.input.frames, card.window.hop);
+    const gapMs = Math.max(2000, (4 * 1000) / card.input.fps);
+    let previous: Frame | undefined;
     for await (const frame of this.source.frames(signal)) {
-      if (frame.seq === 0) window.reset(); // frames on both sides of a reconnect never share a window
+      // frames on both sides of a reconnect or a stall never share a window
+      if (previous && (frame.seq <= previous.seq || frame.at - previous.at > gapMs)) window.reset();
+      previous = frame;
       const frames = window.push(frame);
       if (!frames) continue;
       this.stage = 'infer';

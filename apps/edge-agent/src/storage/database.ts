@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openDatabase as openSqlite, type Db } from '@vigil/sqlite';
 
-export type Db = Database.Database;
+export type { Db };
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE events (
@@ -37,27 +35,9 @@ const MIGRATIONS: string[] = [
 ];
 
 /**
- * Opens (creating if needed) the agent's SQLite file in WAL mode and brings its schema up to date.
- * `synchronous = FULL` because an alarm acknowledged by SQLite must survive a power cut, not just a crash.
+ * The agent's SQLite file: events and the MQTT outbox. `synchronous = FULL` because an alarm acknowledged by SQLite
+ * must survive a power cut, not just a crash.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  let db: Db;
-  try {
-    db = new Database(path);
-  } catch (err) {
-    throw new Error(`Cannot open the event database "${path}": ${(err as Error).message}; check storage.path and that the folder is writable`);
-  }
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-  return db;
+  return openSqlite(path, { purpose: 'event database', migrations: MIGRATIONS, synchronous: 'FULL' });
 }

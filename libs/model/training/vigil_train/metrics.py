@@ -20,15 +20,23 @@ def prf(scores: np.ndarray, labels: np.ndarray, thresholds) -> dict:
     return out
 
 
-def best_thresholds(scores: np.ndarray, labels: np.ndarray, floor: float = 0.3) -> list:
-    """Per class, the threshold in [floor, 0.9] that maximises window F1 (ties go to the higher threshold)."""
+def best_thresholds(scores: np.ndarray, labels: np.ndarray, beta: float = 0.5, floor: float = 0.3) -> list:
+    """Per class, the threshold in [floor, 0.95] that maximises window F-beta (ties go to the higher threshold).
+
+    beta 0.5 weighs precision twice as much as recall: an alarm an operator learns to ignore is worth less than
+    one missed window, because the event rule needs several windows in a row anyway."""
     out = []
     for i in range(len(CLASSES)):
-        best, best_f1 = 0.5, -1.0
-        for th in np.arange(floor, 0.91, 0.05):
-            f1 = prf(scores, labels, [th if j == i else 0.5 for j in range(len(CLASSES))])[CLASSES[i]]['f1']
-            if f1 >= best_f1:
-                best, best_f1 = float(round(th, 2)), f1
+        best, best_f = 0.5, -1.0
+        known = ~np.isnan(labels[:, i])
+        y = labels[known, i] > 0.5
+        for th in np.arange(floor, 0.951, 0.05):
+            p = scores[known, i] >= th
+            tp, fp, fn = np.sum(p & y), np.sum(p & ~y), np.sum(~p & y)
+            denom = (1 + beta ** 2) * tp + beta ** 2 * fn + fp
+            f = (1 + beta ** 2) * tp / denom if denom else 0.0
+            if f >= best_f:
+                best, best_f = float(round(th, 2)), f
         out.append(best)
     return out
 
@@ -59,13 +67,18 @@ def clip_events(scores: np.ndarray, groups: np.ndarray, clip_classes: dict, thre
 
 
 def confusion(scores: np.ndarray, labels: np.ndarray, thresholds) -> dict:
-    """Single-label view: true class (first positive label, else normal) vs top predicted class above threshold."""
+    """Single-label view: true class (first positive label, else normal) vs top predicted class above threshold.
+    A window with no positive label and an ambiguous one is left out (it is neither clearly normal nor an event)."""
     names = ('normal',) + CLASSES
     mat = np.zeros((4, 4), int)
     for s, y in zip(scores, labels):
-        if np.any(np.isnan(y)):
+        positive = np.nan_to_num(y, nan=0.0) > 0.5
+        if positive.any():
+            t = 1 + int(np.argmax(positive))
+        elif np.any(np.isnan(y)):
             continue
-        t = 1 + int(np.argmax(y)) if y.max() > 0.5 else 0
+        else:
+            t = 0
         over = [i for i in range(3) if s[i] >= thresholds[i]]
         p = 1 + max(over, key=lambda i: s[i]) if over else 0
         mat[t, p] += 1

@@ -7,14 +7,15 @@ from .scene import Scene
 
 # kind -> sampling weight for training windows. Hard negatives are their own kinds so their share is explicit.
 KINDS = {
-    'people': 0.16,       # walking, standing, sitting, bending, exercising
+    'people': 0.18,       # walking, standing, sitting, bending, exercising
     'lie_down': 0.08,     # lying down on purpose (hard negative for fall)
-    'fall': 0.24,
-    'fire': 0.18,
-    'smoke': 0.12,
-    'lookalike': 0.16,    # flashing lamps, red/orange objects and clothes, screens, lighting changes
-    'empty': 0.06,
+    'fall': 0.28,
+    'fire': 0.16,
+    'smoke': 0.11,
+    'lookalike': 0.14,    # flashing lamps, red/orange objects and clothes, screens, lighting changes
+    'empty': 0.05,
 }
+SUPERSAMPLE = 2  # render at 2x and average down, like a camera image scaled to the model size
 
 
 def _aspect(rng: np.random.Generator) -> float:
@@ -94,7 +95,7 @@ def _smoke(rng, scene: Scene, x: float, y: float, start: float, dark: bool) -> S
 
 def random_window(rng: np.random.Generator, kind: str, frames: int, fps: float, width: int, height: int):
     """Render one training window. Returns (uint8 [T,H,W,3], labels float32 [3] with NaN = ambiguous)."""
-    scene = Scene.empty(rng, width, height, _aspect(rng))
+    scene = Scene.empty(rng, width * SUPERSAMPLE, height * SUPERSAMPLE, _aspect(rng))
     _style(rng, scene)
     span = frames / fps
     horizon_s = 10.0
@@ -155,7 +156,10 @@ def random_window(rng: np.random.Generator, kind: str, frames: int, fps: float, 
     else:
         raise ValueError(f'unknown window kind {kind!r}; expected one of {sorted(KINDS)}')
     times = start + np.arange(frames) / fps
-    return scene.frames(times), scene.window_labels(times)
+    video = scene.frames(times).astype(np.float32)
+    t, h, w, c = video.shape
+    video = video.reshape(t, h // SUPERSAMPLE, SUPERSAMPLE, w // SUPERSAMPLE, SUPERSAMPLE, c).mean((2, 4))
+    return (video + 0.5).astype(np.uint8), scene.window_labels(times)
 
 
 # ---- scripted clips --------------------------------------------------------------------------------------------

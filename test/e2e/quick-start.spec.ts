@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from '../support/ports';
+import { startNode, stopAll, type Running } from '../support/processes';
+
+jest.setTimeout(240_000);
+
+/** README quick start: `npm start` runs the demo camera, agent (embedded aedes broker) and console on one box. */
+describe('npm start (quick start)', () => {
+  let demo: Running;
+
+  afterAll(async () => {
+    await demo?.stop();
+    await stopAll();
+  });
+
+  it('should show a fall event and a fire event in the console within 60 s of start-up', async () => {
+    const [consolePort, agentPort, mqttPort, rtspPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-quickstart-'));
+    demo = startNode('scripts/start.js', ['--console-port', `${consolePort}`, '--agent-port', `${agentPort}`, '--mqtt-port', `${mqttPort}`, '--rtsp-port', `${rtspPort}`, '--data-dir', dataDir]);
+    // the first run renders the demo clip (about 20 s) before anything starts; the clock starts when the URL is printed
+    const line = await demo.waitForLine(/VIGIL_CONSOLE_URL=\S+/, 120_000);
+    const url = line.split('=')[1];
+    expect(url).toBe(`http://localhost:${consolePort}/`);
+    const started = Date.now();
+    const kinds = await waitFor(
+      () => `fall and fire events; output so far:\n${demo.output().slice(-4000)}`,
+      async () => {
+        const body = (await (await fetch(`${url}api/events`)).json()) as { events: Array<{ kind: string; site: string }> };
+        const seen = new Set(body.events.map((e) => e.kind));
+        return seen.has('fall') && seen.has('fire') ? body.events : undefined;
+      },
+      60_000,
+      500,
+    );
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(kinds.every((e) => e.site === 'demo')).toBe(true);
+    const page = await fetch(url);
+    expect(await page.text()).toContain('<title>Vigil · Operator console</title>');
+
+    expect(await demo.stop('SIGTERM')).toBe(0);
+    expect(demo.output()).not.toMatch(/exited \(code [1-9]/);
+  });
+});

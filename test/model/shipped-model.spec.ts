@@ -1,0 +1,64 @@
+import { loadModelCard, OnnxVideoModel, shippedModelCard, windowLength } from '@vigil/model';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The parity input the training recipe used: x[i] = ((i * 7919) % 1000) / 500 - 1 (libs/model/training/vigil_train/export.py). */
+function parityInput(length: number): Float32Array {
+  const out = new Float32Array(length);
+  for (let i = 0; i < length; i++) out[i] = ((i * 7919) % 1000) / 500 - 1;
+  return out;
+}
+
+describe('shipped model (onnxruntime-node)', () => {
+  let model: OnnxVideoModel;
+
+  beforeAll(async () => {
+    model = await OnnxVideoModel.load(shippedModelCard());
+  });
+
+  afterAll(() => model.release());
+
+  it('should reproduce the PyTorch logits recorded at export within the card tolerance', async () => {
+    const { card } = loadModelCard(shippedModelCard());
+    const parity = card.parity!;
+    const logits = await model.logits(parityInput(windowLength(card) * parity.batch), parity.batch);
+    const expected = parity.logits.flat();
+    expect(logits).toHaveLength(expected.length);
+    const maxDiff = Math.max(...expected.map((v, i) => Math.abs(v - logits[i])));
+    expect(maxDiff).toBeLessThanOrEqual(parity.tolerance);
+  });
+
+  it('should score a batch of windows the same as one window at a time', async () => {
+    const per = windowLength(model.card);
+    const x = parityInput(per * 2);
+    const batch = await model.infer(x, 2);
+    const single = await model.infer(x.slice(per), 1);
+    expect(batch).toHaveLength(2);
+    batch[1].forEach((p, i) => expect(p).toBeCloseTo(single[0][i], 5));
+    batch.flat().forEach((p) => expect(p).toBeGreaterThanOrEqual(0));
+  });
+
+  it('should describe fall, fire and smoke and carry thresholds chosen on validation data', () => {
+    expect(model.labels).toEqual(['fall', 'fire', 'smoke']);
+    expect(model.card.eventKinds).toEqual({ fall: 'fall', fire: 'fire', smoke: 'smoke' });
+    for (const label of model.labels) expect(model.card.thresholds[label]).toBeGreaterThan(0);
+  });
+
+  it('should refuse to start with a card that does not match the graph, naming the mismatch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-card-'));
+    const card = JSON.parse(readFileSync(shippedModelCard(), 'utf8'));
+    const { onnxPath } = loadModelCard(shippedModelCard());
+    const write = (name: string, patch: (c: typeof card) => void) => {
+      const c = JSON.parse(JSON.stringify(card));
+      c.file = onnxPath;
+      patch(c);
+      writeFileSync(join(dir, name), JSON.stringify(c));
+      return join(dir, name);
+    };
+    await expect(OnnxVideoModel.load(write('frames.json', (c) => (c.input.frames = 16)))).rejects.toThrow(/input "pixel_values" has shape \[batch, 8, 3, \d+, \d+\], the card says \[batch, 16, 3/);
+    await expect(OnnxVideoModel.load(write('labels.json', (c) => (c.labels = ['fall', 'fire'], c.eventKinds = { fall: 'fall' })))).rejects.toThrow(/the card lists 2 labels/);
+    await expect(OnnxVideoModel.load(write('input.json', (c) => (c.input.name = 'frames')))).rejects.toThrow(/no input named "frames"/);
+    await expect(OnnxVideoModel.load(write('kinds.json', (c) => (c.eventKinds = { falling: 'fall' })))).rejects.toThrow(/maps labels that the model does not have: falling/);
+  });
+});
