@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Serve video files as live RTSP cameras on 127.0.0.1, looping forever (demo camera and test fixtures).
 
-  /usr/bin/python3 scripts/rtsp-server.py --port 8554 demo=var/demo/demo.mp4 [lobby=other.mp4 ...]
+  /usr/bin/python3 scripts/rtsp-server.py --port 8554 demo=var/demo/demo.mp4 [lobby=other.mp4 ...] [--user u --password p]
 
 Each mount is one shared live stream: `ffmpeg -re -stream_loop -1 -c copy` feeds MPEG-TS into GStreamer's RTSP
 server, so timestamps keep increasing across loops and no frame is re-encoded. Prints `READY <url> ...` once
@@ -57,18 +57,30 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--host', default='127.0.0.1')
     ap.add_argument('--port', default='8554')
+    ap.add_argument('--user', help='require RTSP basic authentication with this user (and --password)')
+    ap.add_argument('--password', default='')
     ap.add_argument('mounts', nargs='+', metavar='name=file.mp4')
     args = ap.parse_args()
     Gst.init(None)
     server = GstRtspServer.RTSPServer()
     server.set_address(args.host)
     server.set_service(str(args.port))
+    if args.user:
+        auth = GstRtspServer.RTSPAuth()
+        token = GstRtspServer.RTSPToken()
+        token.set_string('media.factory.role', 'viewer')
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
+        server.set_auth(auth)
     urls = []
     for spec in args.mounts:
         name, sep, path = spec.partition('=')
         if not sep or not name or not os.path.isfile(path):
             sys.exit(f'bad mount "{spec}": expected name=path/to/existing/file.mp4')
-        server.get_mount_points().add_factory(f'/{name}', LoopingFileFactory(os.path.abspath(path)))
+        factory = LoopingFileFactory(os.path.abspath(path))
+        if args.user:
+            role = Gst.Structure.from_string('viewer, media.factory.access=(boolean)true, media.factory.construct=(boolean)true')[0]
+            factory.add_role_from_structure(role)
+        server.get_mount_points().add_factory(f'/{name}', factory)
         urls.append(f'rtsp://{args.host}:{args.port}/{name}')
     if server.attach(None) == 0:
         sys.exit(f'cannot listen on {args.host}:{args.port}; is the port in use?')

@@ -10,9 +10,10 @@ export interface RtspServer {
 }
 
 /** The project's GStreamer RTSP server (scripts/rtsp-server.py) on 127.0.0.1, serving looping files. */
-export async function startRtspServer(mounts: Record<string, string>, port?: number): Promise<RtspServer> {
+export async function startRtspServer(mounts: Record<string, string>, port?: number, auth?: { user: string; password: string }): Promise<RtspServer> {
   const p = port ?? (await freePort());
   const args = [join(REPO, 'scripts', 'rtsp-server.py'), '--port', String(p), ...Object.entries(mounts).map(([k, v]) => `${k}=${v}`)];
+  if (auth) args.push('--user', auth.user, '--password', auth.password);
   const proc = start('/usr/bin/python3', args);
   await proc.waitForLine(/READY .*/, 15_000);
   return {

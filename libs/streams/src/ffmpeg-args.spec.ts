@@ -1,9 +1,10 @@
-import { ffmpegArguments, frameOutputArguments, inputArguments } from './ffmpeg-args';
+import { dualOutputArguments, ffmpegArguments, frameOutputArguments, inputArguments } from './ffmpeg-args';
+import { hwaccelArguments } from './hwaccel';
 
 describe('ffmpeg arguments', () => {
   describe(inputArguments.name, () => {
     it('should use TCP and a socket timeout in microseconds for RTSP', () => {
-      expect(inputArguments('rtsp://cam/1', { ioTimeoutMs: 3000 })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '3000000', '-fflags', 'nobuffer', '-i', 'rtsp://cam/1']);
+      expect(inputArguments('rtsp://cam/1', { ioTimeoutMs: 3000 })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '3000000', '-fflags', 'nobuffer', '-analyzeduration', '0', '-probesize', '32', '-i', 'rtsp://cam/1']);
       expect(inputArguments('rtsp://cam/1', { rtspTransport: 'udp' })).toContain('udp');
     });
 
@@ -15,6 +16,17 @@ describe('ffmpeg arguments', () => {
     it('should pass lavfi graphs to the lavfi demuxer', () => {
       expect(inputArguments('lavfi:testsrc2=size=320x240:rate=10')).toEqual(['-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=10']);
     });
+  });
+
+  it('should put decoder arguments before -i', () => {
+    expect(inputArguments('rtsp://cam/1', { decoder: hwaccelArguments('cuda') })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '5000000', '-fflags', 'nobuffer', '-analyzeduration', '0', '-probesize', '32', '-hwaccel', 'cuda', '-i', 'rtsp://cam/1']);
+    expect(inputArguments('/a.mp4', { decoder: hwaccelArguments('jetson'), realtime: false })).toEqual(['-c:v', 'h264_nvmpi', '-i', '/a.mp4']);
+  });
+
+  it('should split one decode into model frames on stdout and preview JPEGs on fd 3', () => {
+    const args = dualOutputArguments(4, { width: 96, height: 96 }, { fps: 2, width: 640, quality: 4 });
+    expect(args[1]).toBe('[0:v]split=2[m][p];[m]fps=4,scale=96:96,format=rgb24[model];[p]fps=2,scale=640:-2,format=yuvj420p[preview]');
+    expect(args.slice(2)).toEqual(['-map', '[model]', '-f', 'rawvideo', 'pipe:1', '-map', '[preview]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'mpjpeg', 'pipe:3']);
   });
 
   it('should sample, scale and emit raw RGB on stdout', () => {

@@ -1,6 +1,8 @@
 import type { FrameSize } from './frame';
 
 export interface InputOptions {
+  /** Decoder arguments from `hwaccelArguments()`, placed before `-i`. */
+  decoder?: string[];
   /** RTSP lower transport; TCP survives NAT and packet loss better, so it is the default. */
   rtspTransport?: 'tcp' | 'udp';
   /** Socket I/O timeout in milliseconds; without one ffmpeg waits forever on a hung camera. */
@@ -15,25 +17,52 @@ export interface InputOptions {
  */
 export function inputArguments(url: string, options: InputOptions = {}): string[] {
   const ioTimeoutUs = String(Math.round((options.ioTimeoutMs ?? 5000) * 1000));
+  const decoder = options.decoder ?? [];
   if (/^rtsps?:\/\//i.test(url)) {
-    // ffmpeg 5.1: `-timeout` is the RTSP socket timeout in microseconds (`-stimeout` no longer exists)
-    return ['-rtsp_transport', options.rtspTransport ?? 'tcp', '-timeout', ioTimeoutUs, '-fflags', 'nobuffer', '-i', url];
+    // ffmpeg 5.1: `-timeout` is the RTSP socket timeout in microseconds (`-stimeout` no longer exists).
+    // Probing stops at the first decodable picture: the SDP and the first keyframe carry what the decoder needs,
+    // and a full probe buffer costs seconds on a low-bitrate sub-stream before the first frame and after reconnects.
+    return ['-rtsp_transport', options.rtspTransport ?? 'tcp', '-timeout', ioTimeoutUs, '-fflags', 'nobuffer', '-analyzeduration', '0', '-probesize', '32', ...decoder, '-i', url];
   }
   if (/^(https?|rtmp|srt|udp|tcp):\/\//i.test(url)) {
-    return ['-rw_timeout', ioTimeoutUs, '-i', url];
+    return ['-rw_timeout', ioTimeoutUs, ...decoder, '-i', url];
   }
+  const realtime = options.realtime === false ? [] : ['-re'];
   if (url.startsWith('lavfi:')) {
-    return [...(options.realtime === false ? [] : ['-re']), '-f', 'lavfi', '-i', url.slice('lavfi:'.length)];
+    return [...realtime, '-f', 'lavfi', '-i', url.slice('lavfi:'.length)];
   }
   const path = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
-  return [...(options.realtime === false ? [] : ['-re']), '-i', path];
+  return [...realtime, ...decoder, '-i', path];
 }
 
-/** Output arguments (stdin stays open so `q` can stop ffmpeg cleanly): sample at `fps`, scale to the model's input size, raw RGB on stdout. */
+export interface PreviewOutput {
+  /** Preview pictures per second (snapshots, clips, live view). */
+  fps: number;
+  /** Preview width in pixels; height follows the camera's aspect ratio. */
+  width: number;
+  /** JPEG quality scale of ffmpeg's mjpeg encoder, 2 (best) .. 31 (smallest). */
+  quality?: number;
+}
+
+/** Output arguments: sample at `fps`, scale to the model's input size, raw RGB on stdout. */
 export function frameOutputArguments(fps: number, size: FrameSize): string[] {
   return ['-an', '-sn', '-dn', '-vf', `fps=${fps},scale=${size.width}:${size.height}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
 }
 
-export function ffmpegArguments(input: string[], fps: number, size: FrameSize): string[] {
-  return ['-hide_banner', '-loglevel', 'error', ...input, ...frameOutputArguments(fps, size)];
+/**
+ * One decode, two outputs: model frames (raw RGB, stdout) and preview JPEGs (multipart, fd 3). The decoder runs
+ * once per camera whatever the number of consumers.
+ */
+export function dualOutputArguments(fps: number, size: FrameSize, preview: PreviewOutput): string[] {
+  const graph = `[0:v]split=2[m][p];[m]fps=${fps},scale=${size.width}:${size.height},format=rgb24[model];[p]fps=${preview.fps},scale=${preview.width}:-2,format=yuvj420p[preview]`;
+  return [
+    '-filter_complex', graph,
+    '-map', '[model]', '-f', 'rawvideo', 'pipe:1',
+    '-map', '[preview]', '-c:v', 'mjpeg', '-q:v', String(preview.quality ?? 5), '-f', 'mpjpeg', 'pipe:3',
+  ];
+}
+
+/** The full command line (stdin stays open so `q` can stop ffmpeg cleanly). */
+export function ffmpegArguments(input: string[], fps: number, size: FrameSize, preview?: PreviewOutput): string[] {
+  return ['-hide_banner', '-loglevel', 'error', ...input, ...(preview ? dualOutputArguments(fps, size, preview) : frameOutputArguments(fps, size))];
 }

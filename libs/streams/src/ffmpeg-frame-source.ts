@@ -1,6 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { ffmpegArguments } from './ffmpeg-args';
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { ffmpegArguments, type PreviewOutput } from './ffmpeg-args';
+import { explainFfmpegError } from './ffmpeg-errors';
 import { frameBytes, type Frame, type FrameSize } from './frame';
+import { MpjpegParser } from './mpjpeg-parser';
 import { redactUrl } from './redact';
 import { stopProcess } from './stop-process';
 
@@ -14,11 +17,17 @@ export interface FfmpegFrameSourceOptions {
   stallTimeoutMs?: number;
   /** Allowance for the first frame (RTSP set-up, waiting for a key frame); default twice `stallTimeoutMs`. */
   firstFrameTimeoutMs?: number;
+  /** A second output from the same decode: JPEG pictures for snapshots, clips and live view. */
+  preview?: PreviewOutput & { onJpeg: (jpeg: Buffer, at: number) => void };
   ffmpegPath?: string;
 }
 
 export class StreamEndedError extends Error {
-  constructor(message: string, readonly exitCode: number | null, readonly stderr: string) {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly stderr: string,
+  ) {
     super(message);
     this.name = 'StreamEndedError';
   }
@@ -38,19 +47,21 @@ export class StreamStalledError extends Error {
  * One ffmpeg session turned into an AsyncIterable of frames. The newest frame wins: while the consumer is busy,
  * older undelivered frames are dropped (and counted), so memory stays at one frame and latency cannot grow.
  * The iterable ends by throwing StreamEndedError when ffmpeg exits, whatever its exit code (ffmpeg exits 0
- * when an RTSP server goes away).
+ * when an RTSP server goes away), or StreamStalledError when frames stop but the process does not.
  */
 export class FfmpegFrameSource {
   dropped = 0;
   delivered = 0;
+  /** Frames per second actually read, smoothed over about the last second. */
+  measuredFps = 0;
 
   constructor(private readonly options: FfmpegFrameSourceOptions) {}
 
   async *frames(signal?: AbortSignal): AsyncGenerator<Frame> {
-    const { fps, size } = this.options;
+    const { fps, size, preview } = this.options;
     const bytes = frameBytes(size);
-    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArguments(this.options.input, fps, size), {
-      stdio: ['pipe', 'pipe', 'pipe'],
+    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArguments(this.options.input, fps, size, preview), {
+      stdio: preview ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
     let pending: Frame | undefined;
     let ended: Error | undefined;
@@ -59,11 +70,16 @@ export class FfmpegFrameSource {
     let partial = Buffer.allocUnsafe(bytes);
     let filled = 0;
     let stderr = '';
-    let lastFrameAt = Date.now();
+    const startedAt = Date.now();
+    let lastFrameAt = startedAt;
     const notify = () => {
       const w = wake;
       wake = undefined;
       w?.();
+    };
+    const fail = (err: Error) => {
+      ended ??= err;
+      notify();
     };
 
     child.stdout.on('data', (chunk: Buffer) => {
@@ -75,39 +91,45 @@ export class FfmpegFrameSource {
         offset += n;
         if (filled === bytes) {
           if (pending) this.dropped++;
-          lastFrameAt = Date.now();
-          pending = { data: partial, width: size.width, height: size.height, seq: seq++, at: lastFrameAt };
+          const now = Date.now();
+          if (seq > 0) this.measuredFps += (1000 / Math.max(now - lastFrameAt, 1) - this.measuredFps) * Math.min(1, 1 / fps);
+          lastFrameAt = now;
+          pending = { data: partial, width: size.width, height: size.height, seq: seq++, at: now };
           partial = Buffer.allocUnsafe(bytes);
           filled = 0;
           notify();
         }
       }
     });
+    if (preview) {
+      const parser = new MpjpegParser((jpeg) => preview.onJpeg(jpeg, Date.now()));
+      (child.stdio[3] as Readable).on('data', (chunk: Buffer) => {
+        try {
+          parser.push(chunk);
+        } catch (err) {
+          fail(new StreamEndedError(`preview output is corrupt: ${(err as Error).message}`, null, ''));
+        }
+      });
+    }
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
-    child.on('error', (err) => {
-      ended ??= new StreamEndedError(`cannot run ffmpeg: ${err.message}; install ffmpeg or set its path`, null, '');
-      notify();
-    });
+    child.on('error', (err) => fail(new StreamEndedError(`cannot run ffmpeg: ${err.message}; install ffmpeg or set its path`, null, '')));
     child.on('close', (code) => {
       const tail = redactUrl(stderr.trim().split('\n').slice(-3).join(' | '));
-      ended ??= new StreamEndedError(`ffmpeg exited with code ${code}${tail ? `: ${tail}` : ' (stream closed)'}`, code, redactUrl(stderr));
-      notify();
+      const hint = explainFfmpegError(stderr);
+      const detail = tail ? `: ${hint ? `${hint} (${tail})` : tail}` : ' (stream closed)';
+      fail(new StreamEndedError(`ffmpeg exited with code ${code}${detail}`, code, redactUrl(stderr)));
     });
     const stallMs = this.options.stallTimeoutMs ?? 0;
     const firstFrameMs = this.options.firstFrameTimeoutMs ?? stallMs * 2;
     const watchdog = stallMs
       ? setInterval(() => {
           const silent = Date.now() - lastFrameAt;
-          if (silent > (seq === 0 ? firstFrameMs : stallMs) && !ended) {
-            ended = new StreamStalledError(silent, seq === 0);
-            notify();
-          }
+          if (silent > (seq === 0 ? firstFrameMs : stallMs)) fail(new StreamStalledError(silent, seq === 0));
         }, Math.min(1000, stallMs / 2))
       : undefined;
-    const onAbort = () => notify();
-    signal?.addEventListener('abort', onAbort);
+    signal?.addEventListener('abort', notify);
 
     try {
       while (!signal?.aborted) {
@@ -123,8 +145,8 @@ export class FfmpegFrameSource {
       }
     } finally {
       if (watchdog) clearInterval(watchdog);
-      signal?.removeEventListener('abort', onAbort);
-      await stopProcess(child as ChildProcess);
+      signal?.removeEventListener('abort', notify);
+      await stopProcess(child);
     }
   }
 }

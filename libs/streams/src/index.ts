@@ -1,7 +1,12 @@
 export { backoffDelay, sleep, type BackoffOptions } from './backoff';
-export { ffmpegArguments, frameOutputArguments, inputArguments, type InputOptions } from './ffmpeg-args';
+export { dualOutputArguments, ffmpegArguments, frameOutputArguments, inputArguments, type InputOptions, type PreviewOutput } from './ffmpeg-args';
+export { explainFfmpegError } from './ffmpeg-errors';
 export { FfmpegFrameSource, StreamEndedError, StreamStalledError, type FfmpegFrameSourceOptions } from './ffmpeg-frame-source';
+export { writeClip } from './clip-writer';
 export { frameBytes, type Frame, type FrameSize } from './frame';
+export { hwaccelArguments, HWACCEL_MODES, type HwAccel, type VideoCodec } from './hwaccel';
+export { JpegRing, type TimedJpeg } from './jpeg-ring';
+export { MpjpegParser } from './mpjpeg-parser';
 export { redactUrl } from './redact';
 export { ResilientFrameSource, type FrameSession, type ResilientOptions, type StreamState, type StreamStatus } from './resilient-frame-source';
 export { stopProcess } from './stop-process';

@@ -1,19 +1,27 @@
 import { backoffDelay, sleep, type BackoffOptions } from './backoff';
+import { StreamStalledError } from './ffmpeg-frame-source';
 import type { Frame } from './frame';
 
-export type StreamState = 'connecting' | 'online' | 'offline';
+/** connecting: ffmpeg started, no frame yet; online: frames flow; stalled: frames stopped, restarting; offline: session ended, waiting to retry. */
+export type StreamState = 'connecting' | 'online' | 'stalled' | 'offline';
 
 export interface StreamStatus {
   state: StreamState;
-  /** Restarts so far (any ffmpeg exit or stall counts). */
+  /** Sessions restarted so far (any ffmpeg exit or stall counts). */
   reconnects: number;
   lastError?: string;
   /** Wall-clock ms of the newest frame. */
   lastFrameAt?: number;
+  /** Frames per second read in the current session. */
+  fps: number;
+  /** Frames dropped because the consumer was busy (latest frame wins), all sessions. */
+  dropped: number;
 }
 
 export interface FrameSession {
   frames(signal?: AbortSignal): AsyncIterable<Frame>;
+  readonly measuredFps?: number;
+  readonly dropped?: number;
 }
 
 export interface ResilientOptions {
@@ -23,11 +31,16 @@ export interface ResilientOptions {
 
 /**
  * Keeps frames coming from a camera across ffmpeg exits, stalls and network loss: every session end is
- * reported, then a new session starts after an exponential backoff that resets once frames flow again.
- * Ends only when `signal` aborts.
+ * reported, then a new session starts after an exponential backoff (with jitter) that resets once frames flow
+ * again. Ends only when `signal` aborts.
  */
 export class ResilientFrameSource {
-  private status: StreamStatus = { state: 'connecting', reconnects: 0 };
+  private state: StreamState = 'connecting';
+  private reconnects = 0;
+  private lastError?: string;
+  private lastFrameAt?: number;
+  private session?: FrameSession;
+  private droppedBefore = 0;
 
   constructor(
     private readonly openSession: () => FrameSession,
@@ -35,35 +48,46 @@ export class ResilientFrameSource {
   ) {}
 
   get current(): StreamStatus {
-    return { ...this.status };
+    return {
+      state: this.state,
+      reconnects: this.reconnects,
+      lastError: this.lastError,
+      lastFrameAt: this.lastFrameAt,
+      fps: this.state === 'online' ? Math.round((this.session?.measuredFps ?? 0) * 100) / 100 : 0,
+      dropped: this.droppedBefore + (this.session?.dropped ?? 0),
+    };
   }
 
   async *frames(signal: AbortSignal): AsyncGenerator<Frame> {
     let attempt = 0;
     while (!signal.aborted) {
-      this.update({ state: 'connecting' });
+      this.droppedBefore += this.session?.dropped ?? 0;
+      this.session = this.openSession();
+      this.update('connecting');
       try {
-        for await (const frame of this.openSession().frames(signal)) {
-          if (this.status.state !== 'online') this.update({ state: 'online', lastError: undefined });
-          this.status.lastFrameAt = frame.at;
+        for await (const frame of this.session.frames(signal)) {
+          this.lastFrameAt = frame.at;
+          if (this.state !== 'online') this.update('online');
           attempt = 0;
           yield frame;
         }
         if (signal.aborted) break;
-        this.update({ state: 'offline', lastError: 'stream ended' });
+        this.update('offline', 'stream ended');
       } catch (err) {
         if (signal.aborted) break;
-        this.update({ state: 'offline', lastError: (err as Error).message });
+        this.update(err instanceof StreamStalledError ? 'stalled' : 'offline', (err as Error).message);
       }
-      this.status.reconnects++;
+      this.reconnects++;
       await sleep(backoffDelay(attempt++, this.options.backoff), signal);
     }
-    this.update({ state: 'offline', lastError: undefined });
+    this.update('offline');
   }
 
-  private update(change: Partial<StreamStatus>): void {
-    const before = this.status.state;
-    this.status = { ...this.status, ...change };
-    if (change.state !== before || change.lastError) this.options.onStatus?.(this.current);
+  private update(state: StreamState, error?: string): void {
+    const changed = state !== this.state || (error !== undefined && error !== this.lastError);
+    this.state = state;
+    if (error !== undefined) this.lastError = error;
+    if (state === 'online') this.lastError = undefined;
+    if (changed) this.options.onStatus?.(this.current);
   }
 }

@@ -13,7 +13,7 @@ export async function stopProcess(child: ChildProcess, graceMs = 1000): Promise<
   } catch {
     // stdin already closed by the exiting process; the signals below still apply
   }
-  child.stdout?.destroy();
+  child.stdio.slice(1).forEach((stream) => stream?.destroy());
   if (await within(graceMs)) return;
   child.kill('SIGTERM');
   if (await within(graceMs)) return;
