@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ interface ApiEvent {
   peakScore: number;
   threshold: number;
   explanation: { text: string; source: string } | null;
+  media: { snapshot: string | null; clip: string | null };
   acknowledgement: { at: string } | null;
 }
 
@@ -35,9 +37,10 @@ describe('camera to console (end to end)', () => {
   let consoleApp: Running;
   let consoleUrl: string;
   let quietAgentUrl: string;
+  let fallAgentUrl: string;
   let browser: Browser | undefined;
 
-  function agentConfig(site: string, url: string, port: number): string {
+  function agentConfig(site: string, url: string, port: number, extraCameras: string[] = []): string {
     const path = join(dir, `${site}.yaml`);
     writeFileSync(
       path,
@@ -45,9 +48,12 @@ describe('camera to console (end to end)', () => {
         `site: { id: ${site}, name: "E2E ${site}" }`,
         'cameras:',
         `  - { id: cam-1, name: "Test camera", location: "Test bench", url: "${url}" }`,
+        ...extraCameras,
         `mqtt: { url: "${broker.url}" }`,
         `storage: { path: "${join(dir, `${site}.db`)}" }`,
+        `media: { dir: "${join(dir, `${site}-media`)}", clipPreSeconds: 3, clipPostSeconds: 3 }`,
         `http: { port: ${port} }`,
+        'ingest: { reconnectMaxSeconds: 2 }',
         'logging: { level: info }',
         '',
       ].join('\n'),
@@ -71,9 +77,12 @@ describe('camera to console (end to end)', () => {
     writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: e2e-console }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
-    fallAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-fall', rtsp.url('fall'), fallPort)]);
+    // a second camera that is down from the start must not disturb the first one
+    const deadCamera = `  - { id: cam-dead, name: "Dead camera", url: "rtsp://viewer:hunter2@127.0.0.1:${await freePort()}/gone" }`;
+    fallAgentUrl = `http://127.0.0.1:${fallPort}`;
+    fallAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-fall', rtsp.url('fall'), fallPort, [deadCamera])]);
     quietAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-quiet', rtsp.url('normal'), quietPort)]);
-    await Promise.all([fallAgent.waitForLine(/edge agent for site "e2e-fall" up/, 30_000), quietAgent.waitForLine(/edge agent for site "e2e-quiet" up/, 30_000)]);
+    await Promise.all([fallAgent.waitForLine(/edge agent for site \\?"e2e-fall\\?" up/, 30_000), quietAgent.waitForLine(/edge agent for site \\?"e2e-quiet\\?" up/, 30_000)]);
   });
 
   afterAll(async () => {
@@ -89,6 +98,41 @@ describe('camera to console (end to end)', () => {
     expect(fall.peakScore).toBeGreaterThanOrEqual(fall.threshold);
     expect(fall.explanation?.source).toBe('template');
     expect(fall.explanation?.text).toMatch(/^Possible fall on camera "Test camera" \(Test bench\)/);
+  });
+
+  it('should attach a snapshot at once and a playable clip as an update', async () => {
+    const fall = (await events()).find((e) => e.site === 'e2e-fall' && e.kind === 'fall')!;
+    expect(fall.media.snapshot).toBe(`${fallAgentUrl}/media/events/${fall.id}/snapshot.jpg`);
+    const snapshot = await fetch(fall.media.snapshot!);
+    expect(snapshot.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await snapshot.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    const withClip = await waitFor('the clip update', async () => (await events()).find((e) => e.id === fall.id && e.media.clip), 30_000, 500);
+    const clipFile = join(dir, 'clip.mp4');
+    writeFileSync(clipFile, Buffer.from(await (await fetch(withClip.media.clip!)).arrayBuffer()));
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width:format=duration', '-of', 'json', clipFile]).toString());
+    expect(probe.streams[0]).toMatchObject({ codec_name: 'h264', width: 640 });
+    expect(Number(probe.format.duration)).toBeGreaterThan(3);
+  });
+
+  it('should keep the healthy camera going and report the dead one with its reason, password hidden', async () => {
+    type Health = { cameras: Array<{ id: string; state: string; windows: number; lastError?: string }> };
+    const readHealth = async () => (await (await fetch(`${fallAgentUrl}/health`)).json()) as Health;
+    const windowsOf = (h: Health) => h.cameras.find((c) => c.id === 'cam-1')!.windows;
+    const start = windowsOf(await readHealth());
+    // 2 windows/s at 4 fps and hop 2: the healthy camera keeps scoring while the dead one keeps failing
+    const health = await waitFor('8 more windows on the healthy camera', async () => {
+      const h = await readHealth();
+      return windowsOf(h) >= start + 8 && h;
+    }, 20_000);
+    const [live, dead] = ['cam-1', 'cam-dead'].map((id) => health.cameras.find((c) => c.id === id)!);
+    expect(live.state).toBe('online');
+    expect(dead.state).not.toBe('online');
+    expect(dead.lastError).toMatch(/nothing accepts connections/);
+    expect(JSON.stringify(health)).not.toContain('hunter2');
+    expect(fallAgent.output()).not.toContain('hunter2');
+    const metrics = await (await fetch(`${fallAgentUrl}/metrics`)).text();
+    expect(metrics).toMatch(/vigil_camera_state\{camera="cam-1",state="online"\} 1/);
+    expect(metrics).toMatch(/vigil_camera_state\{camera="cam-dead",state="online"\} 0/);
   });
 
   it('should show the event live in the browser and keep the acknowledgement', async () => {

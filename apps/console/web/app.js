@@ -56,6 +56,16 @@ function render(event, fresh) {
   li.dataset.state = event.state;
   li.dataset.acknowledged = String(Boolean(event.acknowledgement));
   li.querySelector('.kind-icon').innerHTML = ICONS[event.kind] || '';
+  const thumb = li.querySelector('.thumb');
+  const snapshot = event.media && event.media.snapshot;
+  thumb.hidden = !snapshot;
+  if (snapshot && thumb.href !== snapshot) {
+    thumb.href = snapshot;
+    thumb.querySelector('img').src = snapshot;
+  }
+  const clip = li.querySelector('.clip-link');
+  clip.hidden = !(event.media && event.media.clip);
+  if (!clip.hidden) clip.href = event.media.clip;
   li.querySelector('.kind-name').textContent = event.kind;
   const badge = li.querySelector('.badge.state');
   badge.dataset.state = event.state;

@@ -7,7 +7,11 @@ import type { SiteConfig } from './config/site-config.schema';
 import { SITE_CONFIG } from './config/site-config.token';
 import { EventService } from './events/event.service';
 import { HealthController } from './health/health.controller';
+import { AgentUrl } from './http/agent-url';
+import { MediaController } from './http/media.controller';
 import { ModelRepository } from './inference/model.repository';
+import { MediaService } from './media/media.service';
+import { MetricsController } from './metrics/metrics.controller';
 import { MqttRepository } from './mqtt/mqtt.repository';
 import { OutboxPublisherService } from './mqtt/outbox-publisher.service';
 import { OutboxSignal } from './mqtt/outbox-signal';
@@ -31,7 +35,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MediaController, MetricsController],
       providers: [
         { provide: SITE_CONFIG, useValue: config },
         { provide: Clock, useClass: SystemClock },
@@ -39,6 +43,8 @@ export class AppModule {
         { provide: EventRepository, useFactory: (db: Db) => new EventRepository(db), inject: [DATABASE] },
         { provide: OutboxRepository, useFactory: (db: Db) => new OutboxRepository(db), inject: [DATABASE] },
         ModelRepository,
+        MediaService,
+        AgentUrl,
         MqttRepository,
         OutboxSignal,
         OutboxPublisherService,

@@ -10,6 +10,12 @@ export const ExplanationSchema = z.object({
   text: z.string().min(1).max(2000),
   source: z.enum(['template', 'llm']),
   language: z.string().min(2).max(16),
+  severity: z.enum(['low', 'medium', 'high', 'critical']).optional(),
+  suggestedAction: z.string().max(600).optional(),
+  /** The LLM that wrote it and the prompt version, for audit. */
+  model: z.string().max(120).optional(),
+  promptVersion: z.string().max(60).optional(),
+  usage: z.object({ promptTokens: z.number().int().min(0), completionTokens: z.number().int().min(0) }).optional(),
 });
 export type Explanation = z.infer<typeof ExplanationSchema>;
 
@@ -35,5 +41,7 @@ export const EventMessageSchema = z.object({
   threshold: z.number().min(0).max(1),
   model: z.object({ name: z.string().min(1), windowSeconds: z.number().positive() }),
   explanation: ExplanationSchema.nullable(),
+  /** Where the agent serves the event's pictures; null until written (the clip follows as an `update`). */
+  media: z.object({ snapshot: z.url().nullable(), clip: z.url().nullable() }).optional(),
 });
 export type EventMessage = z.infer<typeof EventMessageSchema>;

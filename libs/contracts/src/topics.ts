@@ -6,6 +6,10 @@ export const topics = {
   /** Subscription filter for the events of every site (or one). */
   eventsFilter: (prefix: string, site = '+') => `${prefix}/${site}/events`,
   availability: (prefix: string, site: string) => `${prefix}/${site}/availability`,
+  /** Retained `online`/`offline` per camera: online while frames flow. */
+  cameraAvailability: (prefix: string, site: string, camera: string) => `${prefix}/${site}/${camera}/availability`,
+  /** Retained JSON health of one camera (state, fps, reconnects, last error), updated on every state change. */
+  cameraState: (prefix: string, site: string, camera: string) => `${prefix}/${site}/${camera}/state`,
   siteFromEventsTopic(prefix: string, topic: string): string | undefined {
     const parts = topic.split('/');
     const prefixParts = prefix.split('/');

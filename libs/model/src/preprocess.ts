@@ -2,7 +2,7 @@ import type { ModelCard } from './model-card';
 
 /** Anything holding packed 8-bit RGB pixels of the card's input size. */
 export interface RgbImage {
-  data: ArrayLike<number>;
+  data: Uint8Array;
   width: number;
   height: number;
 }

@@ -37,6 +37,8 @@ const MIGRATIONS: string[] = [
      received_at TEXT NOT NULL,
      PRIMARY KEY (event_id, seq, type)
    );`,
+  `ALTER TABLE events ADD COLUMN snapshot_url TEXT;
+   ALTER TABLE events ADD COLUMN clip_url TEXT;`,
 ];
 
 export function openDatabase(path: string): Db {

@@ -16,6 +16,7 @@ export interface ConsoleEvent {
   threshold: number;
   explanation: { text: string; source: string } | null;
   model: string;
+  media: { snapshot: string | null; clip: string | null };
   receivedAt: string;
   acknowledgement: { at: string; by: string | null; note: string | null } | null;
 }
@@ -41,12 +42,13 @@ export class EventStoreRepository {
     this.recordStmt = db.prepare('INSERT OR IGNORE INTO event_messages (event_id, seq, type, payload, received_at) VALUES (?, ?, ?, ?, ?)');
     this.upsertStmt = db.prepare(
       `INSERT INTO events (id, site, camera_id, camera_name, camera_location, kind, label, state, started_at, updated_at, ended_at,
-                           score, peak_score, threshold, explanation, explanation_source, model, seq, received_at)
+                           score, peak_score, threshold, explanation, explanation_source, model, seq, received_at, snapshot_url, clip_url)
        VALUES (@id, @site, @cameraId, @cameraName, @cameraLocation, @kind, @label, @state, @startedAt, @updatedAt, @endedAt,
-               @score, @peakScore, @threshold, @explanation, @explanationSource, @model, @seq, @receivedAt)
+               @score, @peakScore, @threshold, @explanation, @explanationSource, @model, @seq, @receivedAt, @snapshotUrl, @clipUrl)
        ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, ended_at = excluded.ended_at,
          score = excluded.score, peak_score = excluded.peak_score, explanation = excluded.explanation,
-         explanation_source = excluded.explanation_source, seq = excluded.seq
+         explanation_source = excluded.explanation_source, seq = excluded.seq, snapshot_url = excluded.snapshot_url,
+         clip_url = excluded.clip_url
        WHERE excluded.seq > events.seq`,
     );
     this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
@@ -78,6 +80,8 @@ export class EventStoreRepository {
         model: message.model.name,
         seq: message.seq,
         receivedAt,
+        snapshotUrl: message.media?.snapshot ?? null,
+        clipUrl: message.media?.clip ?? null,
       });
       if (!existed) return 'new';
       return info.changes > 0 ? 'updated' : 'stale';
@@ -120,6 +124,8 @@ interface Row {
   explanation_source: string | null;
   model: string;
   received_at: string;
+  snapshot_url: string | null;
+  clip_url: string | null;
   acknowledged_at: string | null;
   acknowledged_by: string | null;
   ack_note: string | null;
@@ -141,6 +147,7 @@ function toEvent(r: Row): ConsoleEvent {
     threshold: r.threshold,
     explanation: r.explanation ? { text: r.explanation, source: r.explanation_source ?? 'template' } : null,
     model: r.model,
+    media: { snapshot: r.snapshot_url, clip: r.clip_url },
     receivedAt: r.received_at,
     acknowledgement: r.acknowledged_at ? { at: r.acknowledged_at, by: r.acknowledged_by, note: r.ack_note } : null,
   };

@@ -1,8 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { SiteConfig } from '../config/site-config.schema';
+import { AVAILABILITY, topics } from '@vigil/contracts';
+import { redactUrl, type StreamStatus } from '@vigil/streams';
+import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
 import { EventService } from '../events/event.service';
+import { AgentUrl } from '../http/agent-url';
 import { ModelRepository } from '../inference/model.repository';
+import { MediaService } from '../media/media.service';
+import { MqttRepository } from '../mqtt/mqtt.repository';
 import { CameraPipeline, type CameraHealth } from './camera-pipeline';
 
 /** Runs one pipeline per enabled camera; a failing camera never stops the others. */
@@ -17,6 +22,9 @@ export class CameraManagerService {
     @Inject(SITE_CONFIG) private readonly config: SiteConfig,
     private readonly model: ModelRepository,
     private readonly events: EventService,
+    private readonly media: MediaService,
+    private readonly mqtt: MqttRepository,
+    private readonly urls: AgentUrl,
   ) {}
 
   start(): void {
@@ -24,13 +32,34 @@ export class CameraManagerService {
       card: this.model.card,
       score: (w: Float32Array) => this.model.score(w),
       observe: this.events.observe.bind(this.events),
+      onPicture: this.media.onPicture.bind(this.media),
+      onStatus: (camera: CameraConfig, status: StreamStatus) => this.publishStatus(camera, status),
       logger: this.logger,
     };
-    this.pipelines = this.config.cameras.filter((c) => c.enabled).map((c) => new CameraPipeline(c, this.config.ingest, deps));
+    this.pipelines = this.config.cameras.filter((c) => c.enabled).map((c) => new CameraPipeline(c, this.config, deps));
     this.running = this.pipelines.map((p) =>
       p.run(this.abort.signal).catch((err) => this.logger.error(`camera "${p.camera.id}" pipeline stopped: ${(err as Error).stack}`)),
     );
     this.logger.log(`started ${this.pipelines.length} camera pipeline(s)`);
+  }
+
+  private publishStatus(camera: CameraConfig, status: StreamStatus): void {
+    const { topicPrefix: prefix } = this.config.mqtt;
+    const site = this.config.site.id;
+    this.mqtt.setState(topics.cameraAvailability(prefix, site, camera.id), status.state === 'online' ? AVAILABILITY.online : AVAILABILITY.offline);
+    this.mqtt.setState(
+      topics.cameraState(prefix, site, camera.id),
+      JSON.stringify({
+        name: camera.name ?? camera.id,
+        location: camera.location ?? null,
+        state: status.state,
+        reconnects: status.reconnects,
+        lastError: status.lastError ? redactUrl(status.lastError) : null,
+        live: `${this.urls.base()}/cameras/${camera.id}/live.mjpeg`,
+        snapshot: `${this.urls.base()}/cameras/${camera.id}/snapshot.jpg`,
+        at: new Date().toISOString(),
+      }),
+    );
   }
 
   health(): CameraHealth[] {

@@ -1,6 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import { SlidingWindow, toPixelValues, type ModelCard } from '@vigil/model';
-import { FfmpegFrameSource, inputArguments, redactUrl, ResilientFrameSource, type Frame, type StreamStatus } from '@vigil/streams';
+import { FfmpegFrameSource, hwaccelArguments, inputArguments, redactUrl, ResilientFrameSource, type Frame, type StreamStatus } from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 
 export type PipelineStage = 'idle' | 'connecting' | 'first-frame' | 'infer' | 'event';
@@ -10,7 +10,8 @@ export interface CameraHealth extends StreamStatus {
   name: string;
   stage: PipelineStage;
   windows: number;
-  framesDropped: number;
+  /** ms since the newest frame, null before the first one. */
+  lastFrameAgeMs: number | null;
   lastScores?: Record<string, number>;
 }
 
@@ -18,37 +19,40 @@ export interface PipelineDeps {
   card: ModelCard;
   score(window: Float32Array): Promise<number[]>;
   observe(camera: CameraConfig, scores: number[], at: number): void;
+  onPicture(cameraId: string, jpeg: Buffer, at: number): void;
+  onStatus(camera: CameraConfig, status: StreamStatus): void;
   logger: Logger;
 }
 
 /** camera -> frames -> window -> scores -> event rule, for one camera, until aborted. */
 export class CameraPipeline {
   private readonly source: ResilientFrameSource;
-  private session?: FfmpegFrameSource;
-  private droppedBefore = 0;
   private stage: PipelineStage = 'idle';
   private windows = 0;
   private lastScores?: Record<string, number>;
 
   constructor(
     readonly camera: CameraConfig,
-    private readonly ingest: SiteConfig['ingest'],
+    config: Pick<SiteConfig, 'ingest' | 'preview'>,
     private readonly deps: PipelineDeps,
   ) {
     const { card } = deps;
-    const input = inputArguments(camera.url, { rtspTransport: camera.rtspTransport, ioTimeoutMs: ingest.ioTimeoutSeconds * 1000 });
+    const { ingest, preview } = config;
+    const input = inputArguments(camera.url, {
+      rtspTransport: camera.rtspTransport,
+      ioTimeoutMs: ingest.ioTimeoutSeconds * 1000,
+      decoder: hwaccelArguments(camera.hwaccel ?? ingest.hwaccel, camera.codec),
+    });
     this.source = new ResilientFrameSource(
       () => {
-        const session = new FfmpegFrameSource({
+        this.stage = 'first-frame';
+        return new FfmpegFrameSource({
           input,
           fps: card.input.fps,
           size: { width: card.input.width, height: card.input.height },
           stallTimeoutMs: ingest.stallSeconds * 1000,
+          preview: { ...preview, onJpeg: (jpeg, at) => deps.onPicture(camera.id, jpeg, at) },
         });
-        this.droppedBefore += this.session?.dropped ?? 0;
-        this.session = session;
-        this.stage = 'first-frame';
-        return session;
       },
       {
         backoff: { initialMs: ingest.reconnectMinSeconds * 1000, maxMs: ingest.reconnectMaxSeconds * 1000 },
@@ -57,14 +61,16 @@ export class CameraPipeline {
     );
   }
 
-  health(): CameraHealth {
+  health(now = Date.now()): CameraHealth {
+    const status = this.source.current;
     return {
       id: this.camera.id,
       name: this.camera.name ?? this.camera.id,
-      ...this.source.current,
+      ...status,
+      lastError: status.lastError && redactUrl(status.lastError),
       stage: this.stage,
       windows: this.windows,
-      framesDropped: this.droppedBefore + (this.session?.dropped ?? 0),
+      lastFrameAgeMs: status.lastFrameAt ? now - status.lastFrameAt : null,
       lastScores: this.lastScores,
     };
   }
@@ -100,11 +106,14 @@ export class CameraPipeline {
     const name = `camera "${this.camera.id}"`;
     if (s.state === 'connecting') {
       this.stage = 'connecting';
-      this.deps.logger.log(`${name}: connecting to ${redactUrl(this.camera.url)}`);
+      const line = `${name}: connecting to ${redactUrl(this.camera.url)}`;
+      if (s.reconnects === 0) this.deps.logger.log(line);
+      else this.deps.logger.debug(line);
     } else if (s.state === 'online') {
-      this.deps.logger.log(`${name}: online`);
-    } else if (s.lastError) {
-      this.deps.logger.warn(`${name}: offline (${redactUrl(s.lastError)}); reconnect #${s.reconnects + 1} with backoff`);
+      this.deps.logger.log(`${name}: online${s.reconnects ? ` after ${s.reconnects} reconnects` : ''}`);
+    } else {
+      this.deps.logger.warn(`${name}: ${s.state} (${redactUrl(s.lastError ?? 'no error')}); reconnect #${s.reconnects + 1} with backoff`);
     }
+    this.deps.onStatus(this.camera, s);
   }
 }

@@ -1,4 +1,5 @@
 import { EVENT_KINDS } from '@vigil/contracts';
+import { HWACCEL_MODES } from '@vigil/streams';
 import { z } from 'zod';
 
 const Id = z
@@ -21,6 +22,8 @@ export const CameraSchema = z.strictObject({
   url: CameraUrl,
   enabled: z.boolean().default(true).describe('true or false'),
   rtspTransport: z.enum(['tcp', 'udp']).default('tcp').describe('tcp or udp'),
+  hwaccel: z.enum(HWACCEL_MODES).optional().describe(`one of ${HWACCEL_MODES.join(', ')} (default: ingest.hwaccel)`),
+  codec: z.enum(['h264', 'hevc']).default('h264').describe('h264 or hevc; picks the Jetson decoder'),
 });
 
 const EventRuleSchema = z.strictObject({
@@ -78,7 +81,8 @@ export const SiteConfigSchema = z.strictObject({
   http: z
     .strictObject({
       host: z.string().default('127.0.0.1'),
-      port: z.number().int().min(0).max(65535).default(8081).describe('a TCP port for /health (0 picks a free one)'),
+      port: z.number().int().min(0).max(65535).default(8081).describe('a TCP port for /health, /metrics and media (0 picks a free one)'),
+      publicUrl: z.url().optional().describe('the URL consoles use to reach this agent, e.g. http://10.0.0.5:8081 (default: http://<host>:<port>)'),
     })
     .prefault({}),
   ingest: z
@@ -86,7 +90,24 @@ export const SiteConfigSchema = z.strictObject({
       ioTimeoutSeconds: z.number().min(1).max(120).default(5).describe('seconds of socket silence before ffmpeg gives up'),
       stallSeconds: z.number().min(2).max(300).default(10).describe('seconds without a frame before the stream is restarted'),
       reconnectMinSeconds: z.number().min(0.1).max(60).default(1),
-      reconnectMaxSeconds: z.number().min(1).max(600).default(30),
+      reconnectMaxSeconds: z.number().min(1).max(600).default(5).describe('longest wait between reconnect attempts; bounds how long a returning camera stays dark'),
+      hwaccel: z.enum(HWACCEL_MODES).default('none').describe(`hardware decode for every camera: ${HWACCEL_MODES.join(', ')}`),
+    })
+    .prefault({}),
+  preview: z
+    .strictObject({
+      fps: z.number().min(0.5).max(15).default(2).describe('preview pictures per second (snapshots, clips, live view), 0.5-15'),
+      width: z.number().int().min(160).max(1920).multipleOf(2).default(640).describe('preview width in pixels, even, 160-1920'),
+      quality: z.number().int().min(2).max(31).default(5).describe('JPEG quality scale 2 (best) .. 31 (smallest)'),
+    })
+    .prefault({}),
+  media: z
+    .strictObject({
+      dir: z.string().min(1).default('var/media').describe('folder for event snapshots and clips'),
+      clipPreSeconds: z.number().min(0).max(30).default(5).describe('seconds of video kept before an event, 0-30'),
+      clipPostSeconds: z.number().min(1).max(60).default(10).describe('seconds of video after an event starts, 1-60'),
+      retentionDays: z.number().min(0.01).max(3650).default(30).describe('days snapshots and clips are kept'),
+      maxMegabytes: z.number().min(10).max(10_000_000).default(5000).describe('disk budget for snapshots and clips in MB; the oldest go first'),
     })
     .prefault({}),
   logging: z

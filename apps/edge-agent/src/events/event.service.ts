@@ -5,7 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
+import { AgentUrl } from '../http/agent-url';
 import { ModelRepository } from '../inference/model.repository';
+import { MediaService } from '../media/media.service';
 import { OutboxSignal } from '../mqtt/outbox-signal';
 import { EventRepository, type EventRow } from '../storage/event.repository';
 import { OutboxRepository } from '../storage/outbox.repository';
@@ -15,14 +17,15 @@ import { templateExplanation } from './template-explainer';
 const CLEAR_RATIO = 0.6;
 
 /**
- * Turns window scores into events. Decisions live in EventTracker; this service gives them ids, explanations
- * and durable form: the event row and its outbox message are written in one transaction before anything is sent.
+ * Turns window scores into events. Decisions live in EventTracker; this service gives them ids, evidence
+ * (snapshot, clip, explanation) and durable form: each change of an event is written to SQLite together with its
+ * outbox message, before anything is sent.
  */
 @Injectable()
 export class EventService {
   private readonly logger = new Logger(EventService.name);
   private readonly trackers = new Map<string, EventTracker>();
-  private readonly open = new Map<string, EventRow>();
+  private readonly open = new Map<string, string>();
 
   constructor(
     @Inject(SITE_CONFIG) private readonly config: SiteConfig,
@@ -30,6 +33,8 @@ export class EventService {
     private readonly events: EventRepository,
     private readonly outbox: OutboxRepository,
     private readonly signal: OutboxSignal,
+    private readonly media: MediaService,
+    private readonly urls: AgentUrl,
     private readonly clock: Clock,
   ) {}
 
@@ -44,8 +49,10 @@ export class EventService {
       if (!best || scores[i] > best.score) byKind.set(kind, { score: scores[i], label });
     });
     for (const [kind, { score, label }] of byKind) {
-      const transition = this.tracker(camera.id, kind, label).observe(score, at);
-      if (transition) this.apply(camera, kind, label, transition);
+      const tracker = this.tracker(camera.id, kind, label);
+      const transition = tracker.observe(score, at);
+      if (transition?.type === 'start') this.start(camera, kind, label, tracker.rule.threshold, transition);
+      else if (transition?.type === 'end') this.end(camera, kind, transition);
     }
   }
 
@@ -68,54 +75,63 @@ export class EventService {
     return tracker;
   }
 
-  private apply(camera: CameraConfig, kind: EventKind, label: string, t: Transition): void {
-    const key = `${camera.id}/${kind}`;
-    const now = new Date(this.clock.now()).toISOString();
-    if (t.type === 'start') {
-      const card = this.model.card;
-      const threshold = this.tracker(camera.id, kind, label).rule.threshold;
-      const explanation = templateExplanation(
-        {
-          kind,
-          cameraName: camera.name ?? camera.id,
-          location: camera.location,
-          firstAt: t.firstAt,
-          peakScore: t.peak,
-          threshold,
-          windows: t.windows,
-          windowSeconds: windowSeconds(card),
-          hopSeconds: card.window.hop / card.input.fps,
-          timeZone: this.config.site.timezone,
-        },
-        this.config.explanations.language,
-      );
-      const row: EventRow = {
-        id: randomUUID(),
-        cameraId: camera.id,
+  private start(camera: CameraConfig, kind: EventKind, label: string, threshold: number, t: Extract<Transition, { type: 'start' }>): void {
+    const card = this.model.card;
+    const id = randomUUID();
+    const startedAt = new Date(t.firstAt).toISOString();
+    const explanation = templateExplanation(
+      {
         kind,
-        label,
-        startedAt: new Date(t.firstAt).toISOString(),
-        updatedAt: now,
-        endedAt: null,
-        score: t.score,
+        cameraName: camera.name ?? camera.id,
+        location: camera.location,
+        firstAt: t.firstAt,
         peakScore: t.peak,
         threshold,
-        seq: 0,
-        explanation: explanation.text,
-        explanationSource: explanation.source,
-      };
-      this.persist(row, camera, 'start', true);
-      this.open.set(key, row);
-      this.logger.warn(`${kind} event ${row.id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`);
-    } else {
-      const row = this.open.get(key);
-      if (!row) return;
-      const ended: EventRow = { ...row, updatedAt: now, endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 };
-      this.persist(ended, camera, 'end', false);
-      this.open.delete(key);
-      this.logger.log(`${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`);
-    }
-    this.signal.notify();
+        windows: t.windows,
+        windowSeconds: windowSeconds(card),
+        hopSeconds: card.window.hop / card.input.fps,
+        timeZone: this.config.site.timezone,
+      },
+      this.config.explanations.language,
+    );
+    const row: EventRow = {
+      id,
+      cameraId: camera.id,
+      kind,
+      label,
+      startedAt,
+      updatedAt: this.now(),
+      endedAt: null,
+      score: t.score,
+      peakScore: t.peak,
+      threshold,
+      seq: 0,
+      explanation: explanation.text,
+      explanationSource: explanation.source,
+      snapshotPath: this.media.saveSnapshot(camera.id, id, startedAt, t.at) ?? null,
+      clipPath: null,
+    };
+    this.persist(row, camera, 'start', true);
+    this.open.set(`${camera.id}/${kind}`, id);
+    this.logger.warn(`${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`);
+    this.media.scheduleClip(camera.id, id, startedAt, t.at, (clipPath) => this.amend(camera, id, { clipPath }));
+  }
+
+  private end(camera: CameraConfig, kind: EventKind, t: Extract<Transition, { type: 'end' }>): void {
+    const key = `${camera.id}/${kind}`;
+    const id = this.open.get(key);
+    this.open.delete(key);
+    const row = id ? this.events.get(id) : undefined;
+    if (!row) return;
+    this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', false);
+    this.logger.log(`${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`);
+  }
+
+  /** Adds evidence that arrives later (the clip, an explanation) as an `update` of the event. */
+  private amend(camera: CameraConfig, id: string, change: Partial<Pick<EventRow, 'clipPath' | 'explanation' | 'explanationSource'>>): void {
+    const row = this.events.get(id);
+    if (!row) return;
+    this.persist({ ...row, ...change, updatedAt: this.now(), seq: row.seq + 1 }, camera, 'update', false);
   }
 
   private persist(row: EventRow, camera: CameraConfig, type: EventMessage['type'], insert: boolean): void {
@@ -128,6 +144,7 @@ export class EventService {
         row.updatedAt,
       );
     });
+    this.signal.notify();
   }
 
   private message(row: EventRow, camera: CameraConfig, type: EventMessage['type']): EventMessage {
@@ -148,8 +165,18 @@ export class EventService {
       peakScore: clamp01(row.peakScore),
       threshold: row.threshold,
       model: { name: card.name, windowSeconds: windowSeconds(card) },
-      explanation: row.explanation ? { text: row.explanation, source: row.explanationSource === 'llm' ? 'llm' : 'template', language: this.config.explanations.language } : null,
+      explanation: row.explanation
+        ? { text: row.explanation, source: row.explanationSource === 'llm' ? 'llm' : 'template', language: this.config.explanations.language }
+        : null,
+      media: {
+        snapshot: row.snapshotPath ? this.urls.eventMedia(row.id, 'snapshot.jpg') : null,
+        clip: row.clipPath ? this.urls.eventMedia(row.id, 'clip.mp4') : null,
+      },
     };
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
   }
 }
 

@@ -17,6 +17,8 @@ export class MqttRepository {
   private readonly logger = new Logger(MqttRepository.name);
   private client?: MqttClient;
   private lastError?: string;
+  /** Retained state topics (availability, camera state): re-sent on every reconnect, latest value only. */
+  private readonly states = new Map<string, string>();
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
@@ -37,6 +39,7 @@ export class MqttRepository {
       this.lastError = undefined;
       this.logger.log(`connected to MQTT broker ${redactUrl(url)}`);
       client.publish(availability, AVAILABILITY.online, { qos: 1, retain: true });
+      for (const [topic, payload] of this.states) client.publish(topic, payload, { qos: 1, retain: true });
     });
     client.on('error', (err) => {
       const message = describeMqttError(err, url);
@@ -53,6 +56,16 @@ export class MqttRepository {
 
   get error(): string | undefined {
     return this.lastError;
+  }
+
+  /**
+   * Sets a retained state topic. Only the latest value matters, so it is not queued in the outbox: it is sent now
+   * if connected and again on every reconnect.
+   */
+  setState(topic: string, payload: string): void {
+    if (this.states.get(topic) === payload) return;
+    this.states.set(topic, payload);
+    if (this.client?.connected) this.client.publish(topic, payload, { qos: 1, retain: true });
   }
 
   /** Resolves on PUBACK (QoS 1); rejects when disconnected or when no PUBACK arrives in time. */
@@ -77,8 +90,10 @@ export class MqttRepository {
     const client = this.client;
     if (!client) return;
     if (client.connected) {
-      const availability = topics.availability(this.config.mqtt.topicPrefix, this.config.site.id);
-      await client.publishAsync(availability, AVAILABILITY.offline, { qos: 1, retain: true }).catch(() => undefined);
+      const prefix = this.config.mqtt.topicPrefix;
+      const site = this.config.site.id;
+      const offline = [topics.availability(prefix, site), ...this.config.cameras.map((c) => topics.cameraAvailability(prefix, site, c.id))];
+      await Promise.all(offline.map((t) => client.publishAsync(t, AVAILABILITY.offline, { qos: 1, retain: true }).catch(() => undefined)));
     }
     await client.endAsync();
   }

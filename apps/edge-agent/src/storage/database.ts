@@ -32,6 +32,8 @@ const MIGRATIONS: string[] = [
      last_error TEXT
    );
    CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;`,
+  `ALTER TABLE events ADD COLUMN snapshot_path TEXT;
+   ALTER TABLE events ADD COLUMN clip_path TEXT;`,
 ];
 
 /**

@@ -14,6 +14,9 @@ export interface EventRow {
   seq: number;
   explanation: string | null;
   explanationSource: string | null;
+  /** Relative to media.dir. */
+  snapshotPath: string | null;
+  clipPath: string | null;
 }
 
 /** The agent's own record of every event it raised (the console keeps its own copy from MQTT). */
@@ -24,12 +27,15 @@ export class EventRepository {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO events (id, camera_id, kind, label, started_at, updated_at, ended_at, score, peak_score, threshold, seq, explanation, explanation_source)
-       VALUES (@id, @cameraId, @kind, @label, @startedAt, @updatedAt, @endedAt, @score, @peakScore, @threshold, @seq, @explanation, @explanationSource)`,
+      `INSERT INTO events (id, camera_id, kind, label, started_at, updated_at, ended_at, score, peak_score, threshold, seq, explanation,
+                           explanation_source, snapshot_path, clip_path)
+       VALUES (@id, @cameraId, @kind, @label, @startedAt, @updatedAt, @endedAt, @score, @peakScore, @threshold, @seq, @explanation,
+               @explanationSource, @snapshotPath, @clipPath)`,
     );
     this.updateStmt = db.prepare(
       `UPDATE events SET updated_at = @updatedAt, ended_at = @endedAt, score = @score, peak_score = @peakScore, seq = @seq,
-       explanation = @explanation, explanation_source = @explanationSource WHERE id = @id`,
+       explanation = @explanation, explanation_source = @explanationSource, snapshot_path = @snapshotPath, clip_path = @clipPath
+       WHERE id = @id`,
     );
     this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
   }
@@ -59,6 +65,8 @@ export class EventRepository {
       seq: r.seq as number,
       explanation: (r.explanation as string) ?? null,
       explanationSource: (r.explanation_source as string) ?? null,
+      snapshotPath: (r.snapshot_path as string) ?? null,
+      clipPath: (r.clip_path as string) ?? null,
     };
   }
 

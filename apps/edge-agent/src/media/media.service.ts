@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { JpegRing, writeClip, type TimedJpeg } from '@vigil/streams';
+import { EventEmitter } from 'node:events';
+import { Clock } from '../common/clock';
+import type { SiteConfig } from '../config/site-config.schema';
+import { SITE_CONFIG } from '../config/site-config.token';
+import { MediaRepository } from './media.repository';
+
+const PRUNE_EVERY_MS = 10 * 60 * 1000;
+
+/**
+ * Per camera, the newest preview pictures (bounded ring) and the listeners of its live view; per event, the
+ * snapshot and the pre/post clip written from that ring.
+ */
+@Injectable()
+export class MediaService implements OnApplicationShutdown {
+  private readonly logger = new Logger(MediaService.name);
+  private readonly rings = new Map<string, JpegRing>();
+  private readonly live = new EventEmitter();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly pruner: NodeJS.Timeout;
+  readonly repository: MediaRepository;
+
+  constructor(
+    @Inject(SITE_CONFIG) private readonly config: SiteConfig,
+    private readonly clock: Clock,
+  ) {
+    this.repository = new MediaRepository(config.media.dir);
+    this.live.setMaxListeners(0);
+    this.pruner = setInterval(() => this.prune(), PRUNE_EVERY_MS).unref();
+  }
+
+  private ring(cameraId: string): JpegRing {
+    let ring = this.rings.get(cameraId);
+    if (!ring) {
+      const { clipPreSeconds, clipPostSeconds } = this.config.media;
+      // long enough for a clip's pre and post roll plus a margin; bytes capped whatever the camera sends
+      ring = new JpegRing((clipPreSeconds + clipPostSeconds + 10) * 1000, 32 * 1024 * 1024);
+      this.rings.set(cameraId, ring);
+    }
+    return ring;
+  }
+
+  onPicture(cameraId: string, jpeg: Buffer, at: number): void {
+    this.ring(cameraId).push({ at, data: jpeg });
+    this.live.emit(cameraId, jpeg);
+  }
+
+  latest(cameraId: string): TimedJpeg | undefined {
+    return this.rings.get(cameraId)?.latest;
+  }
+
+  /** Live preview pictures of one camera; returns the unsubscribe function. */
+  subscribe(cameraId: string, listener: (jpeg: Buffer) => void): () => void {
+    this.live.on(cameraId, listener);
+    return () => this.live.off(cameraId, listener);
+  }
+
+  /** Saves the preview picture closest to `at`; returns its relative path, or undefined without a picture. */
+  saveSnapshot(cameraId: string, eventId: string, startedAt: string, at: number): string | undefined {
+    const picture = this.rings.get(cameraId)?.nearest(at);
+    if (!picture) return undefined;
+    const path = this.repository.relativePath(cameraId, eventId, startedAt, 'jpg');
+    try {
+      this.repository.writeFile(path, picture.data);
+      return path;
+    } catch (err) {
+      this.logger.error(`Cannot save the snapshot of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** After the post-roll, writes the clip around `at` and reports its relative path (never throws). */
+  scheduleClip(cameraId: string, eventId: string, startedAt: string, at: number, onReady: (path: string) => void): void {
+    const { clipPreSeconds, clipPostSeconds } = this.config.media;
+    const delay = Math.max(0, at + clipPostSeconds * 1000 - this.clock.now());
+    const timer = setTimeout(async () => {
+      this.timers.delete(timer);
+      const pictures = this.rings.get(cameraId)?.between(at - clipPreSeconds * 1000, at + clipPostSeconds * 1000) ?? [];
+      if (pictures.length < 2) {
+        this.logger.warn(`no clip for event ${eventId}: camera "${cameraId}" sent ${pictures.length} preview pictures around it`);
+        return;
+      }
+      const path = this.repository.relativePath(cameraId, eventId, startedAt, 'mp4');
+      try {
+        await writeClip(pictures, this.repository.absolute(path), this.config.preview.fps);
+        onReady(path);
+      } catch (err) {
+        this.logger.error(`Cannot write the clip of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`);
+      }
+    }, delay);
+    this.timers.add(timer);
+  }
+
+  prune(): void {
+    const { retentionDays, maxMegabytes } = this.config.media;
+    try {
+      const r = this.repository.prune(retentionDays * 86_400_000, maxMegabytes * 1_000_000, this.clock.now());
+      if (r.deleted) this.logger.log(`media retention: deleted ${r.deleted} files (${(r.freedBytes / 1e6).toFixed(1)} MB), ${(r.keptBytes / 1e6).toFixed(1)} MB kept`);
+    } catch (err) {
+      this.logger.error(`media retention failed in ${this.config.media.dir}: ${(err as Error).message}`);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.pruner);
+    this.timers.forEach((t) => clearTimeout(t));
+  }
+}

@@ -1,0 +1,56 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { CameraManagerService } from '../camera/camera-manager.service';
+import { ModelRepository } from '../inference/model.repository';
+import { MqttRepository } from '../mqtt/mqtt.repository';
+import { OutboxRepository } from '../storage/outbox.repository';
+
+const STATES = ['connecting', 'online', 'stalled', 'offline'] as const;
+
+/** Prometheus exposition of camera, inference and delivery health, read fresh at every scrape. */
+@Controller()
+export class MetricsController {
+  private readonly registry = new Registry();
+
+  constructor(cameras: CameraManagerService, model: ModelRepository, mqtt: MqttRepository, outbox: OutboxRepository) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'vigil_agent_' });
+    const labelNames = ['camera'] as const;
+    const gauge = (name: string, help: string, collect: (g: Gauge<'camera'>) => void) =>
+      new Gauge({ name, help, labelNames, registers: [this.registry], collect() { this.reset(); collect(this); } });
+    gauge('vigil_camera_fps', 'Frames per second read from the camera at the analysis rate', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.fps)));
+    gauge('vigil_camera_reconnects_total', 'Stream sessions restarted since the agent started', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.reconnects)));
+    gauge('vigil_camera_frames_dropped_total', 'Frames dropped because inference was busy (latest frame wins)', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.dropped)));
+    gauge('vigil_camera_windows_total', 'Windows scored by the model', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.windows)));
+    gauge('vigil_camera_last_frame_age_seconds', 'Seconds since the newest frame', (g) =>
+      cameras.health().forEach((c) => c.lastFrameAgeMs !== null && g.set({ camera: c.id }, c.lastFrameAgeMs / 1000)),
+    );
+    new Gauge({
+      name: 'vigil_camera_state',
+      help: '1 for the current stream state of each camera',
+      labelNames: ['camera', 'state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of cameras.health()) for (const s of STATES) this.set({ camera: c.id, state: s }, c.state === s ? 1 : 0);
+      },
+    });
+    new Gauge({ name: 'vigil_outbox_pending', help: 'Event messages waiting for a broker acknowledgement', registers: [this.registry], collect() { this.set(outbox.pending()); } });
+    new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers: [this.registry], collect() { this.set(mqtt.connected ? 1 : 0); } });
+    new Gauge({ name: 'vigil_inference_windows_total', help: 'Windows scored', registers: [this.registry], collect() { this.set(model.stats?.windows ?? 0); } });
+    new Gauge({
+      name: 'vigil_inference_ms_per_window',
+      help: 'Mean inference time per window since start',
+      registers: [this.registry],
+      collect() {
+        const s = model.stats;
+        this.set(s && s.windows ? s.totalMs / s.windows : 0);
+      },
+    });
+  }
+
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
