@@ -73,7 +73,17 @@ function render(event, fresh) {
   li.querySelector('.ack-badge').hidden = !event.acknowledgement;
   const where = [event.camera.name, event.camera.location, event.site].filter(Boolean).join(' · ');
   li.querySelector('.camera').textContent = where;
-  li.querySelector('.explanation').textContent = event.explanation ? event.explanation.text : 'No explanation yet.';
+  const ex = event.explanation;
+  li.querySelector('.explanation').textContent = ex ? ex.text : 'No explanation yet.';
+  const action = li.querySelector('.suggested-action');
+  action.hidden = !(ex && ex.suggestedAction);
+  action.textContent = ex && ex.suggestedAction ? `Suggested action: ${ex.suggestedAction}` : '';
+  const severity = li.querySelector('.badge.severity');
+  severity.hidden = !(ex && ex.severity);
+  severity.dataset.severity = (ex && ex.severity) || '';
+  severity.textContent = ex && ex.severity ? ex.severity : '';
+  const source = li.querySelector('.explanation-source');
+  source.textContent = ex ? (ex.source === 'llm' ? `Explained by ${ex.model || 'LLM'}` : 'Explained from the scores (template)') : '';
   const time = li.querySelector('.time');
   time.textContent = `${formatTime(event.startedAt)} · ${relative(event.startedAt)}`;
   time.title = new Date(event.startedAt).toString();

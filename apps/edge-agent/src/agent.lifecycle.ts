@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { CameraManagerService } from './camera/camera-manager.service';
 import type { SiteConfig } from './config/site-config.schema';
 import { SITE_CONFIG } from './config/site-config.token';
+import { EventService } from './events/event.service';
 import { ModelRepository } from './inference/model.repository';
 import { EmbeddedBroker } from './mqtt/embedded-broker';
 import { MqttRepository } from './mqtt/mqtt.repository';
@@ -24,6 +25,7 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     private readonly mqtt: MqttRepository,
     private readonly publisher: OutboxPublisherService,
     private readonly cameras: CameraManagerService,
+    private readonly events: EventService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,10 +40,11 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     this.cameras.start();
   }
 
-  /** Cameras stop first so no new event is written, then the outbox gets a moment to drain. */
+  /** Cameras stop first so no new event is written, explanations in flight land, then the outbox gets a moment to drain. */
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}`);
     await this.cameras.stop();
+    await Promise.race([this.events.drain(), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS).unref())]);
     await this.publisher.shutdown(SHUTDOWN_DRAIN_MS);
     await this.mqtt.close();
     this.db.close();

@@ -6,6 +6,7 @@ import { Clock, SystemClock } from './common/clock';
 import type { SiteConfig } from './config/site-config.schema';
 import { SITE_CONFIG } from './config/site-config.token';
 import { EventService } from './events/event.service';
+import { ExplanationService } from './explain/explanation.service';
 import { HealthController } from './health/health.controller';
 import { AgentUrl } from './http/agent-url';
 import { MediaController } from './http/media.controller';
@@ -48,6 +49,7 @@ export class AppModule {
         MqttRepository,
         OutboxSignal,
         OutboxPublisherService,
+        ExplanationService,
         EventService,
         CameraManagerService,
         AgentLifecycle,

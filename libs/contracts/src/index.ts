@@ -1,3 +1,3 @@
 export { EVENT_KINDS, EventKindSchema, type EventKind } from './event-kind';
 export { EVENT_SCHEMA_ID, EventMessageSchema, ExplanationSchema, type EventMessage, type Explanation } from './event-message';
-export { AVAILABILITY, DEFAULT_TOPIC_PREFIX, topics } from './topics';
+export { AVAILABILITY, DEFAULT_TOPIC_PREFIX, DETECTION, topics } from './topics';

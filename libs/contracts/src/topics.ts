@@ -10,6 +10,13 @@ export const topics = {
   cameraAvailability: (prefix: string, site: string, camera: string) => `${prefix}/${site}/${camera}/availability`,
   /** Retained JSON health of one camera (state, fps, reconnects, last error), updated on every state change. */
   cameraState: (prefix: string, site: string, camera: string) => `${prefix}/${site}/${camera}/state`,
+  /** Retained `ON` while an event of `kind` is open on the camera, `OFF` otherwise (Home Assistant binary sensor). */
+  detection: (prefix: string, site: string, camera: string, kind: string) => `${prefix}/${site}/${camera}/${kind}`,
+  /** Retained JPEG of the latest event of `kind` on the camera (raw bytes, not JSON). */
+  snapshot: (prefix: string, site: string, camera: string, kind: string) => `${prefix}/${site}/${camera}/${kind}/snapshot`,
+  /** Home Assistant MQTT discovery config topic of one entity. */
+  homeAssistantConfig: (discoveryPrefix: string, component: 'binary_sensor' | 'image', site: string, camera: string, kind: string) =>
+    `${discoveryPrefix}/${component}/vigil_${site}_${camera}/${kind}/config`.replace(/[^A-Za-z0-9_/-]/g, '_'),
   siteFromEventsTopic(prefix: string, topic: string): string | undefined {
     const parts = topic.split('/');
     const prefixParts = prefix.split('/');
@@ -19,3 +26,4 @@ export const topics = {
 };
 
 export const AVAILABILITY = { online: 'online', offline: 'offline' } as const;
+export const DETECTION = { on: 'ON', off: 'OFF' } as const;

@@ -39,6 +39,7 @@ const MIGRATIONS: string[] = [
    );`,
   `ALTER TABLE events ADD COLUMN snapshot_url TEXT;
    ALTER TABLE events ADD COLUMN clip_url TEXT;`,
+  `ALTER TABLE events ADD COLUMN explanation_json TEXT;`,
 ];
 
 export function openDatabase(path: string): Db {

@@ -1,4 +1,4 @@
-import type { EventMessage } from '@vigil/contracts';
+import type { EventMessage, Explanation } from '@vigil/contracts';
 import type { Db } from './database';
 
 export interface ConsoleEvent {
@@ -14,7 +14,7 @@ export interface ConsoleEvent {
   score: number;
   peakScore: number;
   threshold: number;
-  explanation: { text: string; source: string } | null;
+  explanation: Explanation | null;
   model: string;
   media: { snapshot: string | null; clip: string | null };
   receivedAt: string;
@@ -42,12 +42,12 @@ export class EventStoreRepository {
     this.recordStmt = db.prepare('INSERT OR IGNORE INTO event_messages (event_id, seq, type, payload, received_at) VALUES (?, ?, ?, ?, ?)');
     this.upsertStmt = db.prepare(
       `INSERT INTO events (id, site, camera_id, camera_name, camera_location, kind, label, state, started_at, updated_at, ended_at,
-                           score, peak_score, threshold, explanation, explanation_source, model, seq, received_at, snapshot_url, clip_url)
+                           score, peak_score, threshold, explanation, explanation_source, explanation_json, model, seq, received_at, snapshot_url, clip_url)
        VALUES (@id, @site, @cameraId, @cameraName, @cameraLocation, @kind, @label, @state, @startedAt, @updatedAt, @endedAt,
-               @score, @peakScore, @threshold, @explanation, @explanationSource, @model, @seq, @receivedAt, @snapshotUrl, @clipUrl)
+               @score, @peakScore, @threshold, @explanation, @explanationSource, @explanationJson, @model, @seq, @receivedAt, @snapshotUrl, @clipUrl)
        ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, ended_at = excluded.ended_at,
          score = excluded.score, peak_score = excluded.peak_score, explanation = excluded.explanation,
-         explanation_source = excluded.explanation_source, seq = excluded.seq, snapshot_url = excluded.snapshot_url,
+         explanation_source = excluded.explanation_source, explanation_json = excluded.explanation_json, seq = excluded.seq, snapshot_url = excluded.snapshot_url,
          clip_url = excluded.clip_url
        WHERE excluded.seq > events.seq`,
     );
@@ -77,6 +77,7 @@ export class EventStoreRepository {
         threshold: message.threshold,
         explanation: message.explanation?.text ?? null,
         explanationSource: message.explanation?.source ?? null,
+        explanationJson: message.explanation ? JSON.stringify(message.explanation) : null,
         model: message.model.name,
         seq: message.seq,
         receivedAt,
@@ -122,6 +123,7 @@ interface Row {
   threshold: number;
   explanation: string | null;
   explanation_source: string | null;
+  explanation_json: string | null;
   model: string;
   received_at: string;
   snapshot_url: string | null;
@@ -145,7 +147,11 @@ function toEvent(r: Row): ConsoleEvent {
     score: r.score,
     peakScore: r.peak_score,
     threshold: r.threshold,
-    explanation: r.explanation ? { text: r.explanation, source: r.explanation_source ?? 'template' } : null,
+    explanation: r.explanation_json
+      ? (JSON.parse(r.explanation_json) as Explanation)
+      : r.explanation
+        ? { text: r.explanation, source: r.explanation_source === 'llm' ? 'llm' : 'template', language: 'en' }
+        : null,
     model: r.model,
     media: { snapshot: r.snapshot_url, clip: r.clip_url },
     receivedAt: r.received_at,

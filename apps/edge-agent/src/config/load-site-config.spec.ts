@@ -64,4 +64,17 @@ mqtt: { url: "http://broker" }
     const text = readFileSync(resolve(__dirname, '../../../../configs', file), 'utf8');
     expect(() => loadSiteConfig(write(text), { MQTT_PASSWORD: 'x' })).not.toThrow();
   });
+
+  it('should ask for what an LLM provider needs, naming the environment variable for the key', () => {
+    const base = 'site: { id: north }\ncameras:\n  - { id: gate, url: "rtsp://10.0.0.2/s1" }\n';
+    expect(problemsOf(`${base}explanations: { provider: openai-compatible }\n`)).toEqual([
+      'explanations.baseUrl: required when provider is openai-compatible; e.g. http://127.0.0.1:8000/v1',
+      'explanations.model: required when provider is openai-compatible; the model name your server serves',
+    ]);
+    expect(problemsOf(`${base}explanations: { provider: deepseek }\n`)).toEqual([
+      'explanations.apiKeyEnv: the environment variable DEEPSEEK_API_KEY is not set; export the API key as DEEPSEEK_API_KEY, or use provider: template',
+    ]);
+    const ok = loadSiteConfig(write(`${base}explanations: { provider: deepseek, language: zh-CN }\n`), { DEEPSEEK_API_KEY: 'sk-1' });
+    expect(ok.explanations).toMatchObject({ provider: 'deepseek', apiKey: 'sk-1', language: 'zh-CN', timeoutSeconds: 20, retries: 1, concurrency: 2, vision: false });
+  });
 });

@@ -41,6 +41,27 @@ const EventsSchema = z
   .prefault({})
   .describe(`per event kind (${EVENT_KINDS.join(', ')}): threshold, minWindows, clearWindows, cooldownSeconds`);
 
+export const EXPLANATION_PROVIDERS = ['template', 'deepseek', 'openai-compatible'] as const;
+
+const ExplanationsSchema = z
+  .strictObject({
+    provider: z.enum(EXPLANATION_PROVIDERS).default('template').describe(`who writes event explanations: ${EXPLANATION_PROVIDERS.join(', ')}`),
+    language: z.enum(['en', 'zh-CN']).default('en').describe('en or zh-CN'),
+    baseUrl: z.url().optional().describe('the OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1 (vLLM) or http://127.0.0.1:11434/v1 (Ollama)'),
+    model: z.string().min(1).max(200).optional().describe('the model name the server knows, e.g. deepseek-chat or qwen2.5:7b-instruct'),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .optional()
+      .describe('the environment variable holding the API key, e.g. DEEPSEEK_API_KEY (keeps the key out of the file)'),
+    apiKey: z.string().min(1).optional().describe('the API key itself; prefer apiKeyEnv or ${DEEPSEEK_API_KEY} so the key stays out of the file'),
+    timeoutSeconds: z.number().min(1).max(300).default(20).describe('seconds one request may take, 1-300'),
+    retries: z.number().int().min(0).max(5).default(1).describe('extra attempts after a timeout, 429 or 5xx, 0-5'),
+    concurrency: z.number().int().min(1).max(32).default(2).describe('requests in flight at once, 1-32'),
+    vision: z.boolean().default(false).describe('true to send the event snapshot to a vision model'),
+  })
+  .prefault({});
+
 export const SiteConfigSchema = z.strictObject({
   site: z.strictObject({
     id: Id,
@@ -56,9 +77,7 @@ export const SiteConfigSchema = z.strictObject({
     })
     .prefault({}),
   events: EventsSchema,
-  explanations: z
-    .strictObject({ language: z.enum(['en', 'zh-CN']).default('en').describe('en or zh-CN') })
-    .prefault({}),
+  explanations: ExplanationsSchema,
   mqtt: z
     .strictObject({
       url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883').describe('the broker URL, e.g. mqtt://127.0.0.1:1883'),
@@ -71,6 +90,20 @@ export const SiteConfigSchema = z.strictObject({
           enabled: z.boolean().default(false).describe('true to run an MQTT broker (aedes) inside the agent'),
           host: z.string().default('127.0.0.1').describe('the address the embedded broker listens on'),
           port: z.number().int().min(1).max(65535).default(1883).describe('a TCP port 1-65535'),
+        })
+        .prefault({}),
+      homeAssistant: z
+        .strictObject({
+          discovery: z.boolean().default(true).describe('true to announce a binary sensor and a snapshot image per camera and kind to Home Assistant'),
+          discoveryPrefix: z.string().regex(/^[^#+\s]+$/, 'must not contain #, + or spaces').default('homeassistant'),
+        })
+        .prefault({}),
+      tls: z
+        .strictObject({
+          ca: z.string().min(1).optional().describe('path of the CA certificate (PEM) that signed the broker certificate'),
+          cert: z.string().min(1).optional().describe('path of a client certificate (PEM), for brokers that require one'),
+          key: z.string().min(1).optional().describe('path of the client key (PEM)'),
+          rejectUnauthorized: z.boolean().default(true).describe('false only for testing; it accepts any broker certificate'),
         })
         .prefault({}),
     })

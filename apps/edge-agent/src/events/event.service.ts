@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EVENT_SCHEMA_ID, topics, type EventKind, type EventMessage } from '@vigil/contracts';
+import { DETECTION, EVENT_SCHEMA_ID, topics, type EventKind, type EventMessage } from '@vigil/contracts';
 import { windowSeconds } from '@vigil/model';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
@@ -8,13 +8,19 @@ import { SITE_CONFIG } from '../config/site-config.token';
 import { AgentUrl } from '../http/agent-url';
 import { ModelRepository } from '../inference/model.repository';
 import { MediaService } from '../media/media.service';
+import { MqttRepository } from '../mqtt/mqtt.repository';
 import { OutboxSignal } from '../mqtt/outbox-signal';
 import { EventRepository, type EventRow } from '../storage/event.repository';
 import { OutboxRepository } from '../storage/outbox.repository';
+import { ExplanationService } from '../explain/explanation.service';
+import type { ExplainEvidence } from '../explain/prompts';
 import { EventTracker, type Transition } from './event-tracker';
 import { templateExplanation } from './template-explainer';
 
 const CLEAR_RATIO = 0.6;
+/** Window scores kept per camera and kind, for the explanation's score timeline. */
+const HISTORY = 40;
+const RECENT_MS = 3600_000;
 
 /**
  * Turns window scores into events. Decisions live in EventTracker; this service gives them ids, evidence
@@ -26,6 +32,8 @@ export class EventService {
   private readonly logger = new Logger(EventService.name);
   private readonly trackers = new Map<string, EventTracker>();
   private readonly open = new Map<string, string>();
+  private readonly history = new Map<string, Array<{ at: number; score: number }>>();
+  private readonly explaining = new Set<Promise<void>>();
 
   constructor(
     @Inject(SITE_CONFIG) private readonly config: SiteConfig,
@@ -36,6 +44,8 @@ export class EventService {
     private readonly media: MediaService,
     private readonly urls: AgentUrl,
     private readonly clock: Clock,
+    private readonly explanations: ExplanationService,
+    private readonly mqtt: MqttRepository,
   ) {}
 
   /** Feed one window's probabilities (in the card's label order) for `camera`, taken at wall-clock `at`. */
@@ -49,6 +59,7 @@ export class EventService {
       if (!best || scores[i] > best.score) byKind.set(kind, { score: scores[i], label });
     });
     for (const [kind, { score, label }] of byKind) {
+      this.remember(`${camera.id}/${kind}`, score, at);
       const tracker = this.tracker(camera.id, kind, label);
       const transition = tracker.observe(score, at);
       if (transition?.type === 'start') this.start(camera, kind, label, tracker.rule.threshold, transition);
@@ -106,15 +117,69 @@ export class EventService {
       peakScore: t.peak,
       threshold,
       seq: 0,
-      explanation: explanation.text,
-      explanationSource: explanation.source,
+      explanation,
       snapshotPath: this.media.saveSnapshot(camera.id, id, startedAt, t.at) ?? null,
       clipPath: null,
     };
     this.persist(row, camera, 'start', true);
     this.open.set(`${camera.id}/${kind}`, id);
+    this.setDetection(camera, kind, DETECTION.on, row.snapshotPath);
     this.logger.warn(`${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`);
     this.media.scheduleClip(camera.id, id, startedAt, t.at, (clipPath) => this.amend(camera, id, { clipPath }));
+    if (this.explanations.usesLlm) this.track(this.explainLater(camera, row, t));
+  }
+
+  /** Asks the LLM after the alarm is stored and queued; its answer follows as an `update`. */
+  private async explainLater(camera: CameraConfig, row: EventRow, t: Extract<Transition, { type: 'start' }>): Promise<void> {
+    const evidence: ExplainEvidence = {
+      kind: row.kind as EventKind,
+      site: this.config.site.name ?? this.config.site.id,
+      cameraName: camera.name ?? camera.id,
+      location: camera.location,
+      localTime: new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: this.config.site.timezone }).format(new Date(t.firstAt)),
+      threshold: row.threshold,
+      peakScore: t.peak,
+      timeline: (this.history.get(`${camera.id}/${row.kind}`) ?? []).filter((p) => p.at >= t.firstAt).map((p) => ({ t: (p.at - t.firstAt) / 1000, score: p.score })),
+      durationSeconds: (t.at - t.firstAt) / 1000 + windowSeconds(this.model.card),
+      recent: this.events
+        .startedSince(new Date(t.at - RECENT_MS).toISOString())
+        .filter((e) => e.id !== row.id)
+        .map((e) => ({ kind: e.kind as EventKind, cameraName: this.cameraName(e.cameraId), minutesAgo: Math.max(0, Math.round((t.at - Date.parse(e.startedAt)) / 60_000)) })),
+      snapshotJpeg: row.snapshotPath && this.config.explanations.vision ? this.media.readSnapshot(row.snapshotPath) : undefined,
+    };
+    const explanation = await this.explanations.explain(row.id, evidence, row.explanation!);
+    if (explanation.source === 'llm') this.amend(camera, row.id, { explanation });
+  }
+
+  /** Retained ON/OFF per camera and kind (and the snapshot), for dashboards and Home Assistant. */
+  private setDetection(camera: CameraConfig, kind: EventKind, state: string, snapshotPath?: string | null): void {
+    const { topicPrefix: prefix } = this.config.mqtt;
+    const site = this.config.site.id;
+    const jpeg = snapshotPath ? this.media.readSnapshot(snapshotPath) : undefined;
+    if (jpeg) this.mqtt.setState(topics.snapshot(prefix, site, camera.id, kind), jpeg);
+    this.mqtt.setState(topics.detection(prefix, site, camera.id, kind), state);
+  }
+
+  /** Resolves when the explanations in flight have been written (for a graceful stop). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.explaining]);
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.catch((err) => this.logger.error(`explaining an event failed: ${(err as Error).message}`)).finally(() => this.explaining.delete(tracked));
+    this.explaining.add(tracked);
+  }
+
+  private remember(key: string, score: number, at: number): void {
+    let h = this.history.get(key);
+    if (!h) this.history.set(key, (h = []));
+    h.push({ at, score });
+    if (h.length > HISTORY) h.shift();
+  }
+
+  private cameraName(id: string): string {
+    const c = this.config.cameras.find((x) => x.id === id);
+    return c?.name ?? id;
   }
 
   private end(camera: CameraConfig, kind: EventKind, t: Extract<Transition, { type: 'end' }>): void {
@@ -124,11 +189,12 @@ export class EventService {
     const row = id ? this.events.get(id) : undefined;
     if (!row) return;
     this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', false);
+    this.setDetection(camera, kind, DETECTION.off);
     this.logger.log(`${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`);
   }
 
   /** Adds evidence that arrives later (the clip, an explanation) as an `update` of the event. */
-  private amend(camera: CameraConfig, id: string, change: Partial<Pick<EventRow, 'clipPath' | 'explanation' | 'explanationSource'>>): void {
+  private amend(camera: CameraConfig, id: string, change: Partial<Pick<EventRow, 'clipPath' | 'explanation'>>): void {
     const row = this.events.get(id);
     if (!row) return;
     this.persist({ ...row, ...change, updatedAt: this.now(), seq: row.seq + 1 }, camera, 'update', false);
@@ -165,9 +231,7 @@ export class EventService {
       peakScore: clamp01(row.peakScore),
       threshold: row.threshold,
       model: { name: card.name, windowSeconds: windowSeconds(card) },
-      explanation: row.explanation
-        ? { text: row.explanation, source: row.explanationSource === 'llm' ? 'llm' : 'template', language: this.config.explanations.language }
-        : null,
+      explanation: row.explanation,
       media: {
         snapshot: row.snapshotPath ? this.urls.eventMedia(row.id, 'snapshot.jpg') : null,
         clip: row.clipPath ? this.urls.eventMedia(row.id, 'clip.mp4') : null,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { JpegRing, writeClip, type TimedJpeg } from '@vigil/streams';
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { Clock } from '../common/clock';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
@@ -66,6 +67,15 @@ export class MediaService implements OnApplicationShutdown {
       return path;
     } catch (err) {
       this.logger.error(`Cannot save the snapshot of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** A saved snapshot's bytes, or undefined when it is gone. */
+  readSnapshot(relativePath: string): Buffer | undefined {
+    try {
+      return readFileSync(this.repository.absolute(relativePath));
+    } catch {
       return undefined;
     }
   }

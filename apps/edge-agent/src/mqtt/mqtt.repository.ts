@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AVAILABILITY, topics } from '@vigil/contracts';
+import { AVAILABILITY, DETECTION, topics } from '@vigil/contracts';
 import { redactUrl } from '@vigil/streams';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { readFileSync } from 'node:fs';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
+import { enabledKinds, homeAssistantDiscovery } from './home-assistant';
 
 const PUBACK_TIMEOUT_MS = 10_000;
 
@@ -17,15 +19,22 @@ export class MqttRepository {
   private readonly logger = new Logger(MqttRepository.name);
   private client?: MqttClient;
   private lastError?: string;
-  /** Retained state topics (availability, camera state): re-sent on every reconnect, latest value only. */
-  private readonly states = new Map<string, string>();
+  /** Retained state topics (discovery, availability, detections, snapshots): re-sent on every reconnect, latest value only. */
+  private readonly states = new Map<string, string | Buffer>();
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
   connect(): void {
-    const { url, username, password, clientId, topicPrefix } = this.config.mqtt;
-    const availability = topics.availability(topicPrefix, this.config.site.id);
+    const { url, username, password, clientId, topicPrefix, homeAssistant } = this.config.mqtt;
+    const site = this.config.site.id;
+    const availability = topics.availability(topicPrefix, site);
+    if (homeAssistant.discovery) for (const m of homeAssistantDiscovery(this.config)) this.states.set(m.topic, m.payload);
+    // no event survives a restart open: every detection starts OFF
+    for (const camera of this.config.cameras.filter((c) => c.enabled)) {
+      for (const kind of enabledKinds(this.config)) this.states.set(topics.detection(topicPrefix, site, camera.id, kind), DETECTION.off);
+    }
     const client = mqtt.connect(url, {
+      ...this.tlsOptions(),
       clientId: clientId ?? `vigil-agent-${this.config.site.id}`,
       username,
       password,
@@ -62,10 +71,17 @@ export class MqttRepository {
    * Sets a retained state topic. Only the latest value matters, so it is not queued in the outbox: it is sent now
    * if connected and again on every reconnect.
    */
-  setState(topic: string, payload: string): void {
-    if (this.states.get(topic) === payload) return;
+  setState(topic: string, payload: string | Buffer): void {
+    const previous = this.states.get(topic);
+    if (previous !== undefined && (typeof payload === 'string' ? previous === payload : Buffer.isBuffer(previous) && previous.equals(payload))) return;
     this.states.set(topic, payload);
     if (this.client?.connected) this.client.publish(topic, payload, { qos: 1, retain: true });
+  }
+
+  private tlsOptions(): Partial<IClientOptions> {
+    const { tls } = this.config.mqtt;
+    const read = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+    return { ca: read(tls.ca), cert: read(tls.cert), key: read(tls.key), rejectUnauthorized: tls.rejectUnauthorized };
   }
 
   /** Resolves on PUBACK (QoS 1); rejects when disconnected or when no PUBACK arrives in time. */
@@ -105,5 +121,9 @@ export function describeMqttError(err: Error & { code?: number | string }, url: 
   if (err.code === 4 || /bad user ?name or password/i.test(err.message)) return `${where} refused the connection: bad username or password; check mqtt.username and mqtt.password`;
   if (err.code === 'ECONNREFUSED') return `${where} refused the TCP connection; is the broker running and is mqtt.url right?`;
   if (err.code === 'ENOTFOUND') return `${where}: host not found; check mqtt.url`;
+  if (/self[- ]signed|unable to (get|verify)|certificate/i.test(err.message) || /CERT|SELF_SIGNED/.test(String(err.code))) {
+    return `${where}: the broker's TLS certificate is not trusted (${err.message}); set mqtt.tls.ca to the CA that signed it`;
+  }
+  if (/wrong version number|EPROTO/i.test(err.message)) return `${where}: TLS handshake failed (${err.message}); is this a TLS port? use mqtt:// for plain MQTT`;
   return `${where}: ${err.message}`;
 }

@@ -34,6 +34,7 @@ const MIGRATIONS: string[] = [
    CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;`,
   `ALTER TABLE events ADD COLUMN snapshot_path TEXT;
    ALTER TABLE events ADD COLUMN clip_path TEXT;`,
+  `ALTER TABLE events ADD COLUMN explanation_json TEXT;`,
 ];
 
 /**

@@ -1,3 +1,4 @@
+import type { Explanation } from '@vigil/contracts';
 import type { Db } from './database';
 
 export interface EventRow {
@@ -12,8 +13,7 @@ export interface EventRow {
   peakScore: number;
   threshold: number;
   seq: number;
-  explanation: string | null;
-  explanationSource: string | null;
+  explanation: Explanation | null;
   /** Relative to media.dir. */
   snapshotPath: string | null;
   clipPath: string | null;
@@ -24,28 +24,35 @@ export class EventRepository {
   private readonly insertStmt;
   private readonly updateStmt;
   private readonly getStmt;
+  private readonly recentStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO events (id, camera_id, kind, label, started_at, updated_at, ended_at, score, peak_score, threshold, seq, explanation,
-                           explanation_source, snapshot_path, clip_path)
+                           explanation_source, explanation_json, snapshot_path, clip_path)
        VALUES (@id, @cameraId, @kind, @label, @startedAt, @updatedAt, @endedAt, @score, @peakScore, @threshold, @seq, @explanation,
-               @explanationSource, @snapshotPath, @clipPath)`,
+               @explanationSource, @explanationJson, @snapshotPath, @clipPath)`,
     );
     this.updateStmt = db.prepare(
       `UPDATE events SET updated_at = @updatedAt, ended_at = @endedAt, score = @score, peak_score = @peakScore, seq = @seq,
-       explanation = @explanation, explanation_source = @explanationSource, snapshot_path = @snapshotPath, clip_path = @clipPath
+       explanation = @explanation, explanation_source = @explanationSource, explanation_json = @explanationJson, snapshot_path = @snapshotPath, clip_path = @clipPath
        WHERE id = @id`,
     );
     this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
+    this.recentStmt = db.prepare('SELECT id, camera_id, kind, started_at FROM events WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?');
   }
 
   insert(row: EventRow): void {
-    this.insertStmt.run(row);
+    this.insertStmt.run(toParams(row));
   }
 
   update(row: EventRow): void {
-    this.updateStmt.run(row);
+    this.updateStmt.run(toParams(row));
+  }
+
+  /** Events that started at or after `since` (ISO time), newest first. */
+  startedSince(since: string, limit = 20): Array<{ id: string; cameraId: string; kind: string; startedAt: string }> {
+    return (this.recentStmt.all(since, limit) as Array<Record<string, string>>).map((r) => ({ id: r.id, cameraId: r.camera_id, kind: r.kind, startedAt: r.started_at }));
   }
 
   get(id: string): EventRow | undefined {
@@ -63,8 +70,11 @@ export class EventRepository {
       peakScore: r.peak_score as number,
       threshold: r.threshold as number,
       seq: r.seq as number,
-      explanation: (r.explanation as string) ?? null,
-      explanationSource: (r.explanation_source as string) ?? null,
+      explanation: r.explanation_json
+        ? (JSON.parse(r.explanation_json as string) as Explanation)
+        : r.explanation
+          ? { text: r.explanation as string, source: r.explanation_source === 'llm' ? 'llm' : 'template', language: 'en' }
+          : null,
       snapshotPath: (r.snapshot_path as string) ?? null,
       clipPath: (r.clip_path as string) ?? null,
     };
@@ -74,4 +84,13 @@ export class EventRepository {
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
+}
+
+function toParams(row: EventRow) {
+  return {
+    ...row,
+    explanation: row.explanation?.text ?? null,
+    explanationSource: row.explanation?.source ?? null,
+    explanationJson: row.explanation ? JSON.stringify(row.explanation) : null,
+  };
 }
