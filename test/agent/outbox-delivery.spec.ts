@@ -23,7 +23,7 @@ describe(OutboxPublisherService.name, () => {
     const outbox = new OutboxRepository(db);
     const mqttRepo = new MqttRepository(config);
     const signal = new OutboxSignal();
-    const publisher = new OutboxPublisherService(outbox, mqttRepo, signal, new SystemClock());
+    const publisher = new OutboxPublisherService(outbox, mqttRepo, signal, new SystemClock(), config);
     for (let i = 0; i < 5; i++) outbox.add({ topic: 'vigil/north/events', payload: `m${i}`, qos: 1, retain: false }, new Date().toISOString());
 
     mqttRepo.connect();
@@ -47,6 +47,23 @@ describe(OutboxPublisherService.name, () => {
     await mqttRepo.close();
     await sub.endAsync();
     await broker.close();
+    db.close();
+  });
+
+  it('should delete delivered messages after the retention and never undelivered ones', () => {
+    const config = SiteConfigSchema.parse({ site: { id: 'north' }, cameras: [{ id: 'a', url: 'x.mp4' }], storage: { outboxRetentionDays: 7 } });
+    const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'vigil-outbox-')), 'agent.db'));
+    const outbox = new OutboxRepository(db);
+    const now = Date.parse('2026-11-28T12:00:00Z');
+    const days = (n: number) => new Date(now - n * 86_400_000).toISOString();
+    const old = outbox.add({ topic: 't', payload: 'old', qos: 1, retain: false }, days(10));
+    outbox.markSent(old, days(10));
+    const recent = outbox.add({ topic: 't', payload: 'recent', qos: 1, retain: false }, days(2));
+    outbox.markSent(recent, days(2));
+    outbox.add({ topic: 't', payload: 'undelivered', qos: 1, retain: false }, days(30));
+    const publisher = new OutboxPublisherService(outbox, new MqttRepository(config), new OutboxSignal(), { now: () => now }, config);
+    expect(publisher.prune()).toBe(1);
+    expect(db.prepare('SELECT payload FROM outbox ORDER BY id').all()).toEqual([{ payload: 'recent' }, { payload: 'undelivered' }]);
     db.close();
   });
 });

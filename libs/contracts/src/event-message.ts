@@ -6,6 +6,9 @@ export const EVENT_SCHEMA_ID = 'vigil.event/1';
 const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, "-" or "_", up to 64 characters');
 const IsoTime = z.iso.datetime({ offset: true });
 
+/** Points of an event's score timeline carried in each message. */
+export const MAX_TIMELINE_POINTS = 240;
+
 export const ExplanationSchema = z.object({
   text: z.string().min(1).max(2000),
   source: z.enum(['template', 'llm']),
@@ -43,5 +46,7 @@ export const EventMessageSchema = z.object({
   explanation: ExplanationSchema.nullable(),
   /** Where the agent serves the event's pictures; null until written (the clip follows as an `update`). */
   media: z.object({ snapshot: z.url().nullable(), clip: z.url().nullable() }).optional(),
+  /** Window scores of the event as [seconds since startedAt, score], oldest first (evenly thinned when long). */
+  timeline: z.array(z.tuple([z.number().min(-60), z.number().min(0).max(1)])).max(MAX_TIMELINE_POINTS).optional(),
 });
 export type EventMessage = z.infer<typeof EventMessageSchema>;

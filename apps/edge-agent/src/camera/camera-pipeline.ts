@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { SlidingWindow, toPixelValues, type ModelCard } from '@vigil/model';
 import { FfmpegFrameSource, hwaccelArguments, inputArguments, redactUrl, ResilientFrameSource, type Frame, type StreamStatus } from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
+import { applyMask, rasteriseMask } from './ignore-mask';
 
 export type PipelineStage = 'idle' | 'connecting' | 'first-frame' | 'infer' | 'event';
 
@@ -30,6 +31,8 @@ export class CameraPipeline {
   private stage: PipelineStage = 'idle';
   private windows = 0;
   private lastScores?: Record<string, number>;
+  /** Pixels of the model-size picture blanked before inference (camera `masks`), or undefined. */
+  private readonly mask?: Uint8Array;
 
   constructor(
     readonly camera: CameraConfig,
@@ -38,6 +41,7 @@ export class CameraPipeline {
   ) {
     const { card } = deps;
     const { ingest, preview } = config;
+    if (camera.masks.length) this.mask = rasteriseMask(camera.masks, card.input.width, card.input.height);
     const input = inputArguments(camera.url, {
       rtspTransport: camera.rtspTransport,
       ioTimeoutMs: ingest.ioTimeoutSeconds * 1000,
@@ -84,6 +88,7 @@ export class CameraPipeline {
       // frames on both sides of a reconnect or a stall never share a window
       if (previous && (frame.seq <= previous.seq || frame.at - previous.at > gapMs)) window.reset();
       previous = frame;
+      if (this.mask) applyMask(frame.data, this.mask);
       const frames = window.push(frame);
       if (!frames) continue;
       this.stage = 'infer';

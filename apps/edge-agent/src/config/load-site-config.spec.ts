@@ -77,4 +77,22 @@ mqtt: { url: "http://broker" }
     const ok = loadSiteConfig(write(`${base}explanations: { provider: deepseek, language: zh-CN }\n`), { DEEPSEEK_API_KEY: 'sk-1' });
     expect(ok.explanations).toMatchObject({ provider: 'deepseek', apiKey: 'sk-1', language: 'zh-CN', timeoutSeconds: 20, retries: 1, concurrency: 2, vision: false });
   });
+
+  it('should read per-camera masks, schedules and rule overrides, and name a bad one', () => {
+    const camera = `cameras:
+  - id: gate
+    url: "rtsp://10.0.0.2/s1"
+    masks: [[[0, 0], [0.3, 0], [0.3, 0.2]]]
+    schedule: [{ days: [sat, sun], from: "22:00", to: "06:00" }]
+    events: { fall: { threshold: 0.9, smoothingWindows: 3 }, smoke: { enabled: false } }
+`;
+    const config = loadSiteConfig(write(`site: { id: north }\n${camera}`), {});
+    expect(config.cameras[0].masks).toEqual([[[0, 0], [0.3, 0], [0.3, 0.2]]]);
+    expect(config.cameras[0].schedule).toEqual([{ days: ['sat', 'sun'], from: '22:00', to: '06:00' }]);
+    expect(config.cameras[0].events).toEqual({ fall: { threshold: 0.9, smoothingWindows: 3 }, smoke: { enabled: false } });
+    const bad = problemsOf('site: { id: north }\ncameras:\n  - { id: gate, url: x.mp4, masks: [[[0, 0], [2, 0]]], schedule: [{ from: "25:00", to: "06:00" }] }\n');
+    expect(bad.join('\n')).toMatch(/cameras\[0\]\.masks\[0\]: a polygon needs at least 3 points/);
+    expect(bad.join('\n')).toMatch(/cameras\[0\]\.masks\[0\]\[1\]\[0\]: .*/);
+    expect(bad.join('\n')).toMatch(/cameras\[0\]\.schedule\[0\]\.from: must be a time such as 07:30 or 22:00/);
+  });
 });

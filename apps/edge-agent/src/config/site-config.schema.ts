@@ -1,5 +1,6 @@
 import { EVENT_KINDS } from '@vigil/contracts';
 import { HWACCEL_MODES } from '@vigil/streams';
+import { WEEKDAYS } from '../events/schedule';
 import { z } from 'zod';
 
 const Id = z
@@ -15,6 +16,43 @@ const CameraUrl = z
   })
   .describe('an RTSP URL such as rtsp://user:pass@192.168.1.20:554/stream1, a video file path, or lavfi:<filtergraph>');
 
+const RULE_FIELDS = {
+  enabled: z.boolean().describe('true or false'),
+  threshold: z.number().min(0.05).max(0.99).describe("a score between 0.05 and 0.99 (default: the model card's threshold)"),
+  clearThreshold: z.number().min(0.01).max(0.99).describe('the score under which windows count towards closing (default: 60 % of threshold)'),
+  minWindows: z.number().int().min(1).max(20).describe('consecutive windows over the threshold that open an event (1-20)'),
+  clearWindows: z.number().int().min(1).max(120).describe('consecutive windows under the clear threshold that close it (1-120)'),
+  smoothingWindows: z.number().int().min(1).max(20).describe('windows the score is averaged over before the rule sees it (1: none)'),
+  peakStep: z.number().min(0).max(1).describe('an open event sends an update when its peak rises by this much (0: never)'),
+  cooldownSeconds: z.number().min(0).max(86400).describe('seconds after an event closes before the same camera can raise the same kind again'),
+  maxDurationSeconds: z.number().min(5).max(86400).describe('seconds after which an open event is closed anyway'),
+};
+
+const EventRuleSchema = z.strictObject({
+  enabled: RULE_FIELDS.enabled.default(true),
+  threshold: RULE_FIELDS.threshold.optional(),
+  clearThreshold: RULE_FIELDS.clearThreshold.optional(),
+  minWindows: RULE_FIELDS.minWindows.default(2),
+  clearWindows: RULE_FIELDS.clearWindows.default(4),
+  smoothingWindows: RULE_FIELDS.smoothingWindows.default(1),
+  peakStep: RULE_FIELDS.peakStep.default(0.05),
+  cooldownSeconds: RULE_FIELDS.cooldownSeconds.default(60),
+  maxDurationSeconds: RULE_FIELDS.maxDurationSeconds.default(600),
+});
+
+/** Per-camera changes to the site's rule: only the fields given replace the site's. */
+const EventRuleOverrideSchema = z.strictObject(Object.fromEntries(Object.entries(RULE_FIELDS).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof RULE_FIELDS]: z.ZodOptional<(typeof RULE_FIELDS)[K]> });
+export type EventRuleOverride = z.output<typeof EventRuleOverrideSchema>;
+
+const Point = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
+const Polygon = z.array(Point).min(3, 'a polygon needs at least 3 points').max(64).describe('a list of [x, y] points from 0 (left/top) to 1 (right/bottom)');
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 07:30 or 22:00');
+const ArmedPeriodSchema = z.strictObject({
+  days: z.array(z.enum(WEEKDAYS)).min(1).default([...WEEKDAYS]).describe(`days from ${WEEKDAYS.join(', ')}`),
+  from: HHMM,
+  to: HHMM.describe('a time; before "from" runs past midnight'),
+});
+
 export const CameraSchema = z.strictObject({
   id: Id,
   name: z.string().min(1).max(120).optional().describe('a display name; defaults to the id'),
@@ -24,16 +62,14 @@ export const CameraSchema = z.strictObject({
   rtspTransport: z.enum(['tcp', 'udp']).default('tcp').describe('tcp or udp'),
   hwaccel: z.enum(HWACCEL_MODES).optional().describe(`one of ${HWACCEL_MODES.join(', ')} (default: ingest.hwaccel)`),
   codec: z.enum(['h264', 'hevc']).default('h264').describe('h264 or hevc; picks the Jetson decoder'),
+  masks: z.array(Polygon).max(32).default([]).describe('regions blanked before inference (busy roads, TV screens), each a polygon of [x, y] points'),
+  schedule: z.array(ArmedPeriodSchema).max(32).optional().describe('when detection is armed, e.g. [{ days: [sat, sun], from: "00:00", to: "00:00" }] (default: always)'),
+  events: z
+    .strictObject({ fall: EventRuleOverrideSchema.optional(), fire: EventRuleOverrideSchema.optional(), smoke: EventRuleOverrideSchema.optional() })
+    .optional()
+    .describe('per kind, the fields of the site rule that differ on this camera, e.g. { fall: { threshold: 0.9 } }'),
 });
 
-const EventRuleSchema = z.strictObject({
-  enabled: z.boolean().default(true).describe('true or false'),
-  threshold: z.number().min(0.05).max(0.99).optional().describe("a score between 0.05 and 0.99 (default: the model card's threshold)"),
-  minWindows: z.number().int().min(1).max(20).default(2).describe('consecutive windows over the threshold that open an event (1-20)'),
-  clearWindows: z.number().int().min(1).max(120).default(4).describe('consecutive windows under the clear threshold that close it (1-120)'),
-  cooldownSeconds: z.number().min(0).max(86400).default(60).describe('seconds after an event closes before the same camera can raise the same kind again'),
-  maxDurationSeconds: z.number().min(5).max(86400).default(600).describe('seconds after which an open event is closed anyway'),
-});
 export type EventRuleConfig = z.output<typeof EventRuleSchema>;
 
 const EventsSchema = z
@@ -109,7 +145,10 @@ export const SiteConfigSchema = z.strictObject({
     })
     .prefault({}),
   storage: z
-    .strictObject({ path: z.string().min(1).default('var/edge-agent.db').describe('the SQLite file for events and the outbox') })
+    .strictObject({
+      path: z.string().min(1).default('var/edge-agent.db').describe('the SQLite file for events and the outbox'),
+      outboxRetentionDays: z.number().min(0).max(3650).default(7).describe('days delivered MQTT messages are kept; undelivered ones are kept until sent'),
+    })
     .prefault({}),
   http: z
     .strictObject({

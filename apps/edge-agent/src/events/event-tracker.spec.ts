@@ -49,4 +49,22 @@ describe(EventTracker.name, () => {
       expect(out[1]).toMatchObject({ reason: 'max-duration' });
     });
   });
+
+  describe('smoothing and peak updates', () => {
+    it('should average scores over smoothingWindows so a lone spike cannot open an event', () => {
+      const smoothed = new EventTracker({ ...rule, minWindows: 1, smoothingWindows: 3 });
+      expect(run(smoothed, [0.1, 0.99, 0.1, 0.1])).toEqual([]);
+      const out = run(new EventTracker({ ...rule, minWindows: 1, smoothingWindows: 3 }), [0.7, 0.7, 0.7]);
+      expect(out[0]).toMatchObject({ i: 0, type: 'start' });
+    });
+
+    it('should report an update each time the peak rises by peakStep', () => {
+      const out = run(new EventTracker({ ...rule, peakStep: 0.1 }), [0.7, 0.7, 0.75, 0.82, 0.83, 0.95, 0.9]);
+      expect(out.map((t) => [t.i, t.type, t.peak])).toEqual([
+        [1, 'start', 0.7],
+        [3, 'update', 0.82],
+        [5, 'update', 0.95],
+      ]);
+    });
+  });
 });

@@ -11,10 +11,15 @@ export interface TrackerRule {
   cooldownMs: number;
   /** An open event is closed after this long (ms) even if the score stays high. */
   maxDurationMs: number;
+  /** Scores are averaged over this many most recent windows before the rule sees them (1: no smoothing). */
+  smoothingWindows?: number;
+  /** An open event reports an `update` when its peak rises by at least this much (0 or absent: never). */
+  peakStep?: number;
 }
 
 export type Transition =
   | { type: 'start'; at: number; firstAt: number; score: number; peak: number; windows: number }
+  | { type: 'update'; at: number; score: number; peak: number }
   | { type: 'end'; at: number; reason: 'cleared' | 'max-duration'; score: number; peak: number };
 
 /**
@@ -31,6 +36,8 @@ export class EventTracker {
   private openedAt = 0;
   private peak = 0;
   private quietUntil = -Infinity;
+  private reportedPeak = 0;
+  private readonly recent: number[] = [];
 
   constructor(readonly rule: TrackerRule) {}
 
@@ -38,7 +45,21 @@ export class EventTracker {
     return this.active;
   }
 
-  observe(score: number, at: number): Transition | undefined {
+  /** The score the rule uses: the mean of the last `smoothingWindows` raw scores. */
+  private smooth(raw: number): number {
+    const n = Math.max(1, this.rule.smoothingWindows ?? 1);
+    this.recent.push(raw);
+    if (this.recent.length > n) this.recent.shift();
+    return this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
+  }
+
+  /** Forgets the smoothing history, e.g. after a gap in the video. */
+  resetSmoothing(): void {
+    this.recent.length = 0;
+  }
+
+  observe(raw: number, at: number): Transition | undefined {
+    const score = this.smooth(raw);
     if (!this.active) {
       if (score >= this.rule.threshold) {
         if (this.above === 0) {
@@ -57,6 +78,7 @@ export class EventTracker {
         this.below = 0;
         const windows = this.above;
         this.above = 0;
+        this.reportedPeak = this.peak;
         return { type: 'start', at, firstAt: this.runStart, score, peak: this.peak, windows };
       }
       return undefined;
@@ -65,7 +87,14 @@ export class EventTracker {
     this.below = score < this.rule.clearThreshold ? this.below + 1 : 0;
     const cleared = this.below >= this.rule.clearWindows;
     const expired = at - this.openedAt >= this.rule.maxDurationMs;
-    if (!cleared && !expired) return undefined;
+    if (!cleared && !expired) {
+      const step = this.rule.peakStep ?? 0;
+      if (step > 0 && this.peak - this.reportedPeak >= step) {
+        this.reportedPeak = this.peak;
+        return { type: 'update', at, score, peak: this.peak };
+      }
+      return undefined;
+    }
     this.active = false;
     this.below = 0;
     this.quietUntil = at + this.rule.cooldownMs;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DETECTION, EVENT_SCHEMA_ID, topics, type EventKind, type EventMessage } from '@vigil/contracts';
+import { DETECTION, EVENT_SCHEMA_ID, MAX_TIMELINE_POINTS, topics, type EventKind, type EventMessage } from '@vigil/contracts';
 import { windowSeconds } from '@vigil/model';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
@@ -15,6 +15,7 @@ import { OutboxRepository } from '../storage/outbox.repository';
 import { ExplanationService } from '../explain/explanation.service';
 import type { ExplainEvidence } from '../explain/prompts';
 import { EventTracker, type Transition } from './event-tracker';
+import { isArmed } from './schedule';
 import { templateExplanation } from './template-explainer';
 
 const CLEAR_RATIO = 0.6;
@@ -34,6 +35,8 @@ export class EventService {
   private readonly open = new Map<string, string>();
   private readonly history = new Map<string, Array<{ at: number; score: number }>>();
   private readonly explaining = new Set<Promise<void>>();
+  /** Per open event: its start time and the smoothed scores so far, for the message's timeline. */
+  private readonly timelines = new Map<string, { startedAt: number; points: Array<[number, number]> }>();
 
   constructor(
     @Inject(SITE_CONFIG) private readonly config: SiteConfig,
@@ -54,36 +57,49 @@ export class EventService {
     const byKind = new Map<EventKind, { score: number; label: string }>();
     card.labels.forEach((label, i) => {
       const kind = card.eventKinds[label] as EventKind | undefined;
-      if (!kind || !this.config.events[kind]?.enabled) return;
+      if (!kind || !this.config.events[kind] || !this.enabledOn(camera, kind)) return;
       const best = byKind.get(kind);
       if (!best || scores[i] > best.score) byKind.set(kind, { score: scores[i], label });
     });
-    for (const [kind, { score, label }] of byKind) {
+    // outside the camera's armed hours the rule sees zeros: nothing opens, and an open event closes as usual
+    const armed = isArmed(camera.schedule, at, this.config.site.timezone);
+    for (const [kind, { score: raw, label }] of byKind) {
+      const score = armed ? raw : 0;
       this.remember(`${camera.id}/${kind}`, score, at);
-      const tracker = this.tracker(camera.id, kind, label);
+      const tracker = this.tracker(camera, kind, label);
       const transition = tracker.observe(score, at);
+      const openId = this.open.get(`${camera.id}/${kind}`);
+      if (openId) this.timelines.get(openId)?.points.push([(at - this.timelines.get(openId)!.startedAt) / 1000, score]);
       if (transition?.type === 'start') this.start(camera, kind, label, tracker.rule.threshold, transition);
+      else if (transition?.type === 'update') this.peakRose(camera, kind, transition);
       else if (transition?.type === 'end') this.end(camera, kind, transition);
     }
   }
 
-  private tracker(cameraId: string, kind: EventKind, label: string): EventTracker {
-    const key = `${cameraId}/${kind}`;
+  private tracker(camera: CameraConfig, kind: EventKind, label: string): EventTracker {
+    const key = `${camera.id}/${kind}`;
     let tracker = this.trackers.get(key);
     if (!tracker) {
-      const rule = this.config.events[kind];
+      const rule = { ...this.config.events[kind], ...camera.events?.[kind] };
       const threshold = rule.threshold ?? this.model.card.thresholds[label] ?? 0.5;
       tracker = new EventTracker({
         threshold,
-        clearThreshold: threshold * CLEAR_RATIO,
+        clearThreshold: Math.min(rule.clearThreshold ?? threshold * CLEAR_RATIO, threshold),
         minWindows: rule.minWindows,
         clearWindows: rule.clearWindows,
         cooldownMs: rule.cooldownSeconds * 1000,
         maxDurationMs: rule.maxDurationSeconds * 1000,
+        smoothingWindows: rule.smoothingWindows,
+        peakStep: rule.peakStep,
       });
       this.trackers.set(key, tracker);
     }
     return tracker;
+  }
+
+  /** Whether `kind` is raised on this camera at all (site rule, then the camera's override). */
+  enabledOn(camera: CameraConfig, kind: EventKind): boolean {
+    return camera.events?.[kind]?.enabled ?? this.config.events[kind].enabled;
   }
 
   private start(camera: CameraConfig, kind: EventKind, label: string, threshold: number, t: Extract<Transition, { type: 'start' }>): void {
@@ -121,6 +137,9 @@ export class EventService {
       snapshotPath: this.media.saveSnapshot(camera.id, id, startedAt, t.at) ?? null,
       clipPath: null,
     };
+    const startedMs = Date.parse(startedAt);
+    const points = (this.history.get(`${camera.id}/${kind}`) ?? []).filter((p) => p.at >= t.firstAt).map((p): [number, number] => [(p.at - startedMs) / 1000, p.score]);
+    this.timelines.set(id, { startedAt: startedMs, points });
     this.persist(row, camera, 'start', true);
     this.open.set(`${camera.id}/${kind}`, id);
     this.setDetection(camera, kind, DETECTION.on, row.snapshotPath);
@@ -190,7 +209,15 @@ export class EventService {
     if (!row) return;
     this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', false);
     this.setDetection(camera, kind, DETECTION.off);
+    this.timelines.delete(row.id);
     this.logger.log(`${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`);
+  }
+
+  private peakRose(camera: CameraConfig, kind: EventKind, t: Extract<Transition, { type: 'update' }>): void {
+    const id = this.open.get(`${camera.id}/${kind}`);
+    const row = id ? this.events.get(id) : undefined;
+    if (!row) return;
+    this.persist({ ...row, updatedAt: this.now(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'update', false);
   }
 
   /** Adds evidence that arrives later (the clip, an explanation) as an `update` of the event. */
@@ -232,11 +259,19 @@ export class EventService {
       threshold: row.threshold,
       model: { name: card.name, windowSeconds: windowSeconds(card) },
       explanation: row.explanation,
+      timeline: this.timeline(row.id),
       media: {
         snapshot: row.snapshotPath ? this.urls.eventMedia(row.id, 'snapshot.jpg') : null,
         clip: row.clipPath ? this.urls.eventMedia(row.id, 'clip.mp4') : null,
       },
     };
+  }
+
+  private timeline(id: string): Array<[number, number]> | undefined {
+    const points = this.timelines.get(id)?.points;
+    if (!points) return undefined;
+    const step = Math.ceil(points.length / MAX_TIMELINE_POINTS);
+    return points.filter((_, i) => i % step === 0).map(([t, v]) => [Math.round(t * 100) / 100, clamp01(v)]);
   }
 
   private now(): string {

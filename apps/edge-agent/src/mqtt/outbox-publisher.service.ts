@@ -1,11 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { backoffDelay, sleep } from '@vigil/streams';
 import { Clock } from '../common/clock';
+import type { SiteConfig } from '../config/site-config.schema';
+import { SITE_CONFIG } from '../config/site-config.token';
 import { OutboxRepository } from '../storage/outbox.repository';
 import { MqttRepository } from './mqtt.repository';
 import { OutboxSignal } from './outbox-signal';
 
 const IDLE_POLL_MS = 2000;
+const PRUNE_EVERY_MS = 3600_000;
 
 /**
  * Drains the outbox to the broker strictly in order, one message in flight at a time: a row is marked sent
@@ -17,6 +20,7 @@ export class OutboxPublisherService {
   private readonly logger = new Logger(OutboxPublisherService.name);
   private readonly stop = new AbortController();
   private loop?: Promise<void>;
+  private pruner?: NodeJS.Timeout;
   published = 0;
 
   constructor(
@@ -24,10 +28,26 @@ export class OutboxPublisherService {
     private readonly mqtt: MqttRepository,
     private readonly signal: OutboxSignal,
     private readonly clock: Clock,
+    @Inject(SITE_CONFIG) private readonly config: Pick<SiteConfig, 'storage'>,
   ) {}
 
   start(): void {
     this.loop ??= this.run();
+    this.prune();
+    this.pruner ??= setInterval(() => this.prune(), PRUNE_EVERY_MS).unref();
+  }
+
+  /** Keeps delivered messages for `storage.outboxRetentionDays` (for audit and replays), then deletes them. */
+  prune(): number {
+    const before = new Date(this.clock.now() - this.config.storage.outboxRetentionDays * 86_400_000).toISOString();
+    try {
+      const deleted = this.outbox.pruneSent(before);
+      if (deleted) this.logger.log(`outbox retention: deleted ${deleted} delivered messages sent before ${before}`);
+      return deleted;
+    } catch (err) {
+      this.logger.error(`outbox retention failed: ${(err as Error).message}`);
+      return 0;
+    }
   }
 
   private async run(): Promise<void> {
@@ -66,6 +86,7 @@ export class OutboxPublisherService {
     while (drainMs > 0 && this.mqtt.connected && this.outbox.pending() > 0 && this.clock.now() < deadline) {
       await sleep(50);
     }
+    clearInterval(this.pruner);
     this.stop.abort();
     this.signal.notify();
     await this.loop;

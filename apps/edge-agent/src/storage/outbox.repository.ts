@@ -24,6 +24,7 @@ export class OutboxRepository {
   private readonly sentStmt;
   private readonly failedStmt;
   private readonly pendingStmt;
+  private readonly pruneStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -33,6 +34,12 @@ export class OutboxRepository {
     this.sentStmt = db.prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1 WHERE id = ?');
     this.failedStmt = db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
     this.pendingStmt = db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL');
+    this.pruneStmt = db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?');
+  }
+
+  /** Deletes delivered messages sent before `before` (ISO time); undelivered ones are never deleted. */
+  pruneSent(before: string): number {
+    return this.pruneStmt.run(before).changes;
   }
 
   /** Call inside the caller's transaction. */

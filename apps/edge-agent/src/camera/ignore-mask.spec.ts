@@ -1,0 +1,22 @@
+import { applyMask, MASK_FILL, rasteriseMask } from './ignore-mask';
+
+describe(rasteriseMask.name, () => {
+  it('should cover the pixels inside the polygon and nothing else', () => {
+    // the left half of a 4x2 picture
+    const mask = rasteriseMask([[[0, 0], [0.5, 0], [0.5, 1], [0, 1]]], 4, 2);
+    expect([...mask]).toEqual([1, 1, 0, 0, 1, 1, 0, 0]);
+  });
+
+  it('should handle a triangle and several polygons', () => {
+    const mask = rasteriseMask([[[0, 0], [1, 0], [0, 1]], [[0.75, 0.75], [1, 0.75], [1, 1], [0.75, 1]]], 4, 4);
+    expect([...mask]).toEqual([1, 1, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1]);
+  });
+});
+
+describe(applyMask.name, () => {
+  it('should paint masked pixels with the fill colour and keep the others', () => {
+    const rgb = new Uint8Array([1, 2, 3, 4, 5, 6]);
+    applyMask(rgb, new Uint8Array([0, 1]));
+    expect([...rgb]).toEqual([1, 2, 3, ...MASK_FILL]);
+  });
+});
