@@ -54,7 +54,7 @@ describe('edge agent with an LLM explainer', () => {
   }
 
   const messagesOf = (site: string) => received.get(site) ?? [];
-  const firstFall = (site: string) => messagesOf(site).find((r) => r.message.type === 'start' && r.message.kind === 'fall');
+  const firstFall = (site: string) => messagesOf(site).find((r) => r.message.type === 'new' && r.message.after.kind === 'fall');
 
   beforeAll(async () => {
     const clip = await fixtureClip('fall');
@@ -87,18 +87,21 @@ describe('edge agent with an LLM explainer', () => {
   });
 
   it('should publish the alarm at once and the slow LLM explanation as a later update', async () => {
-    const start = await waitFor(() => `a fall start on llm-slow; agent output:\n${agents.slow.output().slice(-3000)}`, () => firstFall('llm-slow'), 60_000);
-    expect(start.message.explanation).toMatchObject({ source: 'template' });
+    const start = await waitFor(() => `a new fall event on llm-slow; agent output:\n${agents.slow.output().slice(-3000)}`, () => firstFall('llm-slow'), 60_000);
+    expect(start.message.after.explanation).toMatchObject({ source: 'template' });
+    expect(start.message.before).toBeNull();
     const update = await waitFor(
       'the LLM explanation update',
-      () => messagesOf('llm-slow').find((r) => r.message.eventId === start.message.eventId && r.message.explanation?.source === 'llm'),
+      () => messagesOf('llm-slow').find((r) => r.message.eventId === start.message.eventId && r.message.after.explanation?.source === 'llm'),
       SLOW_MS + 15_000,
     );
     // the alarm did not wait for the LLM: it arrived at least the LLM's delay before the explanation
     expect(update.at - start.at).toBeGreaterThanOrEqual(SLOW_MS - 500);
     expect(update.message.type).toBe('update');
     expect(update.message.seq).toBeGreaterThan(start.message.seq);
-    expect(update.message.explanation).toMatchObject({
+    // before/after: the update says what the explanation was and what it is now
+    expect(update.message.before?.explanation?.source).toBe('template');
+    expect(update.message.after.explanation).toMatchObject({
       source: 'llm',
       text: 'A person fell in the corridor and did not get up for 6 seconds.',
       severity: 'high',
@@ -123,15 +126,15 @@ describe('edge agent with an LLM explainer', () => {
     ['llm-500', 'error500', /failed with status 500/],
     ['llm-invalid', 'invalid', /is not JSON/],
   ] as const)('should keep the template explanation on %s and say why in the log', async (site, key, reason) => {
-    const start = await waitFor(() => `a fall start on ${site}`, () => firstFall(site), 60_000);
-    expect(start.message.explanation?.source).toBe('template');
+    const start = await waitFor(() => `a new fall event on ${site}`, () => firstFall(site), 60_000);
+    expect(start.message.after.explanation?.source).toBe('template');
     await waitFor(() => `the fallback in the log of ${site}:\n${agents[key].output().slice(-2000)}`, () => reason.test(agents[key].output()) && /keeping the template explanation/.test(agents[key].output()), 20_000);
     expect(servers[key]!.requests.length).toBeGreaterThanOrEqual(1);
-    expect(messagesOf(site).some((r) => r.message.explanation?.source === 'llm')).toBe(false);
+    expect(messagesOf(site).some((r) => r.message.after.explanation?.source === 'llm')).toBe(false);
   });
 
   it('should leave retained ON, the snapshot and Home Assistant discovery for late subscribers', async () => {
-    await waitFor('a fall start on llm-slow', () => firstFall('llm-slow'), 60_000);
+    await waitFor('a new fall event on llm-slow', () => firstFall('llm-slow'), 60_000);
     const late = await mqtt.connectAsync(broker.url, { clientId: 'late-subscriber' });
     const retained = new Map<string, Buffer>();
     late.on('message', (topic, payload, packet) => packet.retain && retained.set(topic, payload));

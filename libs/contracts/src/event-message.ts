@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EventKindSchema } from './event-kind';
 
-export const EVENT_SCHEMA_ID = 'vigil.event/1';
+export const EVENT_SCHEMA_ID = 'vigil.event/2';
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, "-" or "_", up to 64 characters');
 const IsoTime = z.iso.datetime({ offset: true });
@@ -23,16 +23,10 @@ export const ExplanationSchema = z.object({
 export type Explanation = z.infer<typeof ExplanationSchema>;
 
 /**
- * One message about one event on `vigil/<site>/events`. `start` opens it, `update` enriches it (explanation,
- * peak), `end` closes it. `seq` grows with each message of the same event so consumers can drop stale or
- * repeated deliveries (MQTT QoS 1 is at-least-once).
+ * What is known about an event at one moment: carried as `after` (now) and `before` (as of the previous message)
+ * so consumers see what changed without keeping state, like Frigate's events topic.
  */
-export const EventMessageSchema = z.object({
-  schema: z.literal(EVENT_SCHEMA_ID),
-  type: z.enum(['start', 'update', 'end']),
-  eventId: z.uuid(),
-  seq: z.number().int().min(0),
-  site: Id,
+export const EventStateSchema = z.object({
   camera: z.object({ id: Id, name: z.string().min(1).max(120), location: z.string().max(200).optional() }),
   kind: EventKindSchema,
   label: z.string().min(1).max(64),
@@ -48,5 +42,22 @@ export const EventMessageSchema = z.object({
   media: z.object({ snapshot: z.url().nullable(), clip: z.url().nullable() }).optional(),
   /** Window scores of the event as [seconds since startedAt, score], oldest first (evenly thinned when long). */
   timeline: z.array(z.tuple([z.number().min(-60), z.number().min(0).max(1)])).max(MAX_TIMELINE_POINTS).optional(),
+});
+export type EventState = z.infer<typeof EventStateSchema>;
+
+/**
+ * One message about one event on `vigil/<site>/events`. `new` opens it, `update` enriches it (clip, explanation,
+ * a higher peak), `end` closes it. `seq` grows with each message of the same event so consumers can drop stale
+ * or repeated deliveries (MQTT QoS 1 is at-least-once).
+ */
+export const EventMessageSchema = z.object({
+  schema: z.literal(EVENT_SCHEMA_ID),
+  type: z.enum(['new', 'update', 'end']),
+  eventId: z.uuid(),
+  seq: z.number().int().min(0),
+  site: Id,
+  /** The state as of the previous message of this event; null for `new`. */
+  before: EventStateSchema.nullable(),
+  after: EventStateSchema,
 });
 export type EventMessage = z.infer<typeof EventMessageSchema>;

@@ -1,4 +1,4 @@
 export { EVENT_KINDS, EventKindSchema, type EventKind } from './event-kind';
-export { EVENT_SCHEMA_ID, EventMessageSchema, ExplanationSchema, MAX_TIMELINE_POINTS, type EventMessage, type Explanation } from './event-message';
+export { EVENT_SCHEMA_ID, EventMessageSchema, EventStateSchema, ExplanationSchema, MAX_TIMELINE_POINTS, type EventMessage, type EventState, type Explanation } from './event-message';
 export { AVAILABILITY, DEFAULT_TOPIC_PREFIX, DETECTION, topics } from './topics';
 export { contractJsonSchemas } from './json-schemas';

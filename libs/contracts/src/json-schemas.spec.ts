@@ -9,8 +9,8 @@ describe(contractJsonSchemas.name, () => {
   });
 
   it('should describe the event message fields integrators rely on', () => {
-    const schema = contractJsonSchemas()['vigil.event-1.schema.json'] as { properties: Record<string, unknown>; required: string[] };
-    expect(schema.required).toEqual(expect.arrayContaining(['schema', 'type', 'eventId', 'seq', 'site', 'camera', 'kind', 'startedAt', 'score']));
-    expect(schema.properties.type).toEqual({ type: 'string', enum: ['start', 'update', 'end'] });
+    const schema = contractJsonSchemas()['vigil.event-2.schema.json'] as { properties: Record<string, unknown>; required: string[] };
+    expect(schema.required).toEqual(expect.arrayContaining(['schema', 'type', 'eventId', 'seq', 'site', 'before', 'after']));
+    expect(schema.properties.type).toEqual({ type: 'string', enum: ['new', 'update', 'end'] });
   });
 });

@@ -8,7 +8,7 @@ import { EVENT_SCHEMA_ID, EventMessageSchema } from './event-message';
 export function contractJsonSchemas(): Record<string, object> {
   const event = z.toJSONSchema(EventMessageSchema, { target: 'draft-2020-12', io: 'output' });
   return {
-    'vigil.event-1.schema.json': {
+    'vigil.event-2.schema.json': {
       ...event,
       $id: `https://vigil.example/schemas/${EVENT_SCHEMA_ID.replace('/', '-')}.schema.json`,
       title: `${EVENT_SCHEMA_ID}: one message about one event on <prefix>/<site>/events`,

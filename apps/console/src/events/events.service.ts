@@ -39,7 +39,7 @@ export class EventsService {
     if (outcome === 'new' || outcome === 'updated') {
       const event = this.store.get(result.data.eventId);
       if (event) this.live.next({ type: 'event', event });
-      if (outcome === 'new') this.logger.log(`new ${event?.kind} event ${result.data.eventId} from ${result.data.site}/${result.data.camera.id}`);
+      if (outcome === 'new') this.logger.log(`new ${event?.kind} event ${result.data.eventId} from ${result.data.site}/${result.data.after.camera.id}`);
     }
     return outcome;
   }

@@ -60,29 +60,30 @@ export class EventStoreRepository {
       const recorded = this.recordStmt.run(message.eventId, message.seq, message.type, raw, receivedAt);
       if (recorded.changes === 0) return 'duplicate';
       const existed = this.getStmt.get(message.eventId) !== undefined;
+      const a = message.after;
       const info = this.upsertStmt.run({
         id: message.eventId,
         site: message.site,
-        cameraId: message.camera.id,
-        cameraName: message.camera.name,
-        cameraLocation: message.camera.location ?? null,
-        kind: message.kind,
-        label: message.label,
-        state: message.type === 'end' || message.endedAt ? 'ended' : 'active',
-        startedAt: message.startedAt,
-        updatedAt: message.updatedAt,
-        endedAt: message.endedAt,
-        score: message.score,
-        peakScore: message.peakScore,
-        threshold: message.threshold,
-        explanation: message.explanation?.text ?? null,
-        explanationSource: message.explanation?.source ?? null,
-        explanationJson: message.explanation ? JSON.stringify(message.explanation) : null,
-        model: message.model.name,
+        cameraId: a.camera.id,
+        cameraName: a.camera.name,
+        cameraLocation: a.camera.location ?? null,
+        kind: a.kind,
+        label: a.label,
+        state: message.type === 'end' || a.endedAt ? 'ended' : 'active',
+        startedAt: a.startedAt,
+        updatedAt: a.updatedAt,
+        endedAt: a.endedAt,
+        score: a.score,
+        peakScore: a.peakScore,
+        threshold: a.threshold,
+        explanation: a.explanation?.text ?? null,
+        explanationSource: a.explanation?.source ?? null,
+        explanationJson: a.explanation ? JSON.stringify(a.explanation) : null,
+        model: a.model.name,
         seq: message.seq,
         receivedAt,
-        snapshotUrl: message.media?.snapshot ?? null,
-        clipUrl: message.media?.clip ?? null,
+        snapshotUrl: a.media?.snapshot ?? null,
+        clipUrl: a.media?.clip ?? null,
       });
       if (!existed) return 'new';
       return info.changes > 0 ? 'updated' : 'stale';

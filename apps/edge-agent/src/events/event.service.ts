@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DETECTION, EVENT_SCHEMA_ID, MAX_TIMELINE_POINTS, topics, type EventKind, type EventMessage } from '@vigil/contracts';
+import { DETECTION, EVENT_SCHEMA_ID, MAX_TIMELINE_POINTS, topics, type EventKind, type EventMessage, type EventState } from '@vigil/contracts';
 import { windowSeconds } from '@vigil/model';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
@@ -140,7 +140,7 @@ export class EventService {
     const startedMs = Date.parse(startedAt);
     const points = (this.history.get(`${camera.id}/${kind}`) ?? []).filter((p) => p.at >= t.firstAt).map((p): [number, number] => [(p.at - startedMs) / 1000, p.score]);
     this.timelines.set(id, { startedAt: startedMs, points });
-    this.persist(row, camera, 'start', true);
+    this.persist(row, camera, 'new', null);
     this.open.set(`${camera.id}/${kind}`, id);
     this.setDetection(camera, kind, DETECTION.on, row.snapshotPath);
     this.logger.warn(`${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`);
@@ -207,7 +207,7 @@ export class EventService {
     this.open.delete(key);
     const row = id ? this.events.get(id) : undefined;
     if (!row) return;
-    this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', false);
+    this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', row);
     this.setDetection(camera, kind, DETECTION.off);
     this.timelines.delete(row.id);
     this.logger.log(`${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`);
@@ -217,21 +217,30 @@ export class EventService {
     const id = this.open.get(`${camera.id}/${kind}`);
     const row = id ? this.events.get(id) : undefined;
     if (!row) return;
-    this.persist({ ...row, updatedAt: this.now(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'update', false);
+    this.persist({ ...row, updatedAt: this.now(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'update', row);
   }
 
   /** Adds evidence that arrives later (the clip, an explanation) as an `update` of the event. */
   private amend(camera: CameraConfig, id: string, change: Partial<Pick<EventRow, 'clipPath' | 'explanation'>>): void {
     const row = this.events.get(id);
     if (!row) return;
-    this.persist({ ...row, ...change, updatedAt: this.now(), seq: row.seq + 1 }, camera, 'update', false);
+    this.persist({ ...row, ...change, updatedAt: this.now(), seq: row.seq + 1 }, camera, 'update', row);
   }
 
-  private persist(row: EventRow, camera: CameraConfig, type: EventMessage['type'], insert: boolean): void {
-    const message = this.message(row, camera, type);
+  /** Writes the event row and its message in one transaction; `previous` is the row before this change (null when new). */
+  private persist(row: EventRow, camera: CameraConfig, type: EventMessage['type'], previous: EventRow | null): void {
+    const message: EventMessage = {
+      schema: EVENT_SCHEMA_ID,
+      type,
+      eventId: row.id,
+      seq: row.seq,
+      site: this.config.site.id,
+      before: previous ? this.state(previous, camera, false) : null,
+      after: this.state(row, camera, true),
+    };
     this.events.transaction(() => {
-      if (insert) this.events.insert(row);
-      else this.events.update(row);
+      if (previous) this.events.update(row);
+      else this.events.insert(row);
       this.outbox.add(
         { topic: topics.events(this.config.mqtt.topicPrefix, this.config.site.id), payload: JSON.stringify(message), qos: 1, retain: false, eventId: row.id },
         row.updatedAt,
@@ -240,14 +249,9 @@ export class EventService {
     this.signal.notify();
   }
 
-  private message(row: EventRow, camera: CameraConfig, type: EventMessage['type']): EventMessage {
+  private state(row: EventRow, camera: CameraConfig, withTimeline: boolean): EventState {
     const card = this.model.card;
     return {
-      schema: EVENT_SCHEMA_ID,
-      type,
-      eventId: row.id,
-      seq: row.seq,
-      site: this.config.site.id,
       camera: { id: camera.id, name: camera.name ?? camera.id, ...(camera.location ? { location: camera.location } : {}) },
       kind: row.kind as EventKind,
       label: row.label,
@@ -259,11 +263,11 @@ export class EventService {
       threshold: row.threshold,
       model: { name: card.name, windowSeconds: windowSeconds(card) },
       explanation: row.explanation,
-      timeline: this.timeline(row.id),
       media: {
         snapshot: row.snapshotPath ? this.urls.eventMedia(row.id, 'snapshot.jpg') : null,
         clip: row.clipPath ? this.urls.eventMedia(row.id, 'clip.mp4') : null,
       },
+      ...(withTimeline ? { timeline: this.timeline(row.id) } : {}),
     };
   }
 
