@@ -8,6 +8,9 @@ import { EventRepository } from '../storage/event.repository';
 const BOUNDARY = 'vigilframe';
 
 /** Pictures and clips: the newest preview and a live MJPEG view per camera, the saved evidence per event. */
+/** Bytes a live viewer may have queued before pictures are skipped for it. */
+const LIVE_BUFFER_BYTES = 1_000_000;
+
 @Controller()
 export class MediaController {
   constructor(
@@ -37,6 +40,8 @@ export class MediaController {
     const camera = this.knownCamera(id);
     res.writeHead(200, { 'Content-Type': `multipart/x-mixed-replace; boundary=${BOUNDARY}`, 'Cache-Control': 'no-store', Connection: 'close' });
     const send = (jpeg: Buffer) => {
+      // a slow viewer skips pictures instead of growing the agent's memory
+      if (res.writableLength > LIVE_BUFFER_BYTES) return;
       res.write(`--${BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`);
       res.write(jpeg);
       res.write('\r\n');
