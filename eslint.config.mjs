@@ -22,7 +22,7 @@ export default tseslint.config(
   { files: ['**/main.ts', 'scripts/**', 'test/**', 'bench/**'], rules: { 'no-restricted-syntax': 'off' } },
   {
     files: ['apps/console/web/**/*.js'],
-    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', EventSource: 'readonly', CSS: 'readonly', AudioContext: 'readonly', console: 'readonly', setInterval: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly', EventSource: 'readonly', CSS: 'readonly', AudioContext: 'readonly', console: 'readonly', setInterval: 'readonly', Option: 'readonly' } },
   },
   { files: ['**/*.js', '**/*.cjs'], languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -3,7 +3,11 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import type { EventMessage } from '@vigil/contracts';
+import mqtt from 'mqtt';
+import { randomUUID } from 'node:crypto';
 import { launchChromium } from '../support/browser';
+import { setupAdmin, login, type ConsoleClient } from '../support/console-session';
 import { fixtureClip } from '../support/clips';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
@@ -19,7 +23,8 @@ interface ApiEvent {
   threshold: number;
   explanation: { text: string; source: string } | null;
   media: { snapshot: string | null; clip: string | null };
-  acknowledgement: { at: string } | null;
+  acknowledgement: { at: string; by: string | null; note: string | null } | null;
+  timeline: Array<[number, number]> | null;
 }
 
 jest.setTimeout(180_000);
@@ -39,6 +44,9 @@ describe('camera to console (end to end)', () => {
   let quietAgentUrl: string;
   let fallAgentUrl: string;
   let browser: Browser | undefined;
+  let admin: ConsoleClient;
+  const OPERATOR = { username: 'ana', password: 'operator-password-1' };
+  const VIEWER = { username: 'watcher', password: 'viewer-password-1' };
 
   function agentConfig(site: string, url: string, port: number, extraCameras: string[] = []): string {
     const path = join(dir, `${site}.yaml`);
@@ -62,8 +70,7 @@ describe('camera to console (end to end)', () => {
   }
 
   async function events(): Promise<ApiEvent[]> {
-    const res = await fetch(`${consoleUrl}/api/events`);
-    return ((await res.json()) as { events: ApiEvent[] }).events;
+    return (await admin.get<{ events: ApiEvent[] }>('/api/events')).events;
   }
 
   beforeAll(async () => {
@@ -77,6 +84,9 @@ describe('camera to console (end to end)', () => {
     writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: e2e-console }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
+    admin = await setupAdmin(consoleUrl);
+    expect((await admin.post('/api/users', { ...OPERATOR, role: 'operator' })).status).toBe(201);
+    expect((await admin.post('/api/users', { ...VIEWER, role: 'viewer' })).status).toBe(201);
     // a second camera that is down from the start must not disturb the first one
     const deadCamera = `  - { id: cam-dead, name: "Dead camera", url: "rtsp://viewer:hunter2@127.0.0.1:${await freePort()}/gone" }`;
     fallAgentUrl = `http://127.0.0.1:${fallPort}`;
@@ -135,28 +145,112 @@ describe('camera to console (end to end)', () => {
     expect(metrics).toMatch(/vigil_camera_state\{camera="cam-dead",state="online"\} 0/);
   });
 
-  it('should show the event live in the browser and keep the acknowledgement', async () => {
+  it('should sign in, show the event with its evidence, take a new one live, and keep the acknowledgement', async () => {
+    const outDir = join(REPO, 'test-output');
+    mkdirSync(outDir, { recursive: true });
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${consoleUrl}/`);
+    await page.locator('#auth-form').waitFor({ state: 'visible' });
+    await page.screenshot({ path: join(outDir, 'console-sign-in.png') });
+    await page.fill('#auth-username', OPERATOR.username);
+    await page.fill('#auth-password', 'wrong-password-123');
+    await page.click('#auth-submit');
+    await page.locator('#auth-error', { hasText: 'Wrong user name or password' }).waitFor({ timeout: 5000 });
+    await page.fill('#auth-password', OPERATOR.password);
+    await page.click('#auth-submit');
+    await page.locator('#auth').waitFor({ state: 'hidden' });
+
     const fall = (await events()).find((e) => e.site === 'e2e-fall' && e.kind === 'fall')!;
     const row = page.locator(`[data-event-id="${fall.id}"]`);
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await expect(row.locator('.kind-name').textContent()).resolves.toBe('fall');
     await expect(row.locator('.camera').textContent()).resolves.toContain('Test camera');
     await expect(row.locator('.explanation').textContent()).resolves.toContain('Possible fall');
-    const outDir = join(REPO, 'test-output');
-    mkdirSync(outDir, { recursive: true });
-    await page.screenshot({ path: join(outDir, 'console-fall-event.png'), fullPage: true });
+    await page.screenshot({ path: join(outDir, 'console-alerts.png'), fullPage: true });
 
-    await row.locator('[data-action="ack"]').click();
+    // the detail: snapshot or clip, the score timeline drawn from the event's scores, the explanation
+    await row.locator('[data-action="open"]').click();
+    await page.locator('#detail[open]').waitFor();
+    await page.locator('#detail-timeline path.line').waitFor({ state: 'attached', timeout: 5000 });
+    expect((await events()).find((e) => e.id === fall.id)!.timeline!.length).toBeGreaterThanOrEqual(2);
+    await expect(page.locator('#detail-explanation').textContent()).resolves.toContain('Possible fall');
+    await page.screenshot({ path: join(outDir, 'console-event-detail.png') });
+    await page.fill('#detail-note', 'Checked the camera: test bench, nobody hurt');
+    await page.click('[data-detail-action="ack"]');
     await page.waitForFunction((id) => document.querySelector(`[data-event-id="${id}"]`)?.getAttribute('data-acknowledged') === 'true', fall.id, { timeout: 10_000 });
+    await page.keyboard.press('Escape');
     const stored = (await events()).find((e) => e.id === fall.id)!;
-    expect(stored.acknowledgement?.at).toBeTruthy();
+    expect(stored.acknowledgement).toMatchObject({ by: OPERATOR.username, note: 'Checked the camera: test bench, nobody hurt' });
+
+    // an event published on the broker now appears without a reload, first in the queue
+    const liveId = randomUUID();
+    const now = new Date().toISOString();
+    const message: EventMessage = {
+      schema: 'vigil.event/2',
+      type: 'new',
+      eventId: liveId,
+      seq: 0,
+      site: 'e2e-live',
+      before: null,
+      after: {
+        camera: { id: 'lobby', name: 'Lobby', location: 'Ground floor' },
+        kind: 'fire', label: 'fire', startedAt: now, updatedAt: now, endedAt: null,
+        score: 0.95, peakScore: 0.97, threshold: 0.9, model: { name: 'vigil-vit-tiny', windowSeconds: 2 },
+        explanation: { text: 'Possible fire in the lobby.', source: 'llm', language: 'en', severity: 'critical', suggestedAction: 'Evacuate the lobby.' },
+      },
+    };
+    const publisher = await mqtt.connectAsync(broker.url, { clientId: 'e2e-publisher' });
+    await publisher.publishAsync('vigil/e2e-live/events', 'this is not JSON', { qos: 1 });
+    await publisher.publishAsync('vigil/e2e-live/events', JSON.stringify(message), { qos: 1 });
+    await publisher.endAsync();
+    const liveRow = page.locator(`[data-event-id="${liveId}"]`);
+    await liveRow.waitFor({ state: 'visible', timeout: 10_000 });
+    await expect(page.locator('#events > li').first().getAttribute('data-event-id')).resolves.toBe(liveId);
+    await expect(liveRow.locator('.badge.severity').textContent()).resolves.toBe('critical');
+    await expect(liveRow.locator('.suggested-action').textContent()).resolves.toContain('Evacuate the lobby.');
+    const health = await (await fetch(`${consoleUrl}/health`)).json() as { ingest: { rejected: number } };
+    expect(health.ingest.rejected).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: join(outDir, 'console-live-event.png'), fullPage: true });
 
     await page.reload();
     await page.locator(`[data-event-id="${fall.id}"][data-acknowledged="true"]`).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(outDir, 'console-acknowledged.png'), fullPage: true });
+
+    // the camera wall: the healthy camera online, the dead one offline with its reason
+    await page.click('[data-view-button="cameras"]');
+    const camCard = page.locator('.camera-card[data-camera="e2e-fall/cam-1"]');
+    await camCard.waitFor({ state: 'visible', timeout: 10_000 });
+    await expect(camCard.getAttribute('data-state')).resolves.toBe('online');
+    const deadCard = page.locator('.camera-card[data-camera="e2e-fall/cam-dead"]');
+    await expect(deadCard.getAttribute('data-state')).resolves.not.toBe('online');
+    await expect(deadCard.locator('.camera-error').textContent()).resolves.toMatch(/nothing accepts connections/);
+    await page.screenshot({ path: join(outDir, 'console-camera-wall.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('should not let a viewer acknowledge, in the page or through the API', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${consoleUrl}/`);
+    await page.fill('#auth-username', VIEWER.username);
+    await page.fill('#auth-password', VIEWER.password);
+    await page.click('#auth-submit');
+    await page.locator('#auth').waitFor({ state: 'hidden' });
+    const open = (await events()).find((e) => !e.acknowledgement)!;
+    const row = page.locator(`[data-event-id="${open.id}"]`);
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await row.locator('[data-action="ack"]').isVisible()).toBe(false);
+    await page.screenshot({ path: join(REPO, 'test-output', 'console-viewer.png'), fullPage: true });
+    await context.close();
+
+    const viewer = await login(consoleUrl, VIEWER.username, VIEWER.password);
+    const denied = await viewer.post<{ message: string }>(`/api/events/${open.id}/ack`, {});
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toMatch(/needs the operator role/);
+    expect((await admin.post(`/api/events/${open.id}/ack`, { note: 5 })).status).toBe(400);
+    expect((await fetch(`${consoleUrl}/api/events`)).status).toBe(401);
+    expect((await fetch(`${consoleUrl}/api/events?limit=abc`, { headers: { cookie: admin.cookie } })).status).toBe(400);
   });
 
   it('should raise nothing for a clip without an event', async () => {

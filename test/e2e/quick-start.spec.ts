@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setupAdmin } from '../support/console-session';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
 
@@ -24,10 +25,12 @@ describe('npm start (quick start)', () => {
     const url = line.split('=')[1];
     expect(url).toBe(`http://localhost:${consolePort}/`);
     const started = Date.now();
+    // a fresh console asks for its first administrator, as an operator would on the first visit
+    const admin = await setupAdmin(url);
     const kinds = await waitFor(
       () => `fall and fire events; output so far:\n${demo.output().slice(-4000)}`,
       async () => {
-        const body = (await (await fetch(`${url}api/events`)).json()) as { events: Array<{ kind: string; site: string }> };
+        const body = await admin.get<{ events: Array<{ kind: string; site: string }> }>('/api/events');
         const seen = new Set(body.events.map((e) => e.kind));
         return seen.has('fall') && seen.has('fire') ? body.events : undefined;
       },

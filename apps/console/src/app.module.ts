@@ -1,5 +1,13 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditRepository } from './audit/audit.repository';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { UsersRepository } from './auth/users.repository';
+import { CamerasController } from './cameras/cameras.controller';
+import { CamerasRepository } from './cameras/cameras.repository';
 import { CONSOLE_CONFIG, type ConsoleConfig } from './config/console-config.schema';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
@@ -32,11 +40,16 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [EventsController, HealthController],
+      controllers: [AuthController, EventsController, CamerasController, HealthController],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
         { provide: DATABASE, useFactory: () => openDatabase(config.storage.path) },
         { provide: EventStoreRepository, useFactory: (db: Db) => new EventStoreRepository(db), inject: [DATABASE] },
+        { provide: UsersRepository, useFactory: (db: Db) => new UsersRepository(db), inject: [DATABASE] },
+        { provide: AuditRepository, useFactory: (db: Db) => new AuditRepository(db), inject: [DATABASE] },
+        { provide: CamerasRepository, useFactory: (db: Db) => new CamerasRepository(db), inject: [DATABASE] },
+        AuthService,
+        { provide: APP_GUARD, useClass: AuthGuard },
         EventsService,
         MqttIngestService,
         DatabaseLifecycle,

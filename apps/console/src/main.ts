@@ -5,6 +5,8 @@ import { cliOption, ConfigError, loadYamlConfig, parseYamlConfig } from '@vigil/
 import { Logger } from 'nestjs-pino';
 import { resolve } from 'node:path';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './http/openapi';
+import { securityHeaders } from './http/security-headers';
 import { ConsoleConfigSchema, type ConsoleConfig } from './config/console-config.schema';
 
 const USAGE = `Usage: vigil-console [--config <console.yaml>] [--port <n>]
@@ -17,6 +19,9 @@ export async function startConsole(config: ConsoleConfig) {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
+  setupOpenApi(app);
   app.useStaticAssets(resolve(__dirname, '..', 'web'), { index: 'index.html', maxAge: 0 });
   await app.listen(config.http.port, config.http.host);
   return app;

@@ -1,4 +1,5 @@
-// Vigil operator console: lists events from /api/events and keeps them live over /api/stream (SSE).
+// Vigil operator console: signs in, lists events from /api/events, keeps them live over /api/stream (SSE),
+// shows an event's snapshot, clip, score timeline and explanation, and the camera wall from /api/cameras.
 'use strict';
 
 const ICONS = {
@@ -6,29 +7,95 @@ const ICONS = {
   fire: '<svg viewBox="0 0 24 24"><path d="M12 2c.5 3-1.2 4.6-2.7 6.3C7.8 10 6.5 11.7 6.5 14.5A5.5 5.5 0 0 0 12 20a5.5 5.5 0 0 0 5.5-5.5c0-2.6-1.3-4.6-2.6-5.9-.1 1.5-.8 2.7-2 3.3.4-3.9-.3-7.3-.9-9.9Z"/></svg>',
   smoke: '<svg viewBox="0 0 24 24"><path d="M7.5 19a4.5 4.5 0 0 1-.6-9A6 6 0 0 1 18.5 9a4 4 0 0 1-.5 8H7.5Z" opacity=".9"/><path d="M9 6.5A3.5 3.5 0 0 1 15.3 5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/></svg>',
 };
+const KIND_TITLES = { fall: 'Fall', fire: 'Fire', smoke: 'Smoke' };
 
 const state = {
+  user: null,
   events: new Map(),
+  cameras: new Map(),
   sites: {},
-  kind: 'all',
-  onlyOpen: false,
+  filters: { kind: 'all', state: '', site: '', camera: '', seconds: 0 },
+  view: 'alerts',
   sound: false,
   audio: null,
+  source: null,
+  detailId: null,
+  unseen: 0,
 };
 
 const $ = (sel) => document.querySelector(sel);
 const list = $('#events');
 const template = $('#event-template');
+const canOperate = () => state.user && (state.user.role === 'operator' || state.user.role === 'admin');
 
-function sortKey(e) {
-  return [e.acknowledgement ? 1 : 0, -Date.parse(e.startedAt)];
+// ---------- API ----------
+
+class AuthRequired extends Error {}
+
+async function api(path, options = {}) {
+  const res = await fetch(`api/${path}`, {
+    credentials: 'same-origin',
+    method: options.method,
+    body: options.body,
+    headers: options.body ? { 'content-type': 'application/json' } : undefined,
+  });
+  const body = res.status === 204 ? null : await res.json().catch(() => null);
+  if (res.status === 401 && !options.signingIn) {
+    showAuth(false);
+    throw new AuthRequired('sign in first');
+  }
+  if (!res.ok) {
+    const problems = body && body.problems ? `: ${body.problems.join('; ')}` : '';
+    throw new Error(`${(body && body.message) || `HTTP ${res.status}`}${problems}`);
+  }
+  return body;
 }
 
-function compare(a, b) {
-  const ka = sortKey(a);
-  const kb = sortKey(b);
-  return ka[0] - kb[0] || ka[1] - kb[1];
+// ---------- sign-in and first-run set-up ----------
+
+function showAuth(needsSetup) {
+  state.source?.close();
+  state.source = null;
+  $('#auth').hidden = false;
+  $('#auth').dataset.mode = needsSetup ? 'setup' : 'login';
+  $('#auth-title').textContent = needsSetup ? 'Set up the console' : 'Sign in';
+  $('#auth-hint').textContent = needsSetup
+    ? 'No account exists yet. Choose the user name and password of the first administrator (at least 10 characters).'
+    : 'Sign in with your Vigil account.';
+  $('#auth-password').autocomplete = needsSetup ? 'new-password' : 'current-password';
+  $('#auth-password').minLength = needsSetup ? 10 : 1;
+  $('#auth-submit').textContent = needsSetup ? 'Create administrator' : 'Sign in';
+  $('#auth-error').hidden = true;
+  $('#auth-username').focus();
 }
+
+$('#auth-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const setup = $('#auth').dataset.mode === 'setup';
+  const error = $('#auth-error');
+  error.hidden = true;
+  try {
+    const body = await api(setup ? 'setup' : 'login', {
+      method: 'POST',
+      signingIn: true,
+      body: JSON.stringify({ username: $('#auth-username').value.trim(), password: $('#auth-password').value }),
+    });
+    $('#auth-password').value = '';
+    $('#auth').hidden = true;
+    start(body.user);
+  } catch (err) {
+    error.textContent = err.message;
+    error.hidden = false;
+  }
+});
+
+$('#logout').addEventListener('click', async () => {
+  await api('logout', { method: 'POST' }).catch(() => undefined);
+  state.user = null;
+  showAuth(false);
+});
+
+// ---------- formatting ----------
 
 function formatTime(iso) {
   const d = new Date(iso);
@@ -45,12 +112,21 @@ function relative(iso) {
   return `${Math.round(s / 86400)} d ago`;
 }
 
+const where = (e) => [e.camera.name, e.camera.location, e.site].filter(Boolean).join(' · ');
+
+// ---------- alert queue ----------
+
+function compare(a, b) {
+  return (a.acknowledgement ? 1 : 0) - (b.acknowledgement ? 1 : 0) || Date.parse(b.startedAt) - Date.parse(a.startedAt);
+}
+
 function render(event, fresh) {
   let li = list.querySelector(`[data-event-id="${CSS.escape(event.id)}"]`);
   if (!li) {
     li = template.content.firstElementChild.cloneNode(true);
     li.dataset.eventId = event.id;
-    li.querySelector('[data-action="ack"]').addEventListener('click', () => acknowledge(event.id, li));
+    li.querySelector('[data-action="ack"]').addEventListener('click', () => acknowledge(event.id, li.querySelector('[data-action="ack"]')));
+    li.querySelector('[data-action="open"]').addEventListener('click', () => openDetail(event.id));
   }
   li.dataset.kind = event.kind;
   li.dataset.state = event.state;
@@ -70,9 +146,9 @@ function render(event, fresh) {
   const badge = li.querySelector('.badge.state');
   badge.dataset.state = event.state;
   badge.textContent = event.state === 'active' ? 'Active' : 'Ended';
-  li.querySelector('.ack-badge').hidden = !event.acknowledgement;
-  const where = [event.camera.name, event.camera.location, event.site].filter(Boolean).join(' · ');
-  li.querySelector('.camera').textContent = where;
+  li.querySelector('.ack-badge').hidden = !event.acknowledgement || Boolean(event.resolution);
+  li.querySelector('.resolved-badge').hidden = !event.resolution;
+  li.querySelector('.camera').textContent = where(event);
   const ex = event.explanation;
   li.querySelector('.explanation').textContent = ex ? ex.text : 'No explanation yet.';
   const action = li.querySelector('.suggested-action');
@@ -82,19 +158,17 @@ function render(event, fresh) {
   severity.hidden = !(ex && ex.severity);
   severity.dataset.severity = (ex && ex.severity) || '';
   severity.textContent = ex && ex.severity ? ex.severity : '';
-  const source = li.querySelector('.explanation-source');
-  source.textContent = ex ? (ex.source === 'llm' ? `Explained by ${ex.model || 'LLM'}` : 'Explained from the scores (template)') : '';
+  li.querySelector('.explanation-source').textContent = ex ? (ex.source === 'llm' ? `Explained by ${ex.model || 'LLM'}` : 'Explained from the scores (template)') : '';
   const time = li.querySelector('.time');
   time.textContent = `${formatTime(event.startedAt)} · ${relative(event.startedAt)}`;
   time.title = new Date(event.startedAt).toString();
   const pct = Math.round(event.peakScore * 100);
   li.querySelector('.fill').style.width = `${pct}%`;
   li.querySelector('.confidence-value').textContent = `${pct}% confidence`;
-  li.querySelector('.ack-info').textContent = event.acknowledgement
-    ? `Acknowledged ${formatTime(event.acknowledgement.at)}${event.acknowledgement.by ? ` by ${event.acknowledgement.by}` : ''}`
-    : '';
+  const ack = event.acknowledgement;
+  li.querySelector('.ack-info').textContent = ack ? `Acknowledged ${formatTime(ack.at)}${ack.by ? ` by ${ack.by}` : ''}` : '';
   const button = li.querySelector('[data-action="ack"]');
-  button.hidden = Boolean(event.acknowledgement);
+  button.hidden = Boolean(ack) || !canOperate();
   button.disabled = false;
   if (fresh) {
     li.classList.remove('fresh');
@@ -105,65 +179,86 @@ function render(event, fresh) {
 }
 
 function visible(e) {
-  return (state.kind === 'all' || e.kind === state.kind) && (!state.onlyOpen || !e.acknowledgement);
+  const f = state.filters;
+  if (f.kind !== 'all' && e.kind !== f.kind) return false;
+  if (f.site && e.site !== f.site) return false;
+  if (f.camera && `${e.site}/${e.camera.id}` !== f.camera) return false;
+  if (f.seconds && Date.now() - Date.parse(e.startedAt) > f.seconds * 1000) return false;
+  switch (f.state) {
+    case 'unacknowledged':
+      return !e.acknowledgement;
+    case 'active':
+      return e.state === 'active';
+    case 'acknowledged':
+      return Boolean(e.acknowledgement) && !e.resolution;
+    case 'resolved':
+      return Boolean(e.resolution);
+    default:
+      return true;
+  }
+}
+
+function fillSelect(select, options) {
+  const current = select.value;
+  const first = select.options[0];
+  select.replaceChildren(first, ...options.map(([value, label]) => new Option(label, value)));
+  select.value = options.some(([v]) => v === current) ? current : '';
+}
+
+function refreshFilterOptions() {
+  const all = [...state.events.values()];
+  const sites = new Set([...Object.keys(state.sites), ...all.map((e) => e.site), ...[...state.cameras.values()].map((c) => c.site)]);
+  fillSelect($('#filter-site'), [...sites].sort().map((s) => [s, s]));
+  const cams = new Map();
+  for (const e of all) cams.set(`${e.site}/${e.camera.id}`, `${e.camera.name} (${e.site})`);
+  for (const c of state.cameras.values()) cams.set(`${c.site}/${c.id}`, `${c.name} (${c.site})`);
+  fillSelect($('#filter-camera'), [...cams.entries()].sort((a, b) => a[1].localeCompare(b[1])));
 }
 
 function redraw() {
   const events = [...state.events.values()].filter(visible).sort(compare);
-  const nodes = events.map((e) => render(e, false));
-  list.replaceChildren(...nodes);
-  $('#empty').hidden = nodes.length > 0;
+  list.replaceChildren(...events.map((e) => render(e, false)));
+  $('#empty').hidden = events.length > 0;
   const all = [...state.events.values()];
   const open = all.filter((e) => !e.acknowledgement).length;
   $('#count-open').textContent = open;
   $('#stat-open').classList.toggle('alerting', open > 0);
   $('#count-active').textContent = all.filter((e) => e.state === 'active').length;
-  $('#count-total').textContent = all.length;
+  $('#count-total').textContent = events.length;
   document.title = open ? `(${open}) Vigil · Operator console` : 'Vigil · Operator console';
-}
-
-function renderSites() {
-  const el = $('#sites');
-  el.replaceChildren(
-    ...Object.entries(state.sites).map(([site, online]) => {
-      const span = document.createElement('span');
-      span.className = 'site';
-      span.dataset.online = String(online);
-      span.textContent = `${site} ${online ? 'online' : 'offline'}`;
-      return span;
-    }),
-  );
+  refreshFilterOptions();
 }
 
 function upsert(event, isNew) {
   state.events.set(event.id, event);
   redraw();
+  if (state.detailId === event.id) fillDetail(event);
   if (isNew) {
     const li = list.querySelector(`[data-event-id="${CSS.escape(event.id)}"]`);
     if (li) render(event, true);
-    beep(event.kind);
+    alertCue(event.kind);
   }
 }
 
-async function acknowledge(id, li) {
-  const button = li.querySelector('[data-action="ack"]');
+async function acknowledge(id, button, note) {
   button.disabled = true;
   try {
-    const res = await fetch(`api/events/${encodeURIComponent(id)}/ack`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({}),
-    });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    upsert(await res.json(), false);
+    upsert(await api(`events/${encodeURIComponent(id)}/ack`, { method: 'POST', body: JSON.stringify(note ? { note } : {}) }), false);
   } catch (err) {
     button.disabled = false;
-    button.textContent = 'Retry acknowledge';
-    console.error('acknowledge failed', err);
+    button.textContent = 'Retry';
+    button.title = err.message;
   }
 }
 
-function beep(kind) {
+// ---------- new-alert cue: sound and a flash ----------
+
+function alertCue(kind) {
+  const flash = $('#flash');
+  flash.dataset.kind = kind;
+  flash.classList.remove('on');
+  void flash.offsetWidth;
+  flash.classList.add('on');
   if (!state.sound) return;
   state.audio ??= new AudioContext();
   const ctx = state.audio;
@@ -181,60 +276,260 @@ function beep(kind) {
   });
 }
 
+// ---------- event detail ----------
+
+function drawTimeline(svg, event) {
+  const points = event.timeline || [];
+  const w = 600;
+  const h = 140;
+  const pad = 8;
+  const ns = 'http://www.w3.org/2000/svg';
+  svg.replaceChildren();
+  const el = (name, attrs) => {
+    const node = document.createElementNS(ns, name);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+    svg.appendChild(node);
+    return node;
+  };
+  const y = (v) => h - pad - v * (h - 2 * pad);
+  el('line', { x1: 0, x2: w, y1: y(event.threshold), y2: y(event.threshold), class: 'threshold' });
+  if (points.length < 2) {
+    const t = el('text', { x: w / 2, y: h / 2, 'text-anchor': 'middle', class: 'no-data' });
+    t.textContent = points.length ? `score ${Math.round(points[0][1] * 100)}%` : 'No score timeline for this event';
+    return;
+  }
+  const t0 = points[0][0];
+  const span = Math.max(points[points.length - 1][0] - t0, 0.001);
+  const x = (t) => pad + ((t - t0) / span) * (w - 2 * pad);
+  const path = points.map(([t, v], i) => `${i ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  el('path', { d: `${path} L${x(points[points.length - 1][0]).toFixed(1)},${h - pad} L${x(t0).toFixed(1)},${h - pad} Z`, class: 'area' });
+  el('path', { d: path, class: 'line' });
+  const label = el('text', { x: w - pad, y: 14, 'text-anchor': 'end', class: 'axis' });
+  label.textContent = `${span.toFixed(1)} s · peak ${Math.round(event.peakScore * 100)}%`;
+}
+
+function fillDetail(event) {
+  const dialog = $('#detail');
+  dialog.dataset.kind = event.kind;
+  dialog.querySelector('.kind-icon').innerHTML = ICONS[event.kind] || '';
+  $('#detail-title').textContent = `${KIND_TITLES[event.kind] || event.kind} · ${event.state === 'active' ? 'active' : 'ended'}`;
+  $('#detail-where').textContent = `${where(event)} · ${formatTime(event.startedAt)}`;
+  const snap = $('#detail-snapshot');
+  const clip = $('#detail-clip');
+  const snapshot = event.media && event.media.snapshot;
+  const clipUrl = event.media && event.media.clip;
+  snap.hidden = !snapshot || Boolean(clipUrl);
+  if (snapshot && snap.src !== snapshot) snap.src = snapshot;
+  clip.hidden = !clipUrl;
+  if (clipUrl && clip.getAttribute('src') !== clipUrl) {
+    clip.src = clipUrl;
+    if (snapshot) clip.poster = snapshot;
+  }
+  $('#detail-nomedia').hidden = Boolean(snapshot || clipUrl);
+  drawTimeline($('#detail-timeline'), event);
+  const ex = event.explanation;
+  $('#detail-explanation').textContent = ex ? ex.text : 'No explanation yet.';
+  $('#detail-action').hidden = !(ex && ex.suggestedAction);
+  $('#detail-action').textContent = ex && ex.suggestedAction ? `Suggested action: ${ex.suggestedAction}` : '';
+  const source = ex ? (ex.source === 'llm' ? `explained by ${ex.model || 'an LLM'}${ex.severity ? `, severity ${ex.severity}` : ''}` : 'explained from the scores') : '';
+  $('#detail-meta').textContent = `Peak ${Math.round(event.peakScore * 100)}% (threshold ${Math.round(event.threshold * 100)}%) · model ${event.model} · ${source}`;
+  const history = [];
+  if (event.acknowledgement) history.push(`Acknowledged ${formatTime(event.acknowledgement.at)}${event.acknowledgement.by ? ` by ${event.acknowledgement.by}` : ''}${event.acknowledgement.note ? `: “${event.acknowledgement.note}”` : ''}`);
+  if (event.resolution) history.push(`Resolved ${formatTime(event.resolution.at)}${event.resolution.by ? ` by ${event.resolution.by}` : ''}${event.resolution.note ? `: “${event.resolution.note}”` : ''}`);
+  $('#detail-history').textContent = history.join(' · ');
+  $('#detail-work').hidden = !canOperate() || Boolean(event.resolution);
+  dialog.querySelector('[data-detail-action="ack"]').hidden = Boolean(event.acknowledgement);
+}
+
+async function openDetail(id) {
+  state.detailId = id;
+  const event = state.events.get(id);
+  if (event) fillDetail(event);
+  $('#detail-note').value = '';
+  $('#detail').showModal();
+  try {
+    const fresh = await api(`events/${encodeURIComponent(id)}`);
+    state.events.set(id, fresh);
+    fillDetail(fresh);
+  } catch (err) {
+    console.error('cannot load the event', err);
+  }
+}
+
+$('#detail').addEventListener('close', () => {
+  state.detailId = null;
+  $('#detail-clip').pause();
+});
+
+document.querySelectorAll('[data-detail-action]').forEach((button) =>
+  button.addEventListener('click', async () => {
+    const id = state.detailId;
+    if (!id) return;
+    const note = $('#detail-note').value.trim();
+    const action = button.dataset.detailAction;
+    button.disabled = true;
+    try {
+      const event = await api(`events/${encodeURIComponent(id)}/${action === 'ack' ? 'ack' : 'resolve'}`, { method: 'POST', body: JSON.stringify(note ? { note } : {}) });
+      $('#detail-note').value = '';
+      upsert(event, false);
+    } catch (err) {
+      button.title = err.message;
+    } finally {
+      button.disabled = false;
+    }
+  }),
+);
+
+// ---------- camera wall ----------
+
+function renderCameras() {
+  const wall = $('#camera-wall');
+  const cams = [...state.cameras.values()].sort((a, b) => a.site.localeCompare(b.site) || a.name.localeCompare(b.name));
+  const tpl = $('#camera-template');
+  const cards = cams.map((c) => {
+    const key = `${c.site}/${c.id}`;
+    let card = wall.querySelector(`[data-camera="${CSS.escape(key)}"]`);
+    if (!card) {
+      card = tpl.content.firstElementChild.cloneNode(true);
+      card.dataset.camera = key;
+      card.querySelector('.live-toggle').addEventListener('click', () => toggleLive(key));
+    }
+    const cam = state.cameras.get(key);
+    card.dataset.state = cam.state;
+    card.querySelector('.camera-name').textContent = cam.name;
+    card.querySelector('.camera-where').textContent = [cam.location, cam.site].filter(Boolean).join(' · ');
+    card.querySelector('.camera-state').textContent = cam.state;
+    card.querySelector('.camera-seen').textContent = cam.lastSeenAt ? `last seen ${relative(cam.lastSeenAt)}${cam.reconnects ? ` · ${cam.reconnects} reconnects` : ''}` : 'never seen';
+    const error = card.querySelector('.camera-error');
+    error.hidden = !cam.lastError || cam.online;
+    error.textContent = cam.lastError || '';
+    const img = card.querySelector('.camera-picture');
+    const live = card.dataset.live === 'true';
+    const src = live && cam.live ? cam.live : cam.snapshot ? `${cam.snapshot}?t=${Math.floor(Date.now() / 10000)}` : '';
+    if (src && img.getAttribute('src') !== src) img.src = src;
+    img.alt = `${cam.name} ${live ? 'live view' : 'latest picture'}`;
+    card.querySelector('.live-toggle').textContent = live ? 'Stop live' : 'Live';
+    card.querySelector('.live-toggle').hidden = !cam.live || !cam.online;
+    return card;
+  });
+  wall.replaceChildren(...cards);
+  $('#cameras-empty').hidden = cams.length > 0;
+  const down = cams.filter((c) => !c.online).length;
+  $('#cameras-down').hidden = down === 0;
+  $('#cameras-down').textContent = `${down} down`;
+}
+
+function toggleLive(key) {
+  const card = $('#camera-wall').querySelector(`[data-camera="${CSS.escape(key)}"]`);
+  card.dataset.live = String(card.dataset.live !== 'true');
+  if (card.dataset.live !== 'true') card.querySelector('.camera-picture').removeAttribute('src');
+  renderCameras();
+}
+
+function setView(view) {
+  state.view = view;
+  document.body.dataset.view = view;
+  $('#view-alerts').hidden = view !== 'alerts';
+  $('#view-cameras').hidden = view !== 'cameras';
+  document.querySelectorAll('[data-view-button]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.viewButton === view)));
+  if (view !== 'cameras') document.querySelectorAll('.camera-card[data-live="true"]').forEach((c) => toggleLive(c.dataset.camera));
+  if (view === 'cameras') renderCameras();
+}
+
+// ---------- live connection ----------
+
+function renderSites() {
+  $('#sites').replaceChildren(
+    ...Object.entries(state.sites).map(([site, online]) => {
+      const span = document.createElement('span');
+      span.className = 'site';
+      span.dataset.online = String(online);
+      span.textContent = `${site} ${online ? 'online' : 'offline'}`;
+      return span;
+    }),
+  );
+}
+
 function setLive(s, text) {
-  const el = $('#live');
-  el.dataset.state = s;
+  $('#live').dataset.state = s;
   $('#live-text').textContent = text;
 }
 
 async function load() {
-  const res = await fetch('api/events?limit=500');
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  const body = await res.json();
-  state.events = new Map(body.events.map((e) => [e.id, e]));
-  state.sites = { ...state.sites, ...body.sites };
+  const [events, cameras] = await Promise.all([api('events?limit=500'), api('cameras')]);
+  state.events = new Map(events.events.map((e) => [e.id, e]));
+  state.sites = { ...state.sites, ...events.sites };
+  state.cameras = new Map(cameras.cameras.map((c) => [`${c.site}/${c.id}`, c]));
   renderSites();
   redraw();
+  renderCameras();
 }
 
 function connect() {
+  state.source?.close();
   const source = new EventSource('api/stream');
+  state.source = source;
   source.onopen = () => {
     setLive('live', 'Live');
     load().catch((err) => console.error('reload failed', err));
   };
-  source.onerror = () => setLive('down', 'Reconnecting…');
+  source.onerror = () => {
+    setLive('down', 'Reconnecting…');
+    // an expired session shows up as a failing stream: ask the server who we are
+    api('session').then((s) => !s.user && showAuth(s.needsSetup)).catch(() => undefined);
+  };
   source.onmessage = (msg) => {
     const data = JSON.parse(msg.data);
-    if (data.type === 'hello') {
-      state.sites = { ...state.sites, ...data.sites };
-      renderSites();
-    } else if (data.type === 'site') {
-      state.sites[data.site] = data.online;
+    if (data.type === 'hello' || data.type === 'site') {
+      if (data.type === 'hello') Object.assign(state.sites, data.sites);
+      else state.sites[data.site] = data.online;
       renderSites();
     } else if (data.type === 'event') {
       upsert(data.event, !state.events.has(data.event.id));
+    } else if (data.type === 'camera') {
+      state.cameras.set(`${data.camera.site}/${data.camera.id}`, data.camera);
+      renderCameras();
     }
   };
 }
 
+function start(user) {
+  state.user = user;
+  document.body.dataset.role = user.role;
+  $('#user').textContent = `${user.username} · ${user.role}`;
+  load()
+    .catch((err) => console.error('initial load failed', err))
+    .finally(connect);
+}
+
+// ---------- controls ----------
+
 document.querySelectorAll('[data-filter-kind]').forEach((chip) =>
   chip.addEventListener('click', () => {
-    state.kind = chip.dataset.filterKind;
+    state.filters.kind = chip.dataset.filterKind;
     document.querySelectorAll('[data-filter-kind]').forEach((c) => c.setAttribute('aria-pressed', String(c === chip)));
     redraw();
   }),
 );
-$('#only-open').addEventListener('change', (e) => {
-  state.onlyOpen = e.target.checked;
-  redraw();
-});
+$('#filter-state').addEventListener('change', (e) => ((state.filters.state = e.target.value), redraw()));
+$('#filter-site').addEventListener('change', (e) => ((state.filters.site = e.target.value), redraw()));
+$('#filter-camera').addEventListener('change', (e) => ((state.filters.camera = e.target.value), redraw()));
+$('#filter-time').addEventListener('change', (e) => ((state.filters.seconds = Number(e.target.value) || 0), redraw()));
+document.querySelectorAll('[data-view-button]').forEach((b) => b.addEventListener('click', () => setView(b.dataset.viewButton)));
 $('#sound').addEventListener('click', (e) => {
   state.sound = !state.sound;
   e.currentTarget.setAttribute('aria-pressed', String(state.sound));
   e.currentTarget.textContent = state.sound ? 'Sound on' : 'Sound off';
-  if (state.sound) beep('fall');
+  if (state.sound) alertCue('fall');
 });
-setInterval(redraw, 30_000);
+setInterval(() => {
+  if (!state.user) return;
+  redraw();
+  if (state.view === 'cameras') renderCameras();
+}, 30_000);
 
-load().catch((err) => console.error('initial load failed', err)).finally(connect);
+api('session')
+  .then((s) => (s.user ? start(s.user) : showAuth(s.needsSetup)))
+  .catch((err) => {
+    if (!(err instanceof AuthRequired)) setLive('down', 'Console unreachable');
+  });

@@ -14,6 +14,17 @@ export const ConsoleConfigSchema = z.strictObject({
       password: z.string().optional().describe('the broker password; use ${MQTT_PASSWORD} to keep it out of the file'),
       clientId: z.string().min(1).max(128).default('vigil-console').describe('a client id unique on the broker; the broker keeps its subscription while the console is down'),
       topicPrefix: z.string().regex(/^[^#+\s]+$/, 'must not contain #, + or spaces').default('vigil'),
+      sharedGroup: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" or "-"')
+        .optional()
+        .describe('subscribe as $share/<group>/... so several console replicas split the events (all share one database)'),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      sessionHours: z.number().min(0.25).max(24 * 30).default(12).describe('hours a sign-in lasts'),
+      secureCookies: z.boolean().default(false).describe('true when the console is served over HTTPS (a reverse proxy): the session cookie is then never sent over plain HTTP'),
     })
     .prefault({}),
   storage: z.strictObject({ path: z.string().min(1).default('var/console.db').describe('the SQLite file of the console') }).prefault({}),

@@ -1,39 +1,49 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Sse, BadRequestException, type MessageEvent } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Sse, type MessageEvent } from '@nestjs/common';
+import type { AuthedRequest } from '../auth/auth.guard';
+import { RequireRole } from '../auth/roles';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCall } from '../http/api-docs';
 import { concat, from, map, type Observable } from 'rxjs';
 import { z } from 'zod';
+import { parseInput } from '../common/parse-input';
 import { EventsService } from './events.service';
 
-const ListQuerySchema = z.strictObject({
+export const ListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   unacknowledged: z.enum(['true', 'false']).optional(),
+  site: z.string().max(64).optional(),
+  camera: z.string().max(64).optional(),
+  kind: z.enum(['fall', 'fire', 'smoke']).optional(),
+  state: z.enum(['active', 'ended', 'unacknowledged', 'acknowledged', 'resolved']).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
 });
 
-const AckSchema = z.strictObject({
-  by: z.string().trim().min(1).max(80).optional(),
+export const NoteSchema = z.strictObject({
   note: z.string().trim().max(1000).optional(),
 });
 
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (!result.success) {
-    throw new BadRequestException({
-      message: 'Invalid request',
-      problems: result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`),
-    });
-  }
-  return result.data;
-}
-
+@ApiTags('events')
 @Controller('api')
 export class EventsController {
   constructor(private readonly events: EventsService) {}
 
+  @ApiCall('List events, unacknowledged first, newest first; filter by site, camera, kind, state and time')
+  @ApiQuery({ name: 'kind', required: false, enum: ['fall', 'fire', 'smoke'] })
+  @ApiQuery({ name: 'state', required: false, enum: ['active', 'ended', 'unacknowledged', 'acknowledged', 'resolved'] })
+  @ApiQuery({ name: 'site', required: false })
+  @ApiQuery({ name: 'camera', required: false })
+  @ApiQuery({ name: 'since', required: false, description: 'ISO time' })
+  @ApiQuery({ name: 'until', required: false, description: 'ISO time' })
+  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 200' })
   @Get('events')
   list(@Query() query: unknown) {
-    const q = parse(ListQuerySchema, query);
-    return { events: this.events.list({ limit: q.limit, unacknowledgedOnly: q.unacknowledged === 'true' }), sites: this.events.siteStates() };
+    const q = parseInput(ListQuerySchema, query);
+    const { unacknowledged, ...filters } = q;
+    return { events: this.events.list({ ...filters, unacknowledgedOnly: unacknowledged === 'true' }), sites: this.events.siteStates() };
   }
 
+  @ApiCall('One event with its explanation, media and score timeline')
   @Get('events/:id')
   get(@Param('id') id: string) {
     const event = this.events.get(id);
@@ -41,16 +51,30 @@ export class EventsController {
     return event;
   }
 
+  @RequireRole('operator')
+  @ApiCall('Acknowledge an event (operator); the first acknowledgement stands', { body: NoteSchema })
   @Post('events/:id/ack')
   @HttpCode(200)
-  acknowledge(@Param('id') id: string, @Body() body: unknown) {
-    const ack = parse(AckSchema, body);
-    const event = this.events.acknowledge(id, ack.by ?? null, ack.note ?? null);
+  acknowledge(@Param('id') id: string, @Body() body: unknown, @Req() req: AuthedRequest) {
+    const { note } = parseInput(NoteSchema, body);
+    const event = this.events.acknowledge(id, req.user?.username ?? null, note ?? null);
+    if (!event) throw new NotFoundException(`No event with id "${id}"`);
+    return event;
+  }
+
+  @RequireRole('operator')
+  @ApiCall('Resolve an event with a note (operator)', { body: NoteSchema })
+  @Post('events/:id/resolve')
+  @HttpCode(200)
+  resolve(@Param('id') id: string, @Body() body: unknown, @Req() req: AuthedRequest) {
+    const { note } = parseInput(NoteSchema, body);
+    const event = this.events.resolve(id, req.user?.username ?? null, note ?? null);
     if (!event) throw new NotFoundException(`No event with id "${id}"`);
     return event;
   }
 
   /** Server-sent events: a `hello` with the site states, then one message per change. */
+  @ApiCall('Live updates (server-sent events): hello, then event, camera and site changes')
   @Sse('stream')
   stream(): Observable<MessageEvent> {
     const hello = from([{ type: 'hello', sites: this.events.siteStates() } as const]);

@@ -1,9 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventMessageSchema } from '@vigil/contracts';
 import { Subject, type Observable } from 'rxjs';
+import { AuditRepository } from '../audit/audit.repository';
+import { CameraStateSchema } from '../cameras/camera-state';
+import { CamerasRepository, type ConsoleCamera } from '../cameras/cameras.repository';
 import { EventStoreRepository, type ConsoleEvent, type ListQuery } from '../store/event-store.repository';
 
-export type LiveUpdate = { type: 'event'; event: ConsoleEvent } | { type: 'site'; site: string; online: boolean };
+export type LiveUpdate =
+  | { type: 'event'; event: ConsoleEvent }
+  | { type: 'site'; site: string; online: boolean }
+  | { type: 'camera'; camera: ConsoleCamera };
 
 export type IngestResult = 'new' | 'updated' | 'duplicate' | 'stale' | 'rejected';
 
@@ -15,7 +21,11 @@ export class EventsService {
   private readonly sites = new Map<string, boolean>();
   readonly counters = { received: 0, rejected: 0, duplicates: 0 };
 
-  constructor(private readonly store: EventStoreRepository) {}
+  constructor(
+    private readonly store: EventStoreRepository,
+    private readonly audit: AuditRepository,
+    private readonly camerasStore: CamerasRepository,
+  ) {}
 
   get updates(): Observable<LiveUpdate> {
     return this.live.asObservable();
@@ -46,7 +56,45 @@ export class EventsService {
 
   siteAvailability(site: string, online: boolean): void {
     this.sites.set(site, online);
+    if (!online) this.camerasStore.markSiteOffline(site, new Date().toISOString());
     this.live.next({ type: 'site', site, online });
+  }
+
+  /** A camera's retained state from its agent; a malformed one is counted and logged like an event. */
+  cameraState(site: string, cameraId: string, raw: string): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      this.reject('camera state is not JSON', raw);
+      return;
+    }
+    const result = CameraStateSchema.safeParse(parsed);
+    if (!result.success) {
+      this.reject(`camera state: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, raw);
+      return;
+    }
+    const s = result.data;
+    const camera = {
+      site,
+      id: cameraId,
+      name: s.name,
+      location: s.location ?? null,
+      state: s.state,
+      online: s.state === 'online',
+      reconnects: s.reconnects,
+      lastError: s.lastError ?? null,
+      live: s.live ?? null,
+      snapshot: s.snapshot ?? null,
+      updatedAt: s.at,
+    };
+    this.camerasStore.upsert(camera);
+    const stored = this.camerasStore.list().find((c) => c.site === site && c.id === cameraId);
+    if (stored) this.live.next({ type: 'camera', camera: stored });
+  }
+
+  cameras(): ConsoleCamera[] {
+    return this.camerasStore.list();
   }
 
   siteStates(): Record<string, boolean> {
@@ -63,11 +111,22 @@ export class EventsService {
 
   /** undefined: unknown event; otherwise the event after the call (a repeat acknowledgement changes nothing). */
   acknowledge(id: string, by: string | null, note: string | null): ConsoleEvent | undefined {
+    return this.change(id, 'acknowledged', by, note, (at) => this.store.acknowledge(id, at, by, note));
+  }
+
+  /** Closes the operator's work on an event (acknowledging it too if nobody had). */
+  resolve(id: string, by: string | null, note: string | null): ConsoleEvent | undefined {
+    return this.change(id, 'resolved', by, note, (at) => this.store.resolve(id, at, by, note));
+  }
+
+  private change(id: string, action: 'acknowledged' | 'resolved', by: string | null, note: string | null, apply: (at: string) => boolean): ConsoleEvent | undefined {
     if (!this.store.get(id)) return undefined;
-    if (this.store.acknowledge(id, new Date().toISOString(), by, note)) {
+    const at = new Date().toISOString();
+    if (apply(at)) {
       const event = this.store.get(id)!;
+      this.audit.add({ at, username: by, action: action === 'acknowledged' ? 'event-acknowledged' : 'event-resolved', target: id, detail: note });
       this.live.next({ type: 'event', event });
-      this.logger.log(`event ${id} acknowledged${by ? ` by ${by}` : ''}`);
+      this.logger.log(`event ${id} ${action}${by ? ` by ${by}` : ''}`);
       return event;
     }
     return this.store.get(id);

@@ -25,22 +25,29 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   onApplicationBootstrap(): void {
-    const { url, username, password, clientId, topicPrefix } = this.config.mqtt;
+    const { url, username, password, clientId, topicPrefix, sharedGroup } = this.config.mqtt;
     const eventsFilter = topics.eventsFilter(topicPrefix);
     const availabilityFilter = `${topicPrefix}/+/availability`;
+    const stateFilter = `${topicPrefix}/+/+/state`;
+    // with a shared group the broker hands each event to one replica; states stay per replica (retained, small)
+    const shared = (filter: string) => (sharedGroup ? `$share/${sharedGroup}/${filter}` : filter);
     const client = mqtt.connect(url, { clientId, username, password, clean: false, reconnectPeriod: 2000, connectTimeout: 10_000 });
     client.on('connect', (ack) => {
       this.lastError = undefined;
-      this.logger.log(`connected to MQTT broker ${redactUrl(url)}${ack.sessionPresent ? ' (session resumed)' : ''}`);
-      client.subscribe({ [eventsFilter]: { qos: 1 }, [availabilityFilter]: { qos: 1 } }, (err) => {
+      this.logger.log(`connected to MQTT broker ${redactUrl(url)}${ack.sessionPresent ? ' (session resumed)' : ''}${sharedGroup ? ` in shared group "${sharedGroup}"` : ''}`);
+      client.subscribe({ [shared(eventsFilter)]: { qos: 1 }, [availabilityFilter]: { qos: 1 }, [stateFilter]: { qos: 1 } }, (err) => {
         if (err) this.logger.error(`cannot subscribe to ${eventsFilter}: ${err.message}`);
       });
     });
     client.on('message', (topic, payload) => {
       const text = payload.toString('utf8');
-      if (topic.endsWith('/availability')) {
-        const site = topic.slice(topicPrefix.length + 1, -'/availability'.length);
-        this.events.siteAvailability(site, text === AVAILABILITY.online);
+      const parts = topic.slice(topicPrefix.length + 1).split('/');
+      if (parts.length === 2 && parts[1] === 'availability') {
+        this.events.siteAvailability(parts[0], text === AVAILABILITY.online);
+        return;
+      }
+      if (parts.length === 3 && parts[2] === 'state') {
+        this.events.cameraState(parts[0], parts[1], text);
         return;
       }
       if (topics.siteFromEventsTopic(topicPrefix, topic)) this.events.ingest(text);

@@ -40,6 +40,46 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE events ADD COLUMN snapshot_url TEXT;
    ALTER TABLE events ADD COLUMN clip_url TEXT;`,
   `ALTER TABLE events ADD COLUMN explanation_json TEXT;`,
+  `CREATE TABLE users (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     username TEXT,
+     action TEXT NOT NULL,
+     target TEXT,
+     detail TEXT
+   );
+   ALTER TABLE events ADD COLUMN resolved_at TEXT;
+   ALTER TABLE events ADD COLUMN resolved_by TEXT;
+   ALTER TABLE events ADD COLUMN resolve_note TEXT;
+   ALTER TABLE events ADD COLUMN timeline_json TEXT;
+   CREATE TABLE cameras (
+     site TEXT NOT NULL,
+     camera_id TEXT NOT NULL,
+     name TEXT NOT NULL,
+     location TEXT,
+     state TEXT NOT NULL,
+     online INTEGER NOT NULL DEFAULT 0,
+     reconnects INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     live_url TEXT,
+     snapshot_url TEXT,
+     updated_at TEXT NOT NULL,
+     last_seen_at TEXT,
+     PRIMARY KEY (site, camera_id)
+   );`,
 ];
 
 export function openDatabase(path: string): Db {

@@ -19,6 +19,8 @@ export interface ConsoleEvent {
   media: { snapshot: string | null; clip: string | null };
   receivedAt: string;
   acknowledgement: { at: string; by: string | null; note: string | null } | null;
+  resolution: { at: string; by: string | null; note: string | null } | null;
+  timeline: Array<[number, number]> | null;
 }
 
 export type ApplyResult = 'new' | 'updated' | 'duplicate' | 'stale';
@@ -26,6 +28,13 @@ export type ApplyResult = 'new' | 'updated' | 'duplicate' | 'stale';
 export interface ListQuery {
   limit: number;
   unacknowledgedOnly?: boolean;
+  site?: string;
+  camera?: string;
+  kind?: string;
+  state?: 'active' | 'ended' | 'unacknowledged' | 'acknowledged' | 'resolved';
+  /** ISO times bounding startedAt. */
+  since?: string;
+  until?: string;
 }
 
 /**
@@ -37,22 +46,29 @@ export class EventStoreRepository {
   private readonly upsertStmt;
   private readonly getStmt;
   private readonly ackStmt;
+  private readonly resolveStmt;
 
   constructor(private readonly db: Db) {
     this.recordStmt = db.prepare('INSERT OR IGNORE INTO event_messages (event_id, seq, type, payload, received_at) VALUES (?, ?, ?, ?, ?)');
     this.upsertStmt = db.prepare(
       `INSERT INTO events (id, site, camera_id, camera_name, camera_location, kind, label, state, started_at, updated_at, ended_at,
-                           score, peak_score, threshold, explanation, explanation_source, explanation_json, model, seq, received_at, snapshot_url, clip_url)
+                           score, peak_score, threshold, explanation, explanation_source, explanation_json, model, seq, received_at, snapshot_url, clip_url, timeline_json)
        VALUES (@id, @site, @cameraId, @cameraName, @cameraLocation, @kind, @label, @state, @startedAt, @updatedAt, @endedAt,
-               @score, @peakScore, @threshold, @explanation, @explanationSource, @explanationJson, @model, @seq, @receivedAt, @snapshotUrl, @clipUrl)
+               @score, @peakScore, @threshold, @explanation, @explanationSource, @explanationJson, @model, @seq, @receivedAt, @snapshotUrl, @clipUrl, @timelineJson)
        ON CONFLICT(id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, ended_at = excluded.ended_at,
          score = excluded.score, peak_score = excluded.peak_score, explanation = excluded.explanation,
          explanation_source = excluded.explanation_source, explanation_json = excluded.explanation_json, seq = excluded.seq, snapshot_url = excluded.snapshot_url,
-         clip_url = excluded.clip_url
+         clip_url = excluded.clip_url, timeline_json = COALESCE(excluded.timeline_json, events.timeline_json)
        WHERE excluded.seq > events.seq`,
     );
     this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
     this.ackStmt = db.prepare('UPDATE events SET acknowledged_at = ?, acknowledged_by = ?, ack_note = ? WHERE id = ? AND acknowledged_at IS NULL');
+    // resolving also acknowledges an event nobody acknowledged yet
+    this.resolveStmt = db.prepare(
+      `UPDATE events SET resolved_at = @at, resolved_by = @by, resolve_note = @note,
+         acknowledged_at = COALESCE(acknowledged_at, @at), acknowledged_by = COALESCE(acknowledged_by, @by)
+       WHERE id = @id AND resolved_at IS NULL`,
+    );
   }
 
   apply(message: EventMessage, raw: string, receivedAt: string): ApplyResult {
@@ -84,6 +100,7 @@ export class EventStoreRepository {
         receivedAt,
         snapshotUrl: a.media?.snapshot ?? null,
         clipUrl: a.media?.clip ?? null,
+        timelineJson: a.timeline ? JSON.stringify(a.timeline) : null,
       });
       if (!existed) return 'new';
       return info.changes > 0 ? 'updated' : 'stale';
@@ -96,9 +113,36 @@ export class EventStoreRepository {
   }
 
   list(query: ListQuery): ConsoleEvent[] {
-    const where = query.unacknowledgedOnly ? 'WHERE acknowledged_at IS NULL' : '';
-    const rows = this.db.prepare(`SELECT * FROM events ${where} ORDER BY started_at DESC LIMIT ?`).all(query.limit) as Row[];
-    return rows.map(toEvent);
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: query.limit };
+    if (query.unacknowledgedOnly) where.push('acknowledged_at IS NULL');
+    const filters: Array<[keyof ListQuery, string]> = [
+      ['site', 'site = @site'],
+      ['camera', 'camera_id = @camera'],
+      ['kind', 'kind = @kind'],
+      ['since', 'started_at >= @since'],
+      ['until', 'started_at < @until'],
+    ];
+    for (const [key, clause] of filters) {
+      if (query[key] === undefined) continue;
+      where.push(clause);
+      params[key] = query[key];
+    }
+    const states: Record<NonNullable<ListQuery['state']>, string> = {
+      active: "state = 'active'",
+      ended: "state = 'ended'",
+      unacknowledged: 'acknowledged_at IS NULL',
+      acknowledged: 'acknowledged_at IS NOT NULL AND resolved_at IS NULL',
+      resolved: 'resolved_at IS NOT NULL',
+    };
+    if (query.state) where.push(states[query.state]);
+    const sql = `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY (acknowledged_at IS NULL) DESC, started_at DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as Row[]).map(toEvent);
+  }
+
+  /** Returns false when the event is unknown or already resolved. */
+  resolve(id: string, at: string, by: string | null, note: string | null): boolean {
+    return this.resolveStmt.run({ id, at, by, note }).changes > 0;
   }
 
   /** Returns false when the event is unknown or was already acknowledged (the first acknowledgement stands). */
@@ -132,6 +176,10 @@ interface Row {
   acknowledged_at: string | null;
   acknowledged_by: string | null;
   ack_note: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolve_note: string | null;
+  timeline_json: string | null;
 }
 
 function toEvent(r: Row): ConsoleEvent {
@@ -157,5 +205,7 @@ function toEvent(r: Row): ConsoleEvent {
     media: { snapshot: r.snapshot_url, clip: r.clip_url },
     receivedAt: r.received_at,
     acknowledgement: r.acknowledged_at ? { at: r.acknowledged_at, by: r.acknowledged_by, note: r.ack_note } : null,
+    resolution: r.resolved_at ? { at: r.resolved_at, by: r.resolved_by, note: r.resolve_note } : null,
+    timeline: r.timeline_json ? (JSON.parse(r.timeline_json) as Array<[number, number]>) : null,
   };
 }

@@ -1,0 +1,37 @@
+import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { AuthService, SESSION_COOKIE } from './auth.service';
+import { hasRole, PUBLIC_KEY, ROLE_KEY, type Role, type SessionUser } from './roles';
+
+export type AuthedRequest = Request & { user?: SessionUser };
+
+/** Reads the session cookie of a request (no cookie-parser needed for one cookie). */
+export function sessionToken(req: Request): string | undefined {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+/** Every API route needs a signed-in user with at least the route's role, unless it is marked @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    req.user = this.auth.userFor(sessionToken(req));
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    if (!req.user) throw new UnauthorizedException(this.auth.needsSetup ? 'The console is not set up yet; create the first admin' : 'Sign in first');
+    const needed = this.reflector.getAllAndOverride<Role>(ROLE_KEY, targets) ?? 'viewer';
+    if (!hasRole(req.user.role, needed)) throw new ForbiddenException(`This needs the ${needed} role; you are signed in as ${req.user.role}`);
+    return true;
+  }
+}

@@ -1,0 +1,93 @@
+import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException, ConflictException } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { AuditRepository } from '../audit/audit.repository';
+import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
+import { LoginLimiter } from './login-limiter';
+import { hashPassword, verifyPassword } from './password';
+import type { Role, SessionUser } from './roles';
+import { UsersRepository } from './users.repository';
+
+export const SESSION_COOKIE = 'vigil_session';
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Local accounts: first-run admin set-up, sign-in with rate limiting, sessions, user management. */
+@Injectable()
+export class AuthService {
+  private readonly limiter = new LoginLimiter();
+  // a stand-in hash so an unknown user name costs the same time as a wrong password
+  private readonly dummyHash = hashPassword(randomBytes(16).toString('hex'));
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly audit: AuditRepository,
+    @Inject(CONSOLE_CONFIG) private readonly config: ConsoleConfig,
+  ) {}
+
+  get needsSetup(): boolean {
+    return this.users.count() === 0;
+  }
+
+  async setup(username: string, password: string): Promise<{ user: SessionUser; token: string }> {
+    const user = this.users.createFirstAdmin(username, await hashPassword(password), new Date().toISOString());
+    if (!user) throw new ConflictException('The console is already set up; sign in instead');
+    this.audit.add({ at: new Date().toISOString(), username, action: 'setup', target: null, detail: 'first admin created' });
+    return { user, token: this.startSession(user) };
+  }
+
+  async login(username: string, password: string, client: string): Promise<{ user: SessionUser; token: string }> {
+    const key = `${client}|${username.toLowerCase()}`;
+    const now = Date.now();
+    const wait = this.limiter.retryAfterMs(key, now);
+    if (wait > 0) {
+      throw new HttpException({ message: `Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, retryAfterSeconds: Math.ceil(wait / 1000) }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    const row = this.users.byName(username);
+    const ok = await verifyPassword(password, row?.passwordHash ?? (await this.dummyHash));
+    if (!row || !ok) {
+      this.limiter.fail(key, now);
+      this.audit.add({ at: new Date(now).toISOString(), username, action: 'login-failed', target: null, detail: `from ${client}` });
+      throw new UnauthorizedException('Wrong user name or password');
+    }
+    this.limiter.succeed(key);
+    const user: SessionUser = { id: row.id, username: row.username, role: row.role };
+    this.audit.add({ at: new Date(now).toISOString(), username: user.username, action: 'login', target: null, detail: `from ${client}` });
+    return { user, token: this.startSession(user) };
+  }
+
+  logout(token: string | undefined): void {
+    if (token) this.users.deleteSession(tokenHash(token));
+  }
+
+  userFor(token: string | undefined): SessionUser | undefined {
+    return token ? this.users.session(tokenHash(token), new Date().toISOString()) : undefined;
+  }
+
+  async createUser(by: SessionUser, username: string, role: Role, password: string): Promise<SessionUser> {
+    if (by.role !== 'admin') throw new ForbiddenException('Only an admin can add users');
+    if (this.users.byName(username)) throw new ConflictException(`A user named "${username}" already exists`);
+    const user = this.users.create(username, role, await hashPassword(password), new Date().toISOString());
+    this.audit.add({ at: new Date().toISOString(), username: by.username, action: 'user-created', target: username, detail: role });
+    return user;
+  }
+
+  listUsers(): SessionUser[] {
+    return this.users.list();
+  }
+
+  get secureCookies(): boolean {
+    return this.config.auth.secureCookies;
+  }
+
+  get sessionMaxAgeMs(): number {
+    return this.config.auth.sessionHours * 3600_000;
+  }
+
+  private startSession(user: SessionUser): string {
+    const token = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    this.users.deleteExpiredSessions(new Date(now).toISOString());
+    this.users.createSession(tokenHash(token), user.id, new Date(now + this.sessionMaxAgeMs).toISOString(), new Date(now).toISOString());
+    return token;
+  }
+}
