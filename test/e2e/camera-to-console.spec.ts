@@ -222,6 +222,7 @@ describe('camera to console (end to end)', () => {
     const camCard = page.locator('.camera-card[data-camera="e2e-fall/cam-1"]');
     await camCard.waitFor({ state: 'visible', timeout: 10_000 });
     await expect(camCard.getAttribute('data-state')).resolves.toBe('online');
+    await expect(camCard.locator('.camera-seen').textContent()).resolves.toMatch(/online · [\d.–]+ fps analysed/);
     const deadCard = page.locator('.camera-card[data-camera="e2e-fall/cam-dead"]');
     await expect(deadCard.getAttribute('data-state')).resolves.not.toBe('online');
     await expect(deadCard.locator('.camera-error').textContent()).resolves.toMatch(/nothing accepts connections/);

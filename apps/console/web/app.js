@@ -399,7 +399,8 @@ function renderCameras() {
     card.querySelector('.camera-name').textContent = cam.name;
     card.querySelector('.camera-where').textContent = [cam.location, cam.site].filter(Boolean).join(' · ');
     card.querySelector('.camera-state').textContent = cam.state;
-    card.querySelector('.camera-seen').textContent = cam.lastSeenAt ? `last seen ${relative(cam.lastSeenAt)}${cam.reconnects ? ` · ${cam.reconnects} reconnects` : ''}` : 'never seen';
+    const seen = cam.online ? `online · ${cam.fps ?? '–'} fps analysed` : cam.lastSeenAt ? `last seen ${relative(cam.lastSeenAt)}` : 'never seen';
+    card.querySelector('.camera-seen').textContent = `${seen}${cam.reconnects ? ` · ${cam.reconnects} reconnects` : ''}`;
     const error = card.querySelector('.camera-error');
     error.hidden = !cam.lastError || cam.online;
     error.textContent = cam.lastError || '';

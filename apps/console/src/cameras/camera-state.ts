@@ -6,6 +6,7 @@ export const CameraStateSchema = z.object({
   location: z.string().max(200).nullable().optional(),
   state: z.enum(['connecting', 'online', 'stalled', 'offline']),
   reconnects: z.number().int().min(0),
+  fps: z.number().min(0).max(1000).optional(),
   lastError: z.string().max(2000).nullable().optional(),
   live: z.url().optional(),
   snapshot: z.url().optional(),

@@ -8,6 +8,7 @@ export interface ConsoleCamera {
   state: string;
   online: boolean;
   reconnects: number;
+  fps: number | null;
   lastError: string | null;
   live: string | null;
   snapshot: string | null;
@@ -22,10 +23,10 @@ export class CamerasRepository {
   upsert(c: Omit<ConsoleCamera, 'lastSeenAt'>): void {
     this.db
       .prepare(
-        `INSERT INTO cameras (site, camera_id, name, location, state, online, reconnects, last_error, live_url, snapshot_url, updated_at, last_seen_at)
-         VALUES (@site, @id, @name, @location, @state, @online, @reconnects, @lastError, @live, @snapshot, @updatedAt, CASE WHEN @online = 1 THEN @updatedAt END)
+        `INSERT INTO cameras (site, camera_id, name, location, state, online, reconnects, fps, last_error, live_url, snapshot_url, updated_at, last_seen_at)
+         VALUES (@site, @id, @name, @location, @state, @online, @reconnects, @fps, @lastError, @live, @snapshot, @updatedAt, CASE WHEN @online = 1 THEN @updatedAt END)
          ON CONFLICT(site, camera_id) DO UPDATE SET name = excluded.name, location = excluded.location, state = excluded.state,
-           online = excluded.online, reconnects = excluded.reconnects, last_error = excluded.last_error, live_url = excluded.live_url,
+           online = excluded.online, reconnects = excluded.reconnects, fps = excluded.fps, last_error = excluded.last_error, live_url = excluded.live_url,
            snapshot_url = excluded.snapshot_url, updated_at = excluded.updated_at,
            last_seen_at = CASE WHEN excluded.online = 1 THEN excluded.updated_at ELSE cameras.last_seen_at END`,
       )
@@ -47,6 +48,7 @@ export class CamerasRepository {
       state: r.state as string,
       online: r.online === 1,
       reconnects: r.reconnects as number,
+      fps: (r.fps as number) ?? null,
       lastError: (r.last_error as string) ?? null,
       live: (r.live_url as string) ?? null,
       snapshot: (r.snapshot_url as string) ?? null,

@@ -83,6 +83,7 @@ export class EventsService {
       state: s.state,
       online: s.state === 'online',
       reconnects: s.reconnects,
+      fps: s.fps ?? null,
       lastError: s.lastError ?? null,
       live: s.live ?? null,
       snapshot: s.snapshot ?? null,

@@ -73,6 +73,7 @@ const MIGRATIONS: string[] = [
      state TEXT NOT NULL,
      online INTEGER NOT NULL DEFAULT 0,
      reconnects INTEGER NOT NULL DEFAULT 0,
+     fps REAL,
      last_error TEXT,
      live_url TEXT,
      snapshot_url TEXT,

@@ -10,6 +10,8 @@ import { MediaService } from '../media/media.service';
 import { MqttRepository } from '../mqtt/mqtt.repository';
 import { CameraPipeline, type CameraHealth } from './camera-pipeline';
 
+const STATE_REFRESH_MS = 10_000;
+
 /** Runs one pipeline per enabled camera; a failing camera never stops the others. */
 @Injectable()
 export class CameraManagerService {
@@ -17,6 +19,7 @@ export class CameraManagerService {
   private readonly abort = new AbortController();
   private pipelines: CameraPipeline[] = [];
   private running: Promise<void>[] = [];
+  private refresher?: NodeJS.Timeout;
 
   constructor(
     @Inject(SITE_CONFIG) private readonly config: SiteConfig,
@@ -41,6 +44,8 @@ export class CameraManagerService {
       p.run(this.abort.signal).catch((err) => this.logger.error(`camera "${p.camera.id}" pipeline stopped: ${(err as Error).stack}`)),
     );
     this.logger.log(`started ${this.pipelines.length} camera pipeline(s)`);
+    // the retained state also carries the measured fps, so it is refreshed now and then, not only on changes
+    this.refresher = setInterval(() => this.pipelines.forEach((p) => this.publishStatus(p.camera, p.health())), STATE_REFRESH_MS).unref();
   }
 
   private publishStatus(camera: CameraConfig, status: StreamStatus): void {
@@ -54,6 +59,7 @@ export class CameraManagerService {
         location: camera.location ?? null,
         state: status.state,
         reconnects: status.reconnects,
+        fps: Math.round(status.fps * 10) / 10,
         lastError: status.lastError ? redactUrl(status.lastError) : null,
         live: `${this.urls.base()}/cameras/${camera.id}/live.mjpeg`,
         snapshot: `${this.urls.base()}/cameras/${camera.id}/snapshot.jpg`,
@@ -67,6 +73,7 @@ export class CameraManagerService {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.refresher);
     this.abort.abort();
     await Promise.all(this.running);
   }
