@@ -23,6 +23,11 @@ export const NoteSchema = z.strictObject({
   note: z.string().trim().max(1000).optional(),
 });
 
+function found<T>(id: string, event: T | undefined): T {
+  if (!event) throw new NotFoundException(`No event with id "${id}"`);
+  return event;
+}
+
 @ApiTags('events')
 @Controller('api')
 export class EventsController {
@@ -46,9 +51,7 @@ export class EventsController {
   @ApiCall('One event with its explanation, media and score timeline')
   @Get('events/:id')
   get(@Param('id') id: string) {
-    const event = this.events.get(id);
-    if (!event) throw new NotFoundException(`No event with id "${id}"`);
-    return event;
+    return found(id, this.events.get(id));
   }
 
   @RequireRole('operator')
@@ -57,9 +60,7 @@ export class EventsController {
   @HttpCode(200)
   acknowledge(@Param('id') id: string, @Body() body: unknown, @Req() req: AuthedRequest) {
     const { note } = parseInput(NoteSchema, body);
-    const event = this.events.acknowledge(id, req.user?.username ?? null, note ?? null);
-    if (!event) throw new NotFoundException(`No event with id "${id}"`);
-    return event;
+    return found(id, this.events.acknowledge(id, req.user?.username ?? null, note ?? null));
   }
 
   @RequireRole('operator')
@@ -68,9 +69,7 @@ export class EventsController {
   @HttpCode(200)
   resolve(@Param('id') id: string, @Body() body: unknown, @Req() req: AuthedRequest) {
     const { note } = parseInput(NoteSchema, body);
-    const event = this.events.resolve(id, req.user?.username ?? null, note ?? null);
-    if (!event) throw new NotFoundException(`No event with id "${id}"`);
-    return event;
+    return found(id, this.events.resolve(id, req.user?.username ?? null, note ?? null));
   }
 
   /** Server-sent events: a `hello` with the site states, then one message per change. */
