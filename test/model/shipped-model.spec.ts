@@ -61,4 +61,16 @@ describe('shipped model (onnxruntime-node)', () => {
     await expect(OnnxVideoModel.load(write('input.json', (c) => (c.input.name = 'frames')))).rejects.toThrow(/no input named "frames"/);
     await expect(OnnxVideoModel.load(write('kinds.json', (c) => (c.eventKinds = { falling: 'fall' })))).rejects.toThrow(/maps labels that the model does not have: falling/);
   });
+
+  // the CPU-only onnxruntime-node package (ONNXRUNTIME_NODE_INSTALL=skip) has neither provider library
+  it('should fall back to the CPU, saying why, when the CUDA and TensorRT providers are not on this machine', async () => {
+    const fallback = await OnnxVideoModel.load(shippedModelCard(), { executionProviders: ['tensorrt', 'cuda'] });
+    expect(fallback.executionProviders).toEqual(['cpu']);
+    expect(fallback.fallbacks).toHaveLength(2);
+    expect(fallback.fallbacks[0]).toMatch(/^tensorrt: /);
+    expect(fallback.fallbacks[1]).toMatch(/^cuda: /);
+    const windows = new Float32Array(windowLength(fallback.card));
+    expect(await fallback.infer(windows, 1)).toHaveLength(1);
+    await fallback.release();
+  });
 });

@@ -20,6 +20,8 @@ export class OnnxVideoModel {
     readonly loaded: LoadedCard,
     private readonly session: ort.InferenceSession,
     readonly executionProviders: string[],
+    /** Providers asked for but not available here, with the reason. */
+    readonly fallbacks: string[] = [],
   ) {}
 
   get card(): ModelCard {
@@ -30,24 +32,36 @@ export class OnnxVideoModel {
     return this.card.labels;
   }
 
+  /**
+   * Opens the session with the first of `executionProviders` (then CPU) that this machine can run: a provider
+   * whose library or device is missing is skipped, and why is kept in `fallbacks`.
+   */
   static async load(cardPath: string, options: ModelRuntimeOptions = {}): Promise<OnnxVideoModel> {
     const loaded = loadModelCard(cardPath);
-    const providers = [...new Set([...(options.executionProviders ?? []), 'cpu'])];
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(loaded.onnxPath, {
-        executionProviders: providers,
-        intraOpNumThreads: options.intraOpThreads ?? 1,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-      });
-    } catch (err) {
-      throw new Error(`Cannot load model "${loaded.onnxPath}" (card ${cardPath}) with providers ${providers.join(', ')}: ${(err as Error).message}`);
+    const wanted = [...new Set([...(options.executionProviders ?? []), 'cpu'])];
+    const fallbacks: string[] = [];
+    for (let i = 0; i < wanted.length; i++) {
+      const providers = wanted.slice(i);
+      try {
+        const session = await ort.InferenceSession.create(loaded.onnxPath, {
+          executionProviders: providers,
+          intraOpNumThreads: options.intraOpThreads ?? 1,
+          interOpNumThreads: 1,
+          graphOptimizationLevel: 'all',
+          executionMode: 'sequential',
+        });
+        const model = new OnnxVideoModel(loaded, session, providers, fallbacks);
+        model.checkContract();
+        return model;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (providers.length === 1 || /does not match its card/.test(message)) {
+          throw new Error(`Cannot load model "${loaded.onnxPath}" (card ${cardPath}) with providers ${providers.join(', ')}: ${message}`);
+        }
+        fallbacks.push(`${providers[0]}: ${message.split('\n')[0]}`);
+      }
     }
-    const model = new OnnxVideoModel(loaded, session, providers);
-    model.checkContract();
-    return model;
+    throw new Error(`Cannot load model "${loaded.onnxPath}": no execution provider given`);
   }
 
   /** Fails with a message that names the mismatch when the graph does not match its card. */

@@ -17,6 +17,7 @@ export class ModelRepository implements OnApplicationShutdown {
     const { card, threads, executionProviders } = this.config.model;
     const cardPath = card === 'builtin' ? shippedModelCard() : resolve(card);
     this.model = await OnnxVideoModel.load(cardPath, { intraOpThreads: threads, executionProviders });
+    for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
     this.queue = new BatchedInference(this.model, Math.max(1, this.config.cameras.length));
     const c = this.model.card;
     this.logger.log(
