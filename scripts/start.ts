@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   run('console', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'console.yaml')], env);
   await waitFor('the console', () => httpOk(`http://127.0.0.1:${opts.consolePort}/health`), 30_000);
   const url = `http://localhost:${opts.consolePort}/`;
-  console.log(`\n  Vigil is running.\n\n  Operator console:  ${url}\n  Agent health:      http://localhost:${opts.agentPort}/health\n  Demo camera:       rtsp://127.0.0.1:${opts.rtspPort}/demo (a fall at ~5 s, a fire from ~13 s, looping every 30 s)\n  MQTT (embedded):   mqtt://127.0.0.1:${opts.mqttPort}\n\n  Press Ctrl+C to stop.\n`);
+  console.log(`\n  Vigil is running.\n\n  Operator console:  ${url}  (first visit: create the administrator account)\n  API docs:          ${url}api/docs\n  Agent health:      http://localhost:${opts.agentPort}/health\n  Demo camera:       rtsp://127.0.0.1:${opts.rtspPort}/demo (a fall at ~5 s, a fire from ~13 s, looping every 30 s)\n  MQTT (embedded):   mqtt://127.0.0.1:${opts.mqttPort}\n\n  Press Ctrl+C to stop.\n`);
   console.log(`VIGIL_CONSOLE_URL=${url}`);
 }
 
