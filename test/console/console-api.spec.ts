@@ -1,9 +1,12 @@
+import type { EventMessage } from '@vigil/contracts';
+import mqtt from 'mqtt';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { login, setupAdmin, type ConsoleClient } from '../support/console-session';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
-import { freePort } from '../support/ports';
+import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
 
 jest.setTimeout(60_000);
@@ -77,5 +80,31 @@ describe('operator console API', () => {
     const viewer = await fetch(`${url}/api/docs/`);
     expect(viewer.status).toBe(200);
     expect(await viewer.text()).toContain('swagger-ui');
+  });
+
+  it('should take events through its shared subscription, once each, and count a repeat and a malformed message', async () => {
+    const eventId = randomUUID();
+    const now = new Date().toISOString();
+    const message: EventMessage = {
+      schema: 'vigil.event/2', type: 'new', eventId, seq: 0, site: 'north', before: null,
+      after: {
+        camera: { id: 'gate', name: 'Gate' }, kind: 'smoke', label: 'smoke', startedAt: now, updatedAt: now, endedAt: null,
+        score: 0.8, peakScore: 0.8, threshold: 0.65, model: { name: 'm', windowSeconds: 2 }, explanation: null,
+      },
+    };
+    const health = async () => ((await (await fetch(`${url}/health`)).json()) as { ingest: { received: number; duplicates: number; rejected: number } }).ingest;
+    const before = await health();
+    const client = await mqtt.connectAsync(broker.url, { clientId: 'api-publisher' });
+    for (const payload of [JSON.stringify(message), JSON.stringify(message), '{"schema":"vigil.event/2"}']) await client.publishAsync('vigil/north/events', payload, { qos: 1 });
+    await client.endAsync();
+    const after = await waitFor('three messages counted', async () => {
+      const h = await health();
+      return h.received >= before.received + 3 && h;
+    }, 10_000);
+    expect(after.duplicates - before.duplicates).toBe(1);
+    expect(after.rejected - before.rejected).toBe(1);
+    const events = (await admin.get<{ events: Array<{ id: string }> }>('/api/events')).events;
+    expect(events.filter((e) => e.id === eventId)).toHaveLength(1);
+    expect(app.output()).toMatch(/rejected an event message \(type: .*after: Invalid input/);
   });
 });

@@ -227,6 +227,12 @@ describe('camera to console (end to end)', () => {
     await expect(deadCard.getAttribute('data-state')).resolves.not.toBe('online');
     await expect(deadCard.locator('.camera-error').textContent()).resolves.toMatch(/nothing accepts connections/);
     await page.screenshot({ path: join(outDir, 'console-camera-wall.png'), fullPage: true });
+    // the control-room screen and the laptop
+    await page.click('[data-view-button="alerts"]');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: join(outDir, 'console-1920x1080.png') });
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.screenshot({ path: join(outDir, 'console-1366x768.png') });
     await page.close();
   });
 
