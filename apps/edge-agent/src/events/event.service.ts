@@ -19,7 +19,7 @@ import { isArmed } from './schedule';
 import { templateExplanation } from './template-explainer';
 
 const CLEAR_RATIO = 0.6;
-/** Window scores kept per camera and kind, for the explanation's score timeline. */
+/** Window scores kept per camera and kind: the run-up that opened an event starts its timeline. */
 const HISTORY = 40;
 const RECENT_MS = 3600_000;
 
@@ -35,7 +35,7 @@ export class EventService {
   private readonly open = new Map<string, string>();
   private readonly history = new Map<string, Array<{ at: number; score: number }>>();
   private readonly explaining = new Set<Promise<void>>();
-  /** Per open event: its start time and the smoothed scores so far, for the message's timeline. */
+  /** Per open event: its start time and its window scores so far, for the message's timeline and the LLM. */
   private readonly timelines = new Map<string, { startedAt: number; points: Array<[number, number]> }>();
 
   constructor(
@@ -158,7 +158,7 @@ export class EventService {
       localTime: new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: this.config.site.timezone }).format(new Date(t.firstAt)),
       threshold: row.threshold,
       peakScore: t.peak,
-      timeline: (this.history.get(`${camera.id}/${row.kind}`) ?? []).filter((p) => p.at >= t.firstAt).map((p) => ({ t: (p.at - t.firstAt) / 1000, score: p.score })),
+      timeline: (this.timelines.get(row.id)?.points ?? []).map(([seconds, score]) => ({ t: seconds, score })),
       durationSeconds: (t.at - t.firstAt) / 1000 + windowSeconds(this.model.card),
       recent: this.events
         .startedSince(new Date(t.at - RECENT_MS).toISOString())
