@@ -5,7 +5,7 @@
 
 Each mount is one shared live stream: `ffmpeg -re -stream_loop -1 -c copy` feeds MPEG-TS into GStreamer's RTSP
 server, so timestamps keep increasing across loops and no frame is re-encoded. Prints `READY <url> ...` once
-listening. Needs Debian's gir1.2-gst-rtsp-server-1.0, python3-gi and gstreamer1.0-plugins-{base,good,bad}.
+listening and `MEDIA <name> <epoch ms>` when a mount's loop starts. Needs Debian's gir1.2-gst-rtsp-server-1.0, python3-gi and gstreamer1.0-plugins-{base,good,bad}.
 """
 import argparse
 import os
@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 import gi
 
@@ -24,8 +25,9 @@ children: set = set()
 
 
 class LoopingFileFactory(GstRtspServer.RTSPMediaFactory):
-    def __init__(self, path: str):
+    def __init__(self, name: str, path: str):
         super().__init__()
+        self.name = name
         self.path = path
         self.set_shared(True)
 
@@ -38,6 +40,8 @@ class LoopingFileFactory(GstRtspServer.RTSPMediaFactory):
         proc = subprocess.Popen(['ffmpeg', '-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1',
                                  '-i', self.path, '-an', '-c:v', 'copy', '-f', 'mpegts', 'pipe:1'], stdout=subprocess.PIPE)
         children.add(proc)
+        # wall-clock start of the loop, so a benchmark can tell when a scripted onset went out (-re: real time)
+        print(f'MEDIA {self.name} {time.time() * 1000:.0f}', flush=True)
 
         def pump():
             try:
@@ -76,7 +80,7 @@ def main() -> None:
         name, sep, path = spec.partition('=')
         if not sep or not name or not os.path.isfile(path):
             sys.exit(f'bad mount "{spec}": expected name=path/to/existing/file.mp4')
-        factory = LoopingFileFactory(os.path.abspath(path))
+        factory = LoopingFileFactory(name, os.path.abspath(path))
         if args.user:
             role = Gst.Structure.from_string('viewer, media.factory.access=(boolean)true, media.factory.construct=(boolean)true')[0]
             factory.add_role_from_structure(role)
