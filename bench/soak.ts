@@ -1,0 +1,111 @@
+/**
+ * Bounded soak: N looping RTSP cameras into one agent for M minutes, sampling the agent's RSS (with its ffmpeg
+ * children), open file descriptors, children and outbox depth. Ends with the RSS trend of the second half, which
+ * must stay flat (a leak shows as a steady climb).
+ *
+ *   npm run soak [-- --cameras 16 --minutes 30 --every 30]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
+
+const argValue = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const cameras = argValue('--cameras', 16);
+const minutes = argValue('--minutes', 30);
+const everyS = argValue('--every', 30);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function sample(pid: number): { rssMb: number; agentRssMb: number; fds: number; children: number } {
+  const kids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) kids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  const rss = (p: number) => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
+      return (Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[21]) * 4096) / 1e6;
+    } catch {
+      return 0;
+    }
+  };
+  const agentRssMb = rss(pid);
+  return { rssMb: agentRssMb + kids.reduce((a, k) => a + rss(k), 0), agentRssMb, fds: readdirSync(`/proc/${pid}/fd`).length, children: kids.length };
+}
+
+/** Least-squares slope of y over x. */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  const num = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0);
+  const den = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  return den ? num / den : 0;
+}
+
+async function main(): Promise<void> {
+  const clip = await ensureClip('fall', join(REPO_ROOT, '.cache', 'bench', 'fall-640x360.mp4'), { width: 640, height: 360, quiet: true });
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-soak-'));
+  const [rtspPort, mqttPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+  const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...Array.from({ length: cameras }, (_, i) => `cam${i}=${clip}`)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const config = join(dir, 'site.yaml');
+  writeFileSync(
+    config,
+    [
+      'site: { id: soak }',
+      'cameras:',
+      ...Array.from({ length: cameras }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
+      `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", embeddedBroker: { enabled: true, port: ${mqttPort} } }`,
+      `storage: { path: "${join(dir, 'agent.db')}" }`,
+      `media: { dir: "${join(dir, 'media')}" }`,
+      `http: { port: ${httpPort} }`,
+      'events: { fall: { cooldownSeconds: 5, clearWindows: 2 } }',
+      'logging: { level: warn }',
+      '',
+    ].join('\n'),
+  );
+  await new Promise((r) => setTimeout(r, 2000));
+  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  console.log(`soak: ${cameras} cameras x ${minutes} min, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
+  console.log('minute | RSS MB (agent + ffmpeg) | agent RSS MB | open fds | children | windows | outbox pending');
+  const started = Date.now();
+  const xs: number[] = [];
+  const ys: number[] = [];
+  while (Date.now() - started < minutes * 60_000) {
+    await new Promise((r) => setTimeout(r, everyS * 1000));
+    const s = sample(agent.pid!);
+    const health = (await fetch(`http://127.0.0.1:${httpPort}/health`).then((r) => r.json()).catch(() => ({}))) as { cameras?: Array<{ windows: number }>; mqtt?: { outboxPending: number } };
+    const minute = (Date.now() - started) / 60_000;
+    xs.push(minute);
+    ys.push(s.agentRssMb);
+    const windows = health.cameras?.reduce((a, c) => a + c.windows, 0) ?? 0;
+    console.log(`${minute.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.agentRssMb.toFixed(0)} | ${s.fds} | ${s.children} | ${windows} | ${health.mqtt?.outboxPending ?? '?'}`);
+  }
+  const half = Math.floor(xs.length / 2);
+  const trend = slope(xs.slice(half), ys.slice(half)) * 60;
+  console.log(`agent RSS trend over the second half: ${trend.toFixed(1)} MB/hour (flat is within a few MB/hour)`);
+  agent.kill('SIGTERM');
+  await new Promise((r) => agent.once('exit', r));
+  rtsp.kill('SIGTERM');
+}
+
+void main();
