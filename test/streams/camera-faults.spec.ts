@@ -16,12 +16,12 @@ const size = { width: 32, height: 32 };
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs a resilient source in the background, counting frames and keeping every status it reports. */
-function watch(url: string, options: { stallMs?: number; ioTimeoutMs?: number } = {}) {
+function watch(url: string, options: { stallMs?: number; ioTimeoutMs?: number; backoffMaxMs?: number } = {}) {
   const statuses: StreamStatus[] = [];
   const frames: number[] = [];
   const source = new ResilientFrameSource(
     () => new FfmpegFrameSource({ input: inputArguments(url, { ioTimeoutMs: options.ioTimeoutMs ?? 2000 }), fps: 4, size, stallTimeoutMs: options.stallMs ?? 8000 }),
-    { backoff: { initialMs: 200, maxMs: 1000 }, onStatus: (s) => statuses.push(s) },
+    { backoff: { initialMs: 200, maxMs: options.backoffMaxMs ?? 1000 }, onStatus: (s) => statuses.push(s) },
   );
   const ac = new AbortController();
   const done = (async () => {
@@ -72,7 +72,8 @@ describe('camera faults (GStreamer RTSP server + ffmpeg)', () => {
   });
 
   it('should see frames again within 3 s of the server coming back', async () => {
-    const cam = watch(server.url('cam'));
+    // reconnect attempts at most 0.5 s apart (ingest.reconnectMaxSeconds), so the return is noticed quickly
+    const cam = watch(server.url('cam'), { backoffMaxMs: 500 });
     await until(() => cam.frames.length >= 4, 20_000, 'first frames');
     const port = server.port;
     await server.stop();
@@ -161,7 +162,9 @@ describe('camera faults (GStreamer RTSP server + ffmpeg)', () => {
         }
       })(),
     ).rejects.toThrow(/ffmpeg exited with code 0/);
-    expect(count).toBeGreaterThanOrEqual(28); // 8 s at 4 fps, both halves
+    // 8 s at 4 fps, both halves; read faster than real time, latest-frame-wins may drop some, and counts them
+    expect(count + source.dropped).toBeGreaterThanOrEqual(28);
+    expect(count).toBeGreaterThanOrEqual(8);
   });
 
   it('should write a snapshot and a pre/post clip from the preview output that ffprobe reads', async () => {

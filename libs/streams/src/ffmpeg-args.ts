@@ -22,7 +22,8 @@ export function inputArguments(url: string, options: InputOptions = {}): string[
     // ffmpeg 5.1: `-timeout` is the RTSP socket timeout in microseconds (`-stimeout` no longer exists).
     // Probing stops at the first decodable picture: the SDP and the first keyframe carry what the decoder needs,
     // and a full probe buffer costs seconds on a low-bitrate sub-stream before the first frame and after reconnects.
-    return ['-rtsp_transport', options.rtspTransport ?? 'tcp', '-timeout', ioTimeoutUs, '-fflags', 'nobuffer', '-analyzeduration', '0', '-probesize', '32', ...decoder, '-i', url];
+    // No `-fflags nobuffer`: it drops the probed packets, so decoding would wait a whole GOP for the next keyframe.
+    return ['-rtsp_transport', options.rtspTransport ?? 'tcp', '-timeout', ioTimeoutUs, '-analyzeduration', '0', '-probesize', '32', ...decoder, '-i', url];
   }
   if (/^(https?|rtmp|srt|udp|tcp):\/\//i.test(url)) {
     return ['-rw_timeout', ioTimeoutUs, ...decoder, '-i', url];

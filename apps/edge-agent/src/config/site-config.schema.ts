@@ -162,7 +162,7 @@ export const SiteConfigSchema = z.strictObject({
       ioTimeoutSeconds: z.number().min(1).max(120).default(5).describe('seconds of socket silence before ffmpeg gives up'),
       stallSeconds: z.number().min(2).max(300).default(10).describe('seconds without a frame before the stream is restarted'),
       reconnectMinSeconds: z.number().min(0.1).max(60).default(1),
-      reconnectMaxSeconds: z.number().min(1).max(600).default(5).describe('longest wait between reconnect attempts; bounds how long a returning camera stays dark'),
+      reconnectMaxSeconds: z.number().min(0.5).max(600).default(5).describe('longest wait between reconnect attempts; bounds how long a returning camera stays dark'),
       hwaccel: z.enum(HWACCEL_MODES).default('none').describe(`hardware decode for every camera: ${HWACCEL_MODES.join(', ')}`),
     })
     .prefault({}),
