@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
+import { setupAdmin, type ConsoleClient } from '../support/console-session';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
@@ -32,6 +33,8 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
   let consoleApp: Running;
   let consoleUrl: string;
   let configPath: string;
+  let admin: ConsoleClient;
+  let observer: mqtt.MqttClient | undefined;
 
   const outbox = (): OutboxRow[] => {
     const db = new Database(dbPath, { readonly: true, fileMustExist: true });
@@ -52,6 +55,7 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
     writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: crash-console }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
+    admin = await setupAdmin(consoleUrl);
     configPath = join(dir, 'agent.yaml');
     writeFileSync(
       configPath,
@@ -70,6 +74,7 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
   });
 
   afterAll(async () => {
+    await observer?.endAsync(true);
     await agent?.stop();
     await consoleApp?.stop();
     await broker?.stop();
@@ -97,7 +102,7 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
     const before = outbox();
 
     broker = await startMosquitto(brokerPort);
-    const observer = await mqtt.connectAsync(broker.url, { clientId: 'crash-observer' });
+    observer = await mqtt.connectAsync(broker.url, { clientId: 'crash-observer' });
     const arrived: EventMessage[] = [];
     observer.on('message', (_t, p) => arrived.push(JSON.parse(p.toString()) as EventMessage));
     await observer.subscribeAsync('vigil/crash/events', { qos: 1 });
@@ -115,10 +120,9 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
 
     const eventIds = [...new Set(before.map((r) => r.event_id))];
     const consoleEvents = await waitFor('the events in the console', async () => {
-      const list = ((await (await fetch(`${consoleUrl}/api/events`)).json()) as { events: Array<{ id: string }> }).events;
+      const list = (await admin.get<{ events: Array<{ id: string }> }>('/api/events')).events;
       return eventIds.every((id) => list.some((e) => e.id === id)) && list;
     }, 20_000);
     for (const id of eventIds) expect(consoleEvents.filter((e) => e.id === id)).toHaveLength(1);
-    await observer.endAsync();
   });
 });

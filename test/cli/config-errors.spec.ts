@@ -19,7 +19,7 @@ describe('edge agent start-up with bad configuration', () => {
     expect(code).toBe(2);
     expect(output).toContain(`Invalid configuration in ${path}:`);
     expect(output).toMatch(/- site\.id: must be lowercase letters, digits, "-" or "_" .*got "Main Site"/);
-    expect(output).toMatch(/- cameras\[0\]\.fps: unknown setting; remove it or fix its spelling \(allowed here: id, name, location, url, enabled, rtspTransport, hwaccel, codec\)/);
+    expect(output).toMatch(/- cameras\[0\]\.fps: unknown setting; remove it or fix its spelling \(allowed here: id, name, location, url, enabled, rtspTransport, hwaccel, codec, masks, schedule, events\)/);
     expect(output).toMatch(/- mqtt\.url: must start with mqtt:\/\//);
   });
 

@@ -138,9 +138,12 @@ describe('edge agent with an LLM explainer', () => {
     const late = await mqtt.connectAsync(broker.url, { clientId: 'late-subscriber' });
     const retained = new Map<string, Buffer>();
     late.on('message', (topic, payload, packet) => packet.retain && retained.set(topic, payload));
-    await late.subscribeAsync(['vigil/llm-slow/desk/#', 'homeassistant/+/vigil_llm-slow_desk/+/config'], { qos: 1 });
-    await waitFor('the retained messages', () => retained.has('vigil/llm-slow/desk/fall/snapshot') && retained.has('homeassistant/image/vigil_llm-slow_desk/fall/config'), 5000);
-    await late.endAsync();
+    try {
+      await late.subscribeAsync(['vigil/llm-slow/desk/#', 'homeassistant/+/vigil_llm-slow_desk/+/config'], { qos: 1 });
+      await waitFor('the retained messages', () => retained.has('vigil/llm-slow/desk/fall/snapshot') && retained.has('homeassistant/image/vigil_llm-slow_desk/fall/config'), 5000);
+    } finally {
+      await late.endAsync(true);
+    }
     // cooldown is an hour, so the first fall event may still be open or may have ended: ON or OFF, never missing
     expect(['ON', 'OFF']).toContain(retained.get('vigil/llm-slow/desk/fall')?.toString());
     expect(retained.get('vigil/llm-slow/desk/smoke')?.toString()).toBe('OFF');

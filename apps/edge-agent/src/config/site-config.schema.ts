@@ -34,7 +34,7 @@ const EventRuleSchema = z.strictObject({
   clearThreshold: RULE_FIELDS.clearThreshold.optional(),
   minWindows: RULE_FIELDS.minWindows.default(2),
   clearWindows: RULE_FIELDS.clearWindows.default(4),
-  smoothingWindows: RULE_FIELDS.smoothingWindows.default(1),
+  smoothingWindows: RULE_FIELDS.smoothingWindows.default(2),
   peakStep: RULE_FIELDS.peakStep.default(0.05),
   cooldownSeconds: RULE_FIELDS.cooldownSeconds.default(60),
   maxDurationSeconds: RULE_FIELDS.maxDurationSeconds.default(600),
