@@ -2,5 +2,5 @@ export { loadModelCard, ModelCardSchema, windowSeconds, type LoadedCard, type Mo
 export { BatchedInference } from './batched-inference';
 export { activate, OnnxVideoModel, type ExecutionProvider, type ModelRuntimeOptions } from './onnx-video-model';
 export { shippedModelCard } from './paths';
-export { toPixelValues, windowLength, writeWindow, type RgbImage } from './preprocess';
+export { assembleWindow, frameLength, normaliseFrame, toPixelValues, windowLength, writeWindow, type RgbImage } from './preprocess';
 export { SlidingWindow } from './sliding-window';

@@ -1,5 +1,5 @@
 import type { ModelCard } from './model-card';
-import { toPixelValues, writeWindow } from './preprocess';
+import { assembleWindow, normaliseFrame, toPixelValues, writeWindow } from './preprocess';
 
 function card(overrides: Partial<ModelCard['input']> = {}): ModelCard {
   return {
@@ -57,6 +57,21 @@ describe('preprocess', () => {
       writeWindow([f, f], card(), out, 24);
       expect(out[23]).toBe(-9);
       expect(out[24]).toBe(1);
+    });
+  });
+
+  describe('normaliseFrame and assembleWindow', () => {
+    it('should build exactly the window toPixelValues builds, from frames normalised once', () => {
+      const f0 = frame([[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]]);
+      const f1 = frame([[10, 20, 30], [40, 50, 60], [70, 80, 90], [51, 102, 153]]);
+      for (const c of [card(), card({ channelOrder: 'BGR' })]) {
+        const planes = [normaliseFrame(f0, c), normaliseFrame(f1, c)];
+        expect(Array.from(assembleWindow(planes, c))).toEqual(Array.from(toPixelValues([f0, f1], c)));
+      }
+    });
+
+    it('should refuse a wrong frame count', () => {
+      expect(() => assembleWindow([normaliseFrame(frame([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]), card())], card())).toThrow(/needs 2 frames, got 1/);
     });
   });
 });

@@ -40,6 +40,30 @@ export function writeWindow(frames: readonly RgbImage[], card: ModelCard, out: F
   }
 }
 
+/** Floats in one normalised frame: 3 * height * width. */
+export function frameLength(card: ModelCard): number {
+  return 3 * card.input.height * card.input.width;
+}
+
+/**
+ * One frame normalised into its [3, H, W] planes. A frame belongs to frames/hop windows (4 with 8 frames and hop
+ * 2), so the agent normalises it once and copies the planes into each window with `assembleWindow`.
+ */
+export function normaliseFrame(frame: RgbImage, card: ModelCard): Float32Array {
+  const out = new Float32Array(frameLength(card));
+  // a one-frame view of the card, so writeWindow's checks and arithmetic serve both paths
+  writeWindow([frame], { ...card, input: { ...card.input, frames: 1 } }, out);
+  return out;
+}
+
+/** Copies T normalised frames into one window of `pixel_values` at `offset` (same layout as writeWindow). */
+export function assembleWindow(planes: readonly Float32Array[], card: ModelCard, out: Float32Array = new Float32Array(windowLength(card)), offset = 0): Float32Array {
+  const per = frameLength(card);
+  if (planes.length !== card.input.frames) throw new RangeError(`window needs ${card.input.frames} frames, got ${planes.length}`);
+  planes.forEach((p, f) => out.set(p.subarray(0, per), offset + f * per));
+  return out;
+}
+
 export function toPixelValues(frames: readonly RgbImage[], card: ModelCard): Float32Array {
   const out = new Float32Array(windowLength(card));
   writeWindow(frames, card, out);

@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { SlidingWindow, toPixelValues, type ModelCard } from '@vigil/model';
+import { assembleWindow, normaliseFrame, SlidingWindow, type ModelCard } from '@vigil/model';
 import { FfmpegFrameSource, hwaccelArguments, inputArguments, redactUrl, ResilientFrameSource, type Frame, type StreamStatus } from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { applyMask, rasteriseMask } from './ignore-mask';
@@ -81,7 +81,8 @@ export class CameraPipeline {
 
   async run(signal: AbortSignal): Promise<void> {
     const { card } = this.deps;
-    const window = new SlidingWindow<Frame>(card.input.frames, card.window.hop);
+    // each frame is normalised once and shared by the frames/hop windows that hold it
+    const window = new SlidingWindow<{ at: number; planes: Float32Array }>(card.input.frames, card.window.hop);
     const gapMs = Math.max(2000, (4 * 1000) / card.input.fps);
     let previous: Frame | undefined;
     for await (const frame of this.source.frames(signal)) {
@@ -89,12 +90,12 @@ export class CameraPipeline {
       if (previous && (frame.seq <= previous.seq || frame.at - previous.at > gapMs)) window.reset();
       previous = frame;
       if (this.mask) applyMask(frame.data, this.mask);
-      const frames = window.push(frame);
+      const frames = window.push({ at: frame.at, planes: normaliseFrame(frame, card) });
       if (!frames) continue;
       this.stage = 'infer';
       let scores: number[];
       try {
-        scores = await this.deps.score(toPixelValues(frames, card));
+        scores = await this.deps.score(assembleWindow(frames.map((f) => f.planes), card));
       } catch (err) {
         this.deps.logger.error(`Model inference failed for camera "${this.camera.id}" (window ${this.windows}): ${(err as Error).message}`);
         continue;
