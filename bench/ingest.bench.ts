@@ -46,7 +46,7 @@ async function startServer(mounts: Record<string, string>, port: number): Promis
 }
 
 async function measureBare(url: string): Promise<{ cpu: number; rss: number }> {
-  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...inputArguments(url), '-an', '-f', 'null', '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'fatal', ...inputArguments(url), '-an', '-f', 'null', '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
   await new Promise((r) => setTimeout(r, 3000));
   const a = procStat(ff.pid!);
   await new Promise((r) => setTimeout(r, seconds * 1000));
