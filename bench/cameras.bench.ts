@@ -118,8 +118,11 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
     ].join('\n'),
   );
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  agent.stderr!.on('data', () => undefined);
-  agent.stdout!.on('data', () => undefined);
+  let agentLog = '';
+  const keep = (d: Buffer) => (agentLog = (agentLog + d.toString()).slice(-4000));
+  agent.stderr!.on('data', keep);
+  agent.stdout!.on('data', keep);
+  agent.once('exit', (code) => code !== null && code !== 0 && console.error(`agent for ${n} cameras exited with ${code}: ${agentLog.slice(-1500)}`));
   // the agent is up when its HTTP port answers
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(`http://127.0.0.1:${httpPort}/health`).then((r) => r.ok).catch(() => false);
@@ -143,6 +146,7 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
   const health = async () => (await (await fetch(`http://127.0.0.1:${httpPort}/health`)).json()) as { cameras: Array<{ fps: number; dropped: number; windows: number; state: string }> };
   const h0 = await health();
   const u0 = treeUsage(agent.pid!);
+  const c0 = treeUsage(rtsp.pid!);
   const t0 = Date.now();
   measuring = true;
   let peakRss = 0;
@@ -151,6 +155,7 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
     peakRss = Math.max(peakRss, treeUsage(agent.pid!).rssMb);
   }
   const u1 = treeUsage(agent.pid!);
+  const c1 = treeUsage(rtsp.pid!);
   const h1 = await health();
   const wall = (Date.now() - t0) / 1000;
   measuring = false;
@@ -164,6 +169,7 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
   return {
     n,
     cpuPct: ((u1.cpuS - u0.cpuS) / wall) * 100,
+    simulatorPct: ((c1.cpuS - c0.cpuS) / wall) * 100,
     rssMb: peakRss,
     fpsPerCamera: h1.cameras.reduce((a, c) => a + c.fps, 0) / n,
     online: h1.cameras.filter((c) => c.state === 'online').length,
@@ -180,11 +186,12 @@ async function main(): Promise<void> {
   const { duration, onset } = scriptedFall();
   console.log(`cameras per agent: 640x360 H.264 RTSP cameras (GStreamer, looping ${clip}: ${duration} s, fall onset at ${onset.toFixed(2)} s), 4 fps analysis, ${seconds} s measured after ${WARMUP_S} s warm-up`);
   console.log(`machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
-  console.log('cameras | agent CPU % (of one core) | CPU %/camera | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | dropped frames/s | alerts | latency p50 ms | p95 ms');
+  console.log('The simulated cameras (GStreamer RTSP server + one ffmpeg feeder each) run on the same 2 cores; their CPU is shown apart.');
+  console.log('cameras | agent CPU % (of one core) | CPU %/camera | camera simulator CPU % | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | dropped frames/s | alerts | latency p50 ms | p95 ms');
   for (const n of counts) {
     const r = await runOnce(n, clip, seconds, onset, duration);
     console.log(
-      [r.n, r.cpuPct.toFixed(0), (r.cpuPct / r.n).toFixed(1), r.rssMb.toFixed(0), r.fpsPerCamera.toFixed(2), `${r.online}/${r.n}`, r.windowsPerS.toFixed(1), r.droppedPerS.toFixed(2), r.alerts, r.p50.toFixed(0), r.p95.toFixed(0)].join(' | '),
+      [r.n, r.cpuPct.toFixed(0), (r.cpuPct / r.n).toFixed(1), r.simulatorPct.toFixed(0), r.rssMb.toFixed(0), r.fpsPerCamera.toFixed(2), `${r.online}/${r.n}`, r.windowsPerS.toFixed(1), r.droppedPerS.toFixed(2), r.alerts, r.p50.toFixed(0), r.p95.toFixed(0)].join(' | '),
     );
   }
 }

@@ -60,6 +60,7 @@ export class FfmpegFrameSource {
   async *frames(signal?: AbortSignal): AsyncGenerator<Frame> {
     const { fps, size, preview } = this.options;
     const bytes = frameBytes(size);
+    let intervalMs = 0;
     const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArguments(this.options.input, fps, size, preview), {
       stdio: preview ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
@@ -92,7 +93,11 @@ export class FfmpegFrameSource {
         if (filled === bytes) {
           if (pending) this.dropped++;
           const now = Date.now();
-          if (seq > 0) this.measuredFps += (1000 / Math.max(now - lastFrameAt, 1) - this.measuredFps) * Math.min(1, 1 / fps);
+          // average the gaps, not the instantaneous rates: frames that arrive in a burst must not read as 1000 fps
+          if (seq > 0) {
+            intervalMs = intervalMs === 0 ? now - lastFrameAt : intervalMs + (now - lastFrameAt - intervalMs) * Math.min(1, 1 / fps);
+            this.measuredFps = intervalMs > 0 ? 1000 / intervalMs : this.measuredFps;
+          }
           lastFrameAt = now;
           pending = { data: partial, width: size.width, height: size.height, seq: seq++, at: now };
           partial = Buffer.allocUnsafe(bytes);
