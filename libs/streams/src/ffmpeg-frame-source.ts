@@ -43,6 +43,9 @@ export class StreamStalledError extends Error {
   }
 }
 
+/** Wall time over which the delivered frame rate is measured. */
+const FPS_WINDOW_MS = 5000;
+
 /**
  * One ffmpeg session turned into an AsyncIterable of frames. The newest frame wins: while the consumer is busy,
  * older undelivered frames are dropped (and counted), so memory stays at one frame and latency cannot grow.
@@ -60,7 +63,7 @@ export class FfmpegFrameSource {
   async *frames(signal?: AbortSignal): AsyncGenerator<Frame> {
     const { fps, size, preview } = this.options;
     const bytes = frameBytes(size);
-    let intervalMs = 0;
+    const recent: number[] = [];
     const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArguments(this.options.input, fps, size, preview), {
       stdio: preview ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
@@ -93,11 +96,10 @@ export class FfmpegFrameSource {
         if (filled === bytes) {
           if (pending) this.dropped++;
           const now = Date.now();
-          // average the gaps, not the instantaneous rates: frames that arrive in a burst must not read as 1000 fps
-          if (seq > 0) {
-            intervalMs = intervalMs === 0 ? now - lastFrameAt : intervalMs + (now - lastFrameAt - intervalMs) * Math.min(1, 1 / fps);
-            this.measuredFps = intervalMs > 0 ? 1000 / intervalMs : this.measuredFps;
-          }
+          // frames over the last few seconds of wall time: a burst after a stall must not read as a high rate
+          recent.push(now);
+          while (recent.length > 1 && recent[0] < now - FPS_WINDOW_MS) recent.shift();
+          if (recent.length > 1) this.measuredFps = (recent.length - 1) / ((now - recent[0]) / 1000);
           lastFrameAt = now;
           pending = { data: partial, width: size.width, height: size.height, seq: seq++, at: now };
           partial = Buffer.allocUnsafe(bytes);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import { AVAILABILITY, topics } from '@vigil/contracts';
 import { redactUrl, type StreamStatus } from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
@@ -31,6 +32,8 @@ export class CameraManagerService {
   ) {}
 
   start(): void {
+    // one abort listener per camera pipeline; a site with many cameras is expected, not a leak
+    setMaxListeners(0, this.abort.signal);
     const deps = {
       card: this.model.card,
       score: (w: Float32Array) => this.model.score(w),
