@@ -8,11 +8,11 @@
 import type { EventMessage } from '@vigil/contracts';
 import mqtt from 'mqtt';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
+import { simulatedSite } from './simulated-site';
 
 const TICKS = 100;
 const argValue = (name: string) => {
@@ -22,15 +22,6 @@ const argValue = (name: string) => {
 const counts = (argValue('--cameras') ?? '1,4,8,16,32,48').split(',').map(Number);
 const seconds = Number(argValue('--seconds') ?? 30);
 const WARMUP_S = 12;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** CPU seconds and RSS of a process and all its descendants. */
 function treeUsage(pid: number): { cpuS: number; rssMb: number } {
@@ -92,31 +83,12 @@ function scriptedFall(): { duration: number; onset: number } {
 }
 
 async function runOnce(n: number, clip: string, durationS: number, onsetS: number, clipSeconds: number) {
-  const dir = mkdtempSync(join(tmpdir(), `vigil-bench-${n}-`));
-  const [rtspPort, mqttPort, httpPort] = [await freePort(), await freePort(), await freePort()];
-  const mounts = Array.from({ length: n }, (_, i) => `cam${i}=${clip}`);
-  const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...mounts], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { rtsp, config, mqttPort, httpPort } = await simulatedSite('bench', n, clip, ', homeAssistant: { discovery: false }');
   const loopStarts = new Map<string, number>();
   rtsp.stdout!.on('data', (d: Buffer) => {
     for (const m of d.toString().matchAll(/MEDIA (\S+) (\d+)/g)) loopStarts.set(m[1], Number(m[2]));
   });
   await waitLine(rtsp, /READY/, 15_000);
-  const config = join(dir, 'site.yaml');
-  writeFileSync(
-    config,
-    [
-      'site: { id: bench }',
-      'cameras:',
-      ...Array.from({ length: n }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
-      `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", embeddedBroker: { enabled: true, port: ${mqttPort} }, homeAssistant: { discovery: false } }`,
-      `storage: { path: "${join(dir, 'agent.db')}" }`,
-      `media: { dir: "${join(dir, 'media')}" }`,
-      `http: { port: ${httpPort} }`,
-      'events: { fall: { cooldownSeconds: 5, clearWindows: 2 } }',
-      'logging: { level: warn }',
-      '',
-    ].join('\n'),
-  );
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let agentLog = '';
   const keep = (d: Buffer) => (agentLog = (agentLog + d.toString()).slice(-4000));

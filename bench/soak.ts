@@ -6,11 +6,11 @@
  *   npm run soak [-- --cameras 16 --minutes 30 --every 30]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
+import { simulatedSite } from './simulated-site';
 
 const argValue = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -19,15 +19,6 @@ const argValue = (name: string, fallback: number) => {
 const cameras = argValue('--cameras', 16);
 const minutes = argValue('--minutes', 30);
 const everyS = argValue('--every', 30);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function sample(pid: number): { rssMb: number; agentRssMb: number; fds: number; children: number } {
   const kids: number[] = [];
@@ -64,25 +55,8 @@ function slope(xs: number[], ys: number[]): number {
 
 async function main(): Promise<void> {
   const clip = await ensureClip('fall', join(REPO_ROOT, '.cache', 'bench', 'fall-640x360.mp4'), { width: 640, height: 360, quiet: true });
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-soak-'));
-  const [rtspPort, mqttPort, httpPort] = [await freePort(), await freePort(), await freePort()];
-  const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...Array.from({ length: cameras }, (_, i) => `cam${i}=${clip}`)], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const config = join(dir, 'site.yaml');
-  writeFileSync(
-    config,
-    [
-      'site: { id: soak }',
-      'cameras:',
-      ...Array.from({ length: cameras }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
-      `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", embeddedBroker: { enabled: true, port: ${mqttPort} } }`,
-      `storage: { path: "${join(dir, 'agent.db')}" }`,
-      `media: { dir: "${join(dir, 'media')}" }`,
-      `http: { port: ${httpPort} }`,
-      'events: { fall: { cooldownSeconds: 5, clearWindows: 2 } }',
-      'logging: { level: warn }',
-      '',
-    ].join('\n'),
-  );
+  const { rtsp, config, httpPort } = await simulatedSite('soak', cameras, clip);
+  rtsp.stdout!.resume();
   await new Promise((r) => setTimeout(r, 2000));
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(`soak: ${cameras} cameras x ${minutes} min, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`);

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../scripts/demo-clip';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface SimulatedSite {
+  /** The GStreamer RTSP server serving `cam0..camN-1`; its stdout carries `READY` and `MEDIA <mount> <ms>`. */
+  rtsp: ChildProcess;
+  /** A site file for one agent watching every camera, with its embedded broker and a temp data folder. */
+  config: string;
+  mqttPort: number;
+  httpPort: number;
+}
+
+/** N looping copies of `clip` as RTSP cameras on 127.0.0.1 and the site file of an agent that watches them. */
+export async function simulatedSite(site: string, n: number, clip: string, extraMqtt = ''): Promise<SimulatedSite> {
+  const dir = mkdtempSync(join(tmpdir(), `vigil-${site}-${n}-`));
+  const [rtspPort, mqttPort, httpPort] = [await freePort(), await freePort(), await freePort()];
+  const mounts = Array.from({ length: n }, (_, i) => `cam${i}=${clip}`);
+  const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...mounts], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const config = join(dir, 'site.yaml');
+  writeFileSync(
+    config,
+    [
+      `site: { id: ${site} }`,
+      'cameras:',
+      ...Array.from({ length: n }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
+      `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", embeddedBroker: { enabled: true, port: ${mqttPort} }${extraMqtt} }`,
+      `storage: { path: "${join(dir, 'agent.db')}" }`,
+      `media: { dir: "${join(dir, 'media')}" }`,
+      `http: { port: ${httpPort} }`,
+      'events: { fall: { cooldownSeconds: 5, clearWindows: 2 } }',
+      'logging: { level: warn }',
+      '',
+    ].join('\n'),
+  );
+  return { rtsp, config, mqttPort, httpPort };
+}
