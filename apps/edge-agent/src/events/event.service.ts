@@ -106,6 +106,7 @@ export class EventService {
     const card = this.model.card;
     const id = randomUUID();
     const startedAt = new Date(t.firstAt).toISOString();
+    const snapshot = this.media.saveSnapshot(camera.id, id, startedAt, t.at);
     const explanation = templateExplanation(
       {
         kind,
@@ -134,7 +135,7 @@ export class EventService {
       threshold,
       seq: 0,
       explanation,
-      snapshotPath: this.media.saveSnapshot(camera.id, id, startedAt, t.at) ?? null,
+      snapshotPath: snapshot?.path ?? null,
       clipPath: null,
     };
     const startedMs = Date.parse(startedAt);
@@ -142,14 +143,14 @@ export class EventService {
     this.timelines.set(id, { startedAt: startedMs, points });
     this.persist(row, camera, 'new', null);
     this.open.set(`${camera.id}/${kind}`, id);
-    this.setDetection(camera, kind, DETECTION.on, row.snapshotPath);
+    this.setDetection(camera, kind, DETECTION.on, snapshot?.jpeg);
     this.logger.warn(`${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`);
     this.media.scheduleClip(camera.id, id, startedAt, t.at, (clipPath) => this.amend(camera, id, { clipPath }));
-    if (this.explanations.usesLlm) this.track(this.explainLater(camera, row, t));
+    if (this.explanations.usesLlm) this.track(this.explainLater(camera, row, t, snapshot?.jpeg));
   }
 
   /** Asks the LLM after the alarm is stored and queued; its answer follows as an `update`. */
-  private async explainLater(camera: CameraConfig, row: EventRow, t: Extract<Transition, { type: 'start' }>): Promise<void> {
+  private async explainLater(camera: CameraConfig, row: EventRow, t: Extract<Transition, { type: 'start' }>, snapshot?: Buffer): Promise<void> {
     const evidence: ExplainEvidence = {
       kind: row.kind as EventKind,
       site: this.config.site.name ?? this.config.site.id,
@@ -164,17 +165,16 @@ export class EventService {
         .startedSince(new Date(t.at - RECENT_MS).toISOString())
         .filter((e) => e.id !== row.id)
         .map((e) => ({ kind: e.kind as EventKind, cameraName: this.cameraName(e.cameraId), minutesAgo: Math.max(0, Math.round((t.at - Date.parse(e.startedAt)) / 60_000)) })),
-      snapshotJpeg: row.snapshotPath && this.config.explanations.vision ? this.media.readSnapshot(row.snapshotPath) : undefined,
+      snapshotJpeg: this.config.explanations.vision ? snapshot : undefined,
     };
     const explanation = await this.explanations.explain(row.id, evidence, row.explanation!);
     if (explanation.source === 'llm') this.amend(camera, row.id, { explanation });
   }
 
   /** Retained ON/OFF per camera and kind (and the snapshot), for dashboards and Home Assistant. */
-  private setDetection(camera: CameraConfig, kind: EventKind, state: string, snapshotPath?: string | null): void {
+  private setDetection(camera: CameraConfig, kind: EventKind, state: string, jpeg?: Buffer): void {
     const { topicPrefix: prefix } = this.config.mqtt;
     const site = this.config.site.id;
-    const jpeg = snapshotPath ? this.media.readSnapshot(snapshotPath) : undefined;
     if (jpeg) this.mqtt.setState(topics.snapshot(prefix, site, camera.id, kind), jpeg);
     this.mqtt.setState(topics.detection(prefix, site, camera.id, kind), state);
   }

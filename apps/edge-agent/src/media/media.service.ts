@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { JpegRing, writeClip, type TimedJpeg } from '@vigil/streams';
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { Clock } from '../common/clock';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
@@ -57,25 +56,16 @@ export class MediaService implements OnApplicationShutdown {
     return () => this.live.off(cameraId, listener);
   }
 
-  /** Saves the preview picture closest to `at`; returns its relative path, or undefined without a picture. */
-  saveSnapshot(cameraId: string, eventId: string, startedAt: string, at: number): string | undefined {
+  /** Saves the preview picture closest to `at`; returns its relative path and bytes, or undefined without one. */
+  saveSnapshot(cameraId: string, eventId: string, startedAt: string, at: number): { path: string; jpeg: Buffer } | undefined {
     const picture = this.rings.get(cameraId)?.nearest(at);
     if (!picture) return undefined;
     const path = this.repository.relativePath(cameraId, eventId, startedAt, 'jpg');
     try {
       this.repository.writeFile(path, picture.data);
-      return path;
+      return { path, jpeg: picture.data };
     } catch (err) {
       this.logger.error(`Cannot save the snapshot of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`);
-      return undefined;
-    }
-  }
-
-  /** A saved snapshot's bytes, or undefined when it is gone. */
-  readSnapshot(relativePath: string): Buffer | undefined {
-    try {
-      return readFileSync(this.repository.absolute(relativePath));
-    } catch {
       return undefined;
     }
   }
