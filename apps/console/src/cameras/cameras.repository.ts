@@ -39,21 +39,31 @@ export class CamerasRepository {
   }
 
   list(): ConsoleCamera[] {
-    const rows = this.db.prepare('SELECT * FROM cameras ORDER BY site, name').all() as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      site: r.site as string,
-      id: r.camera_id as string,
-      name: r.name as string,
-      location: (r.location as string) ?? null,
-      state: r.state as string,
-      online: r.online === 1,
-      reconnects: r.reconnects as number,
-      fps: (r.fps as number) ?? null,
-      lastError: (r.last_error as string) ?? null,
-      live: (r.live_url as string) ?? null,
-      snapshot: (r.snapshot_url as string) ?? null,
-      updatedAt: r.updated_at as string,
-      lastSeenAt: (r.last_seen_at as string) ?? null,
-    }));
+    return (this.db.prepare('SELECT * FROM cameras ORDER BY site, name').all() as Row[]).map(toCamera);
   }
+
+  get(site: string, id: string): ConsoleCamera | undefined {
+    const row = this.db.prepare('SELECT * FROM cameras WHERE site = ? AND camera_id = ?').get(site, id) as Row | undefined;
+    return row && toCamera(row);
+  }
+}
+
+type Row = Record<string, unknown>;
+
+function toCamera(r: Row): ConsoleCamera {
+  return {
+    site: r.site as string,
+    id: r.camera_id as string,
+    name: r.name as string,
+    location: (r.location as string) ?? null,
+    state: r.state as string,
+    online: r.online === 1,
+    reconnects: r.reconnects as number,
+    fps: (r.fps as number) ?? null,
+    lastError: (r.last_error as string) ?? null,
+    live: (r.live_url as string) ?? null,
+    snapshot: (r.snapshot_url as string) ?? null,
+    updatedAt: r.updated_at as string,
+    lastSeenAt: (r.last_seen_at as string) ?? null,
+  };
 }

@@ -90,7 +90,7 @@ export class EventsService {
       updatedAt: s.at,
     };
     this.camerasStore.upsert(camera);
-    const stored = this.camerasStore.list().find((c) => c.site === site && c.id === cameraId);
+    const stored = this.camerasStore.get(site, cameraId);
     if (stored) this.live.next({ type: 'camera', camera: stored });
   }
 
