@@ -15,6 +15,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import train as T  # noqa: E402
+from vigil_train import loop as L  # noqa: E402
 from vigil_train import metrics as M  # noqa: E402
 from vigil_train.data import read_manifest, real_windows, synthetic_windows  # noqa: E402
 from vigil_train.model import VideoViT, VitConfig  # noqa: E402
@@ -35,7 +36,7 @@ def evaluate_checkpoint(model: VideoViT, card: dict, args) -> dict:
         clip_classes = {os.path.relpath(c.file, clips_dir): c.cls for c in clips}
         real_val = real_windows([c for c in clips if c.split == 'val'], cfg.frames, card['input']['fps'], cfg.size, card['window']['hop'], args.cache, 'val')
     val_sets = [ws for ws in (syn_val, real_val) if ws is not None]
-    scores = {id(ws): T.predict(model, ws) for ws in [syn_val, syn_test] + ([real_val] if real_val is not None else [])}
+    scores = {id(ws): L.predict(model, ws) for ws in [syn_val, syn_test] + ([real_val] if real_val is not None else [])}
     thresholds = M.best_thresholds(np.concatenate([scores[id(ws)] for ws in val_sets]), np.concatenate([ws.y for ws in val_sets]))
     metrics = {}
     for name, ws in (('synthetic_test', syn_test), ('real_val', real_val)):

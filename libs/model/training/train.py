@@ -1,10 +1,16 @@
 #!/usr/bin/python3
-"""Train Vigil's window classifier (fall / fire / smoke) from synthetic scenes plus the real clips' train split,
-select on the val splits, evaluate, export ONNX with its model card and parity fixture.
+"""Train Vigil's fall / fire / smoke models from synthetic scenes plus the real clips' train split, select on the val
+splits, evaluate, export ONNX with model cards and parity fixtures.
 
-  npm run model:train                       # the shipped recipe, CPU, about 55 min on 2 cores
-  npm run model:train -- --epochs 1 --synthetic 400 --out /tmp/vigil-smoke   # a quick smoke run
+  npm run model:train                      # the shipped recipe: MAE pretraining -> teacher -> streaming student
+  npm run model:train -- --recipe window   # the joint-attention window model alone (vigil-vit-tiny)
+  npm run model:train -- --quick --out /tmp/vigil-smoke   # minutes, to check the recipe runs end to end
 
+Recipe `distill` (default), about 45 min on 2 cores:
+  1. masked pretraining (VideoMAE, 90 % tube masking) of the teacher's encoder on unlabeled windows
+  2. the teacher (joint space-time ViT) fine-tuned on the labels
+  3. the streaming student (per-frame encoder + temporal transformer, < 1/4 of the teacher's MACs) trained on the
+     labels and on the teacher's scores for the same augmented view
 Runs with Debian's /usr/bin/python3 (python3-torch, python3-onnx, python3-numpy); needs ffmpeg for the real clips.
 """
 import argparse
@@ -14,6 +20,7 @@ import os
 import platform
 import sys
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -25,21 +32,30 @@ sys.path.insert(0, HERE)
 
 from vigil_train import metrics as M  # noqa: E402
 from vigil_train.data import WindowSet, read_manifest, real_windows, synthetic_windows  # noqa: E402
-from vigil_train.export import IMAGENET_MEAN, IMAGENET_STD, export_onnx, file_size_mb, write_card  # noqa: E402
-from vigil_train.model import VideoViT, VitConfig  # noqa: E402
+from vigil_train.export import export_fp16, export_onnx, export_streaming, file_size_mb, write_card  # noqa: E402
+from vigil_train.loop import augment, epoch_indices, evaluate, macro_f1, masked_bce, predict, to_input  # noqa: E402
+from vigil_train.mae import MaskedAutoencoder  # noqa: E402
+from vigil_train.model import StreamingConfig, StreamingStudent, VideoViT, VitConfig  # noqa: E402
 from vigil_train.progress import Progress  # noqa: E402
 from vigil_train.report import render as render_report  # noqa: E402
 
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--out', default=os.path.join(REPO, 'libs', 'model', 'weights'), help='folder for the .onnx and its card')
-    ap.add_argument('--name', default='vigil-vit-tiny')
+    ap.add_argument('--recipe', choices=['distill', 'window'], default='distill')
+    ap.add_argument('--out', default=os.path.join(REPO, 'libs', 'model', 'weights'), help='folder for the .onnx files and cards')
+    ap.add_argument('--name', default=None, help='model name (default vigil-stream-tiny or vigil-vit-tiny by recipe)')
     ap.add_argument('--clips', default=os.path.abspath(os.path.join(REPO, '..', 'shared', 'clips')),
                     help='real clips folder with manifest.tsv (train split trains, val split selects); "none" to skip')
     ap.add_argument('--cache', default=os.path.join(REPO, '.cache', 'training'))
     ap.add_argument('--synthetic', type=int, default=8000, help='synthetic training windows')
-    ap.add_argument('--epochs', type=int, default=12)
+    ap.add_argument('--epochs', type=int, default=12, help='epochs of the window recipe')
+    ap.add_argument('--mae-steps', type=int, default=400, help='masked pretraining steps (batch 32)')
+    ap.add_argument('--mask-ratio', type=float, default=0.9)
+    ap.add_argument('--teacher-epochs', type=int, default=4)
+    ap.add_argument('--student-epochs', type=int, default=4)
+    ap.add_argument('--kd-alpha', type=float, default=0.5, help='weight of the distillation loss against the label loss')
+    ap.add_argument('--kd-temperature', type=float, default=2.0)
     ap.add_argument('--per-epoch', type=int, default=6000, help='windows drawn per epoch')
     ap.add_argument('--real-share', type=float, default=0.35, help='share of each epoch drawn from real clips')
     ap.add_argument('--batch', type=int, default=16)
@@ -48,90 +64,237 @@ def parse_args():
     ap.add_argument('--fps', type=float, default=4.0)
     ap.add_argument('--hop', type=int, default=2, help='frames between consecutive windows at inference')
     ap.add_argument('--size', type=int, default=96)
-    ap.add_argument('--dim', type=int, default=96)
-    ap.add_argument('--depth', type=int, default=4)
-    ap.add_argument('--heads', type=int, default=4)
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--threads', type=int, default=2)
-    return ap.parse_args()
+    ap.add_argument('--quick', action='store_true', help='tiny data and step counts: checks the recipe, not the model')
+    args = ap.parse_args()
+    if args.quick:
+        args.synthetic, args.per_epoch, args.mae_steps, args.epochs = 400, 160, 4, 1
+        args.teacher_epochs, args.student_epochs = 1, 1
+    args.name = args.name or ('vigil-stream-tiny' if args.recipe == 'distill' else 'vigil-vit-tiny')
+    return args
 
 
-MEAN = torch.tensor(IMAGENET_MEAN).view(1, 1, 3, 1, 1)
-STD = torch.tensor(IMAGENET_STD).view(1, 1, 3, 1, 1)
+@dataclass
+class Data:
+    syn_train: WindowSet
+    syn_val: WindowSet
+    syn_test: WindowSet
+    real_train: WindowSet | None
+    real_val: WindowSet | None
+    clip_classes: dict
+
+    @property
+    def val_sets(self) -> dict:
+        return {'synthetic_val': self.syn_val, 'real_val': self.real_val}
+
+    @property
+    def report_sets(self) -> dict:
+        return {'synthetic_test': self.syn_test, 'real_val': self.real_val}
+
+    def sizes(self, clips: str) -> dict:
+        return {'synthetic_train': len(self.syn_train), 'synthetic_val': len(self.syn_val), 'synthetic_test': len(self.syn_test),
+                'real_train_windows': len(self.real_train) if self.real_train is not None else 0,
+                'real_val_windows': len(self.real_val) if self.real_val is not None else 0,
+                'real_clips': clips if self.real_train is not None else None}
 
 
-def to_input(x_uint8: np.ndarray) -> torch.Tensor:
-    """uint8 [B,T,H,W,3] -> normalised float [B,T,3,H,W], the same arithmetic as libs/model/src/preprocess.ts."""
-    x = torch.from_numpy(x_uint8).permute(0, 1, 4, 2, 3).float() / 255.0
-    return (x - MEAN) / STD
+def load_data(args) -> Data:
+    f, fps, s, c = args.frames, args.fps, args.size, args.cache
+    syn_train = synthetic_windows(args.synthetic, args.seed + 1, f, fps, s, c)
+    syn_val = synthetic_windows(max(args.synthetic // 10, 100), args.seed + 2, f, fps, s, c)
+    syn_test = synthetic_windows(max(args.synthetic // 6, 150), args.seed + 3, f, fps, s, c)
+    real_train = real_val = None
+    clip_classes = {}
+    if args.clips != 'none' and os.path.exists(os.path.join(args.clips, 'manifest.tsv')):
+        clips = read_manifest(args.clips)
+        clip_classes = {os.path.relpath(x.file, args.clips): x.cls for x in clips}
+        real_train = real_windows([x for x in clips if x.split == 'train'], f, fps, s, args.hop, c, 'train')
+        real_val = real_windows([x for x in clips if x.split == 'val'], f, fps, s, args.hop, c, 'val')
+        print(f'real clips: {len(real_train)} train windows, {len(real_val)} val windows', flush=True)
+    else:
+        print(f'no real clips at {args.clips}: training on synthetic data only', flush=True)
+    return Data(syn_train, syn_val, syn_test, real_train, real_val, clip_classes)
 
 
-def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor) -> torch.Tensor:
-    """Photometric and geometric jitter on a normalised batch; crops only on real clips (synthetic already varies)."""
-    b = x.shape[0]
-    flip = torch.rand(b, generator=gen) < 0.5
-    x = torch.where(flip.view(b, 1, 1, 1, 1), x.flip(-1), x)
-    gain = 1 + (torch.rand(b, 1, 1, 1, 1, generator=gen) - 0.5) * 0.5
-    bias = (torch.rand(b, 1, 1, 1, 1, generator=gen) - 0.5) * 0.4
-    chan = 1 + (torch.rand(b, 1, 3, 1, 1, generator=gen) - 0.5) * 0.12
-    x = x * gain * chan + bias
-    x = x + torch.randn(x.shape, generator=gen) * torch.rand(b, 1, 1, 1, 1, generator=gen) * 0.12
-    if real.any():
-        idx = torch.nonzero(real).flatten()
-        size = x.shape[-1]
-        for i in idx.tolist():
-            s = float(0.75 + 0.25 * torch.rand(1, generator=gen))
-            c = max(int(size * s), 8)
-            oy, ox = [int(torch.randint(0, size - c + 1, (1,), generator=gen)) for _ in range(2)]
-            crop = x[i, :, :, oy:oy + c, ox:ox + c]
-            x[i] = F.interpolate(crop, size=(size, size), mode='bilinear', align_corners=False)
-    return x
+def batches(data: Data, args, rng: np.random.Generator):
+    items = epoch_indices(rng, data.syn_train, data.real_train, args.per_epoch, args.real_share)
+    for b in range(len(items) // args.batch):
+        chunk = items[b * args.batch:(b + 1) * args.batch]
+        pick = lambda s: data.syn_train if s == 's' else data.real_train  # noqa: E731
+        yield (np.stack([pick(s).x[i] for s, i in chunk]), np.stack([pick(s).y[i] for s, i in chunk]),
+               torch.tensor([s == 'r' for s, _ in chunk]))
 
 
-def masked_bce(logits: torch.Tensor, y: torch.Tensor, pos_weight: torch.Tensor) -> torch.Tensor:
-    known = ~torch.isnan(y)
-    target = torch.nan_to_num(y, 0.0)
-    loss = F.binary_cross_entropy_with_logits(logits, target, reduction='none', pos_weight=pos_weight)
-    return (loss * known).sum() / known.sum().clamp(min=1)
+def pretrain_mae(encoder: VideoViT, data: Data, args) -> list:
+    """Stage 1: masked reconstruction on windows whose labels are not used."""
+    mae = MaskedAutoencoder(encoder, mask_ratio=args.mask_ratio)
+    opt = torch.optim.AdamW(mae.parameters(), lr=1.5e-3, weight_decay=0.05, betas=(0.9, 0.95))
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.5e-3, total_steps=max(args.mae_steps, 20), pct_start=0.1)
+    gen = torch.Generator().manual_seed(args.seed + 10)
+    rng = np.random.default_rng(args.seed + 10)
+    pools = [data.syn_train] + ([data.real_train] if data.real_train is not None else [])
+    bar = Progress(args.mae_steps, f'stage 1 MAE ({args.mask_ratio:.0%} tubes masked)')
+    losses, history = [], []
+    for step in range(args.mae_steps):
+        xs, real = [], []
+        for _ in range(32):
+            k = 1 if len(pools) > 1 and rng.random() < args.real_share else 0
+            xs.append(pools[k].x[rng.integers(len(pools[k]))])
+            real.append(k == 1)
+        x = augment(to_input(np.stack(xs)), gen, torch.tensor(real))
+        loss = mae(x, gen)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(mae.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        losses.append(float(loss))
+        bar.update(1, f'reconstruction {np.mean(losses[-50:]):.3f}')
+        if (step + 1) % 100 == 0 or step + 1 == args.mae_steps:
+            history.append({'step': step + 1, 'loss': round(float(np.mean(losses[-100:])), 4)})
+    bar.close()
+    return history
+
+
+def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, teacher: torch.nn.Module | None = None) -> list:
+    """Supervised training with the masked BCE; with a teacher, plus sigmoid KD on the same augmented view.
+    Keeps the epoch with the best mean macro-F1 over the val splits."""
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
+    steps = epochs * (args.per_epoch // args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(steps, 20), pct_start=0.1)
+    all_y = np.concatenate([data.syn_train.y] + ([data.real_train.y] if data.real_train is not None else []))
+    pos = np.nansum(all_y, 0)
+    pos_weight = torch.tensor(np.clip((np.sum(~np.isnan(all_y), 0) - pos) / np.maximum(pos, 1), 1, 4), dtype=torch.float32)
+    gen = torch.Generator().manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    tau, alpha = args.kd_temperature, args.kd_alpha
+    if teacher is not None:
+        teacher.eval()
+    best, best_state, history = -1.0, None, []
+    for epoch in range(epochs):
+        model.train()
+        bar = Progress(args.per_epoch // args.batch, f'{title} {epoch + 1}/{epochs}')
+        losses = []
+        for xb, yb, is_real in batches(data, args, rng):
+            x = augment(to_input(xb), gen, is_real)
+            logits = model(x)
+            loss = masked_bce(logits, torch.from_numpy(yb), pos_weight)
+            if teacher is not None:
+                with torch.no_grad():
+                    soft = torch.sigmoid(teacher(x) / tau)
+                kd = F.binary_cross_entropy_with_logits(logits / tau, soft) * tau * tau
+                loss = (1 - alpha) * loss + alpha * kd
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            losses.append(float(loss))
+            bar.update(1, f'loss {np.mean(losses[-50:]):.3f}')
+        bar.close()
+        ev = evaluate(model, data.val_sets, [0.5] * 3)
+        score = float(np.mean([macro_f1(v['prf']) for v in ev.values()]))
+        history.append({'epoch': epoch + 1, 'loss': round(float(np.mean(losses)), 4), 'val_macro_f1': round(score, 4),
+                        **{k: {c: m['f1'] for c, m in v['prf'].items()} for k, v in ev.items()}})
+        print(json.dumps(history[-1]), flush=True)
+        if score >= best:
+            best, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
+    model.load_state_dict(best_state)
+    return history
+
+
+def measure(model: torch.nn.Module, data: Data) -> tuple[list, dict]:
+    """Thresholds chosen on the val splits only, then frozen for the reported splits."""
+    vals = [ws for ws in data.val_sets.values() if ws is not None]
+    thresholds = M.best_thresholds(np.concatenate([predict(model, ws) for ws in vals]), np.concatenate([ws.y for ws in vals]))
+    results = evaluate(model, data.report_sets, thresholds)
+    metrics = {k: {'windows': v['prf'], 'confusion': M.confusion(v['scores'], data.report_sets[k].y, thresholds)}
+               for k, v in results.items()}
+    if data.real_val is not None:
+        metrics['real_val']['clips'] = M.clip_events(results['real_val']['scores'], data.real_val.group, data.clip_classes, thresholds)
+    return thresholds, metrics
 
 
 @torch.no_grad()
-def predict(model: VideoViT, ws: WindowSet, batch: int = 64) -> np.ndarray:
+def latency_ms(fn, *inputs, runs: int = 30) -> float:
+    """Median milliseconds of one call in PyTorch on this machine's threads (the ONNX figure is `npm run bench:inference`)."""
+    for _ in range(3):
+        fn(*inputs)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn(*inputs)
+        times.append((time.perf_counter() - t) * 1000)
+    return round(float(np.median(times)), 2)
+
+
+def publish(model, args, data: Data, *, out: str, name: str, architecture: dict, history: dict, t_start: float,
+            extras=None) -> dict:
+    """Measures, exports the window graph, then runs `extras()` (more exports) whose dict joins the card."""
     model.eval()
-    out = []
-    for i in range(0, len(ws), batch):
-        out.append(torch.sigmoid(model(to_input(ws.x[i:i + batch]))).numpy())
-    return np.concatenate(out) if out else np.zeros((0, 3), np.float32)
+    thresholds, metrics = measure(model, data)
+    onnx_file = f'{name}.onnx'
+    parity = export_onnx(model, os.path.join(out, onnx_file))
+    extra = extras() if extras else {}
+    torch.save({'config': model.cfg.to_dict(), 'state_dict': model.state_dict()}, os.path.join(args.cache, f'{name}.pt'))
+    training = {
+        'recipe': 'libs/model/training/train.py', 'command': ' '.join(['npm run model:train --'] + sys.argv[1:]),
+        'date': datetime.date.today().isoformat(), 'seed': args.seed, 'history': history, 'data': data.sizes(args.clips),
+        'machine': f'{platform.machine()} {os.cpu_count()} cpu, torch {torch.__version__}, {args.threads} threads',
+        'minutes': round((time.time() - t_start) / 60, 1),
+        'selection': 'best epoch by mean macro-F1 on synthetic_val and real_val at 0.5; thresholds by F0.5 on the same val windows',
+    }
+    card = write_card(os.path.join(out, f'{name}.card.json'), name=name, onnx_file=onnx_file, cfg=model.cfg, fps=args.fps,
+                      hop=args.hop, thresholds=thresholds, parity=parity, metrics=metrics, training=training,
+                      architecture=architecture, extra=extra)
+    with open(os.path.join(out, f'{name}.report.md'), 'w') as f:
+        f.write(render_report(card))
+    print(f'wrote {os.path.join(out, onnx_file)} ({file_size_mb(os.path.join(out, onnx_file))} MB) and its card')
+    return card
 
 
-def epoch_indices(rng: np.random.Generator, syn: WindowSet, real: WindowSet | None, n: int, real_share: float):
-    """Balanced draw: synthetic uniformly; real windows weighted so positives of each class and negatives share evenly."""
-    n_real = int(n * real_share) if real is not None and len(real) else 0
-    syn_idx = rng.choice(len(syn), n - n_real, replace=len(syn) < n - n_real)
-    if not n_real:
-        return [('s', i) for i in syn_idx]
-    y = np.nan_to_num(real.y, nan=0.0)
-    bucket = np.where(y[:, 0] > 0.5, 0, np.where(y[:, 1] > 0.5, 1, np.where(y[:, 2] > 0.5, 2, 3)))
-    counts = np.bincount(bucket, minlength=4).astype(float)
-    w = 1.0 / counts[bucket]
-    real_idx = rng.choice(len(real), n_real, p=w / w.sum())
-    items = [('s', i) for i in syn_idx] + [('r', i) for i in real_idx]
-    rng.shuffle(items)
-    return items
+def recipe_window(args, data: Data, t_start: float) -> None:
+    cfg = VitConfig(frames=args.frames, size=args.size, dim=96, depth=4, heads=4)
+    model = VideoViT(cfg)
+    print(f'window model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M params, {cfg.macs() / 1e9:.3f} GMACs/window', flush=True)
+    history = fit(model, data, args, epochs=args.epochs, title='epoch')
+    arch = {'type': 'videomae-style-vit', 'attention': 'joint space-time', **cfg.to_dict(), 'gmacs_per_window': round(cfg.macs() / 1e9, 4),
+            'ms_per_window_torch': latency_ms(model.eval(), torch.zeros(1, cfg.frames, 3, cfg.size, cfg.size))}
+    publish(model, args, data, out=args.out, name=args.name, architecture=arch, history={'window': history}, t_start=t_start)
 
 
-def evaluate(model, sets: dict, thresholds) -> dict:
-    out = {}
-    for name, ws in sets.items():
-        if ws is None or not len(ws):
-            continue
-        s = predict(model, ws)
-        out[name] = {'scores': s, 'prf': M.prf(s, ws.y, thresholds)}
-    return out
-
-
-def macro_f1(prf: dict) -> float:
-    return float(np.mean([v['f1'] for v in prf.values() if v['positives'] > 0]))
+def recipe_distill(args, data: Data, t_start: float) -> None:
+    tcfg = VitConfig(frames=args.frames, size=args.size, dim=128, depth=6, heads=4)
+    scfg = StreamingConfig(frames=args.frames, size=args.size)
+    teacher, student = VideoViT(tcfg), StreamingStudent(scfg)
+    print(f'teacher: {sum(p.numel() for p in teacher.parameters()) / 1e6:.2f} M params, {tcfg.macs() / 1e9:.3f} GMACs/window; '
+          f'student: {sum(p.numel() for p in student.parameters()) / 1e6:.2f} M params, {scfg.macs() / 1e9:.3f} GMACs/window '
+          f'({scfg.macs() / tcfg.macs():.2f} of the teacher), {scfg.frame_macs() / 1e9:.4f} GMACs per new frame', flush=True)
+    mae_history = pretrain_mae(teacher, data, args)
+    teacher_history = fit(teacher, data, args, epochs=args.teacher_epochs, title='stage 2 teacher')
+    window = torch.zeros(1, args.frames, 3, args.size, args.size)
+    teacher_card = publish(teacher, args, data, out=args.cache, name='vigil-teacher', t_start=t_start,
+                           history={'mae': mae_history, 'teacher': teacher_history},
+                           architecture={'type': 'videomae-style-vit', 'attention': 'joint space-time', **tcfg.to_dict(),
+                                         'gmacs_per_window': round(tcfg.macs() / 1e9, 4),
+                                         'ms_per_window_torch': latency_ms(teacher.eval(), window)})
+    student_history = fit(student, data, args, epochs=args.student_epochs, title='stage 3 student', teacher=teacher)
+    student.eval()
+    frame = torch.zeros(1, 3, args.size, args.size)
+    emb = torch.zeros(1, args.frames, scfg.embedding)
+    frame_ms, temporal_ms = latency_ms(student.frame, frame, frame), latency_ms(student.temporal, emb)
+    arch = {'type': 'factorised-streaming', 'attention': 'spatial per frame, then temporal over cached frame embeddings',
+            **scfg.to_dict(), 'gmacs_per_window': round(scfg.macs() / 1e9, 4), 'gmacs_per_frame': round(scfg.frame_macs() / 1e9, 5),
+            'gmacs_temporal': round(scfg.temporal_macs() / 1e9, 5), 'teacher_gmacs_per_window': round(tcfg.macs() / 1e9, 4),
+            'ms_per_window_torch': latency_ms(student, window), 'ms_per_frame_torch': frame_ms, 'ms_temporal_torch': temporal_ms}
+    name = args.name
+    teacher_summary = {'name': 'vigil-teacher', 'architecture': teacher_card['architecture'], 'metrics': teacher_card['metrics'],
+                       'thresholds': teacher_card['thresholds']}
+    publish(student, args, data, out=args.out, name=name, architecture=arch, t_start=t_start,
+            history={'mae': mae_history, 'teacher': teacher_history, 'student': student_history},
+            extras=lambda: {'streaming': export_streaming(student, args.out, name), 'teacher': teacher_summary,
+                            'variants': {'fp16': export_fp16(os.path.join(args.out, f'{name}.onnx'), os.path.join(args.out, f'{name}.fp16.onnx'))}})
 
 
 def main() -> None:
@@ -142,95 +305,11 @@ def main() -> None:
     np.seterr(all='ignore')
     t_start = time.time()
     os.makedirs(args.out, exist_ok=True)
-    print(f'Vigil training recipe: {args.name}, {args.frames}x{args.size}x{args.size} @ {args.fps} fps, seed {args.seed}', flush=True)
-
-    syn_train = synthetic_windows(args.synthetic, args.seed + 1, args.frames, args.fps, args.size, args.cache)
-    syn_val = synthetic_windows(max(args.synthetic // 10, 100), args.seed + 2, args.frames, args.fps, args.size, args.cache)
-    syn_test = synthetic_windows(max(args.synthetic // 6, 150), args.seed + 3, args.frames, args.fps, args.size, args.cache)
-    real_train = real_val = None
-    clip_classes = {}
-    if args.clips != 'none' and os.path.exists(os.path.join(args.clips, 'manifest.tsv')):
-        clips = read_manifest(args.clips)
-        clip_classes = {os.path.relpath(c.file, args.clips): c.cls for c in clips}
-        real_train = real_windows([c for c in clips if c.split == 'train'], args.frames, args.fps, args.size, args.hop, args.cache, 'train')
-        real_val = real_windows([c for c in clips if c.split == 'val'], args.frames, args.fps, args.size, args.hop, args.cache, 'val')
-        print(f'real clips: {len(real_train)} train windows, {len(real_val)} val windows', flush=True)
-    else:
-        print(f'no real clips at {args.clips}: training on synthetic data only', flush=True)
-
-    cfg = VitConfig(frames=args.frames, size=args.size, dim=args.dim, depth=args.depth, heads=args.heads)
-    model = VideoViT(cfg)
-    print(f'model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M params, {cfg.macs() / 1e9:.3f} GMACs/window, {cfg.tokens} tokens', flush=True)
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
-    steps = args.epochs * (args.per_epoch // args.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
-    all_y = np.concatenate([syn_train.y] + ([real_train.y] if real_train is not None else []))
-    pos = np.nansum(all_y, 0)
-    neg = np.sum(~np.isnan(all_y), 0) - pos
-    pos_weight = torch.tensor(np.clip(neg / np.maximum(pos, 1), 1, 4), dtype=torch.float32)
-    gen = torch.Generator().manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
-    best, best_state, history = -1.0, None, []
-    val_sets = {'synthetic_val': syn_val, 'real_val': real_val}
-    for epoch in range(args.epochs):
-        model.train()
-        items = epoch_indices(rng, syn_train, real_train, args.per_epoch, args.real_share)
-        bar = Progress(len(items) // args.batch, f'epoch {epoch + 1}/{args.epochs}')
-        losses = []
-        for b in range(len(items) // args.batch):
-            chunk = items[b * args.batch:(b + 1) * args.batch]
-            xb = np.stack([(syn_train if s == 's' else real_train).x[i] for s, i in chunk])
-            yb = np.stack([(syn_train if s == 's' else real_train).y[i] for s, i in chunk])
-            is_real = torch.tensor([s == 'r' for s, _ in chunk])
-            x = augment(to_input(xb), gen, is_real)
-            loss = masked_bce(model(x), torch.from_numpy(yb), pos_weight)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            losses.append(float(loss))
-            bar.update(1, f'loss {np.mean(losses[-50:]):.3f}')
-        bar.close()
-        ev = evaluate(model, val_sets, [0.5] * 3)
-        score = float(np.mean([macro_f1(v['prf']) for v in ev.values()]))
-        history.append({'epoch': epoch + 1, 'loss': round(float(np.mean(losses)), 4), 'val_macro_f1': round(score, 4),
-                        **{k: {c: m['f1'] for c, m in v['prf'].items()} for k, v in ev.items()}})
-        print(json.dumps(history[-1]), flush=True)
-        if score >= best:
-            best, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
-    model.load_state_dict(best_state)
-
-    # thresholds are chosen on the validation splits only, then frozen for the test split
-    val_scores = np.concatenate([predict(model, ws) for ws in val_sets.values() if ws is not None])
-    val_labels = np.concatenate([ws.y for ws in val_sets.values() if ws is not None])
-    thresholds = M.best_thresholds(val_scores, val_labels)
-    report_sets = {'synthetic_test': syn_test, 'real_val': real_val}
-    results = evaluate(model, report_sets, thresholds)
-    metrics = {k: {'windows': v['prf'], 'confusion': M.confusion(v['scores'], report_sets[k].y, thresholds)} for k, v in results.items()}
-    if real_val is not None:
-        metrics['real_val']['clips'] = M.clip_events(results['real_val']['scores'], real_val.group, clip_classes, thresholds)
-
-    onnx_file = f'{args.name}.onnx'
-    parity = export_onnx(model, os.path.join(args.out, onnx_file))
-    torch.save({'config': cfg.to_dict(), 'state_dict': model.state_dict()}, os.path.join(args.cache, f'{args.name}.pt'))
-    training = {
-        'recipe': 'libs/model/training/train.py', 'command': ' '.join(['npm run model:train --'] + sys.argv[1:]),
-        'date': datetime.date.today().isoformat(), 'seed': args.seed, 'epochs': args.epochs, 'history': history,
-        'data': {'synthetic_train': len(syn_train), 'synthetic_val': len(syn_val), 'synthetic_test': len(syn_test),
-                 'real_train_windows': len(real_train) if real_train is not None else 0,
-                 'real_val_windows': len(real_val) if real_val is not None else 0,
-                 'real_clips': args.clips if real_train is not None else None},
-        'machine': f'{platform.machine()} {os.cpu_count()} cpu, torch {torch.__version__}, {args.threads} threads',
-        'minutes': round((time.time() - t_start) / 60, 1),
-        'selection': 'best epoch by mean macro-F1 on synthetic_val and real_val at 0.5; thresholds by F0.5 on the same val windows',
-    }
-    card = write_card(os.path.join(args.out, f'{args.name}.card.json'), name=args.name, onnx_file=onnx_file, cfg=cfg, fps=args.fps,
-                      hop=args.hop, thresholds=thresholds, parity=parity, metrics=metrics, training=training)
-    with open(os.path.join(args.out, f'{args.name}.report.md'), 'w') as f:
-        f.write(render_report(card))
-    print(json.dumps({'thresholds': thresholds, 'metrics': metrics}, indent=1))
-    print(f'wrote {os.path.join(args.out, onnx_file)} ({file_size_mb(os.path.join(args.out, onnx_file))} MB) and its card in {training["minutes"]} min')
+    os.makedirs(args.cache, exist_ok=True)
+    print(f'Vigil training recipe "{args.recipe}": {args.name}, {args.frames}x{args.size}x{args.size} @ {args.fps} fps, seed {args.seed}', flush=True)
+    data = load_data(args)
+    (recipe_distill if args.recipe == 'distill' else recipe_window)(args, data, t_start)
+    print(f'done in {(time.time() - t_start) / 60:.1f} min')
 
 
 if __name__ == '__main__':

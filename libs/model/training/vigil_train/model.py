@@ -120,3 +120,107 @@ class VideoViT(nn.Module):
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(pixel_values))
+
+
+@dataclass
+class StreamingConfig:
+    """Factorised student: a per-frame spatial encoder whose embeddings are cached, then a small temporal transformer.
+
+    Each frame is encoded once, whatever the hop, so a camera costs one frame-encoder pass per new frame plus one
+    temporal pass (on `frames` cached embeddings) per window."""
+    frames: int = 8
+    size: int = 96
+    patch: int = 16
+    dim: int = 64
+    depth: int = 2
+    heads: int = 4
+    temporal_dim: int = 64
+    temporal_depth: int = 2
+    mlp_ratio: float = 4.0
+    classes: int = 3
+    drop_path: float = 0.05
+
+    @property
+    def patches(self) -> int:
+        return (self.size // self.patch) ** 2
+
+    @property
+    def embedding(self) -> int:
+        return 2 * self.dim  # max- and mean-pooled patch features
+
+    def frame_macs(self) -> int:
+        n, d = self.patches, self.dim
+        embed = n * 6 * self.patch * self.patch * d
+        block = n * (4 * d * d + 2 * int(self.mlp_ratio) * d * d) + 2 * n * n * d
+        return embed + self.depth * block
+
+    def temporal_macs(self) -> int:
+        n, d = self.frames, self.temporal_dim
+        block = n * (4 * d * d + 2 * int(self.mlp_ratio) * d * d) + 2 * n * n * d
+        return n * self.embedding * d + self.temporal_depth * block + d * self.classes
+
+    def macs(self) -> int:
+        """Per window when every frame is encoded afresh (the joint-window way of running it)."""
+        return self.frames * self.frame_macs() + self.temporal_macs()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _encoder_blocks(dim: int, depth: int, heads: int, mlp_ratio: float, drop_path: float) -> nn.ModuleList:
+    return nn.ModuleList([Block(dim, heads, mlp_ratio, drop_path * (i + 1) / depth) for i in range(depth)])
+
+
+class FrameEncoder(nn.Module):
+    """One frame and the one before it -> an embedding. The difference is taken in the graph (motion, as in VideoViT)."""
+
+    def __init__(self, cfg: StreamingConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.embed = nn.Conv2d(6, cfg.dim, kernel_size=cfg.patch, stride=cfg.patch)
+        self.pos = nn.Parameter(torch.randn(1, cfg.patches, cfg.dim) * 0.02)
+        self.blocks = _encoder_blocks(cfg.dim, cfg.depth, cfg.heads, cfg.mlp_ratio, cfg.drop_path)
+        self.norm = nn.LayerNorm(cfg.dim)
+
+    def forward(self, pixel_values: torch.Tensor, previous: torch.Tensor) -> torch.Tensor:
+        x = torch.cat([pixel_values, pixel_values - previous], 1)
+        x = self.embed(x).flatten(2).transpose(1, 2) + self.pos
+        for blk in self.blocks:
+            x = blk(x)
+        x = self.norm(x)
+        return torch.cat([x.amax(1), x.mean(1)], 1)
+
+
+class TemporalHead(nn.Module):
+    """Cached frame embeddings [B, T, E] -> logits [B, K]."""
+
+    def __init__(self, cfg: StreamingConfig):
+        super().__init__()
+        self.proj = nn.Linear(cfg.embedding, cfg.temporal_dim)
+        self.pos = nn.Parameter(torch.randn(1, cfg.frames, cfg.temporal_dim) * 0.02)
+        self.blocks = _encoder_blocks(cfg.temporal_dim, cfg.temporal_depth, cfg.heads, cfg.mlp_ratio, cfg.drop_path)
+        self.norm = nn.LayerNorm(cfg.temporal_dim)
+        self.head = nn.Linear(cfg.temporal_dim, cfg.classes)
+
+    def forward(self, embeddings: torch.Tensor) -> torch.Tensor:
+        x = self.proj(embeddings) + self.pos
+        for blk in self.blocks:
+            x = blk(x)
+        return self.head(self.norm(x).amax(1))
+
+
+class StreamingStudent(nn.Module):
+    """Window in, logits out, by way of the two streaming parts; frame 0's previous frame is itself (no motion)."""
+
+    def __init__(self, cfg: StreamingConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.frame = FrameEncoder(cfg)
+        self.temporal = TemporalHead(cfg)
+        self.apply(VideoViT._init)
+
+    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        b, t = pixel_values.shape[:2]
+        previous = torch.cat([pixel_values[:, :1], pixel_values[:, :-1]], 1)
+        emb = self.frame(pixel_values.flatten(0, 1), previous.flatten(0, 1))
+        return self.temporal(emb.view(b, t, -1))

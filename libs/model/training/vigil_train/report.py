@@ -29,11 +29,7 @@ def render(card: dict) -> str:
         '',
         '## Model',
         '',
-        f"{arch['type']}, {arch['attention']} attention: input {card['input']['frames']} frames x {card['input']['height']}x{card['input']['width']} "
-        f"at {card['input']['fps']} fps ({card['input']['frames'] / card['input']['fps']:g} s windows, hop {card['window']['hop']} frames), "
-        f"tubelets {'x'.join(str(v) for v in arch['tubelet'])}, width {arch['dim']}, depth {arch['depth']}, {arch['heads']} heads, "
-        f"{'RGB + frame-difference' if arch.get('motion') else 'RGB'} tubelet channels, {arch.get('pool', 'mean')} pooling, "
-        f"{arch['gmacs_per_window']} GMACs per window. Output: independent sigmoid scores for {', '.join(card['labels'])}.",
+        describe(card),
         '',
         'Thresholds chosen on the validation windows (F1-optimal per class, 0.30-0.90): '
         + ', '.join(f'{k} {v:.2f}' for k, v in card['thresholds'].items()) + '.',
@@ -60,11 +56,48 @@ def render(card: dict) -> str:
             for name, c in m[split]['clips'].items():
                 lines.append(f"| {name} | {c['clips']} | {c['detected']} | {c['other_clips']} | {c['false_alarm_clips']} |")
         lines.append('')
-    lines += ['## Training history', '', '| epoch | loss | val macro F1 |', '|---|---|---|']
-    for h in tr['history']:
-        lines.append(f"| {h['epoch']} | {h['loss']} | {h['val_macro_f1']} |")
-    lines.append('')
+    if 'teacher' in card:
+        lines += teacher_table(card)
+    lines += ['## Training history', '']
+    history = tr['history'] if isinstance(tr['history'], dict) else {'window': tr['history']}
+    for stage, rows in history.items():
+        if stage == 'mae':
+            lines += ['Stage 1, masked pretraining (reconstruction loss of the hidden tubes):', '',
+                      '| step | loss |', '|---|---|'] + [f"| {h['step']} | {h['loss']} |" for h in rows] + ['']
+            continue
+        lines += [f'{stage.capitalize()} (val macro F1 at 0.5):', '', '| epoch | loss | val macro F1 |', '|---|---|---|']
+        lines += [f"| {h['epoch']} | {h['loss']} | {h['val_macro_f1']} |" for h in rows] + ['']
     return '\n'.join(lines)
+
+
+def describe(card: dict) -> str:
+    arch, inp = card['architecture'], card['input']
+    head = (f"input {inp['frames']} frames x {inp['height']}x{inp['width']} at {inp['fps']} fps "
+            f"({inp['frames'] / inp['fps']:g} s windows, hop {card['window']['hop']} frames)")
+    if arch['type'] == 'factorised-streaming':
+        return (f"Factorised streaming student: {head}; a per-frame encoder ({arch['patch']}px patches, width {arch['dim']}, depth "
+                f"{arch['depth']}, the frame and its difference to the previous frame) whose {arch['dim'] * 2}-wide embedding is cached, "
+                f"then a temporal transformer (width {arch['temporal_dim']}, depth {arch['temporal_depth']}) over the last {inp['frames']} "
+                f"embeddings. {arch['gmacs_per_window']} GMACs per window when every frame is encoded afresh, "
+                f"{arch['gmacs_per_frame']} GMACs per new frame + {arch['gmacs_temporal']} per temporal pass when streaming "
+                f"(teacher: {arch['teacher_gmacs_per_window']} GMACs per window). PyTorch here: {arch['ms_per_window_torch']} ms per window, "
+                f"{arch['ms_per_frame_torch']} ms per frame + {arch['ms_temporal_torch']} ms per temporal pass. "
+                f"Output: independent sigmoid scores for {', '.join(card['labels'])}.")
+    return (f"{arch['type']}, {arch['attention']} attention: {head}, tubelets {'x'.join(str(v) for v in arch['tubelet'])}, "
+            f"width {arch['dim']}, depth {arch['depth']}, {arch['heads']} heads, "
+            f"{'RGB + frame-difference' if arch.get('motion') else 'RGB'} tubelet channels, {arch.get('pool', 'mean')} pooling, "
+            f"{arch['gmacs_per_window']} GMACs per window. Output: independent sigmoid scores for {', '.join(card['labels'])}.")
+
+
+def teacher_table(card: dict) -> list[str]:
+    t, s = card['teacher'], card
+    rows = ['## Teacher vs student', '', '| model | GMACs/window | ms/window (PyTorch) | ' +
+            ' | '.join(f'{split} F1 {c}' for split in ('synthetic_test', 'real_val') for c in s['labels']) + ' |',
+            '|---' * (3 + 2 * len(s['labels'])) + '|']
+    for name, m in ((t['name'], t), (s['name'], s)):
+        f1 = [str(m['metrics'].get(split, {}).get('windows', {}).get(c, {}).get('f1', '-')) for split in ('synthetic_test', 'real_val') for c in s['labels']]
+        rows.append(f"| {name} | {m['architecture']['gmacs_per_window']} | {m['architecture'].get('ms_per_window_torch', '-')} | " + ' | '.join(f1) + ' |')
+    return rows + ['']
 
 
 if __name__ == '__main__':
