@@ -1,56 +1,79 @@
 import type { OnnxVideoModel } from './onnx-video-model';
 import { windowLength } from './preprocess';
 
-interface Pending {
-  window: Float32Array;
-  resolve: (scores: number[]) => void;
+interface Pending<I, O> {
+  item: I;
+  resolve: (out: O) => void;
   reject: (err: Error) => void;
 }
 
+export interface BatchStats {
+  runs: number;
+  items: number;
+  maxBatchSeen: number;
+  totalMs: number;
+}
+
 /**
- * Shares one inference session between many cameras. Windows that arrive while a run is in progress are
- * batched into the next run (up to `maxBatch`), so batching costs no added latency when the box is idle and
- * amortises per-run overhead when it is busy.
+ * Shares one inference session between many cameras. Items that arrive while a run is in progress are batched
+ * into the next run (up to `maxBatch`), so batching costs no added latency when the box is idle and amortises
+ * per-run overhead when it is busy.
  */
-export class BatchedInference {
-  private readonly waiting: Pending[] = [];
+export class Batcher<I, O> {
+  private readonly waiting: Pending<I, O>[] = [];
   private running = false;
-  readonly stats = { runs: 0, windows: 0, maxBatchSeen: 0, totalMs: 0 };
+  readonly stats: BatchStats = { runs: 0, items: 0, maxBatchSeen: 0, totalMs: 0 };
 
   constructor(
-    private readonly model: OnnxVideoModel,
+    private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 8,
   ) {}
 
-  score(window: Float32Array): Promise<number[]> {
+  submit(item: I): Promise<O> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ window, resolve, reject });
+      this.waiting.push({ item, resolve, reject });
       if (!this.running) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
     this.running = true;
-    const per = windowLength(this.model.card);
     try {
       while (this.waiting.length) {
         const batch = this.waiting.splice(0, this.maxBatch);
-        const input = new Float32Array(per * batch.length);
-        batch.forEach((p, i) => input.set(p.window, i * per));
         const started = performance.now();
         try {
-          const scores = await this.model.infer(input, batch.length);
-          batch.forEach((p, i) => p.resolve(scores[i]));
+          const out = await this.run(batch.map((p) => p.item));
+          batch.forEach((p, i) => p.resolve(out[i]));
         } catch (err) {
           batch.forEach((p) => p.reject(err as Error));
         }
         this.stats.runs++;
-        this.stats.windows += batch.length;
+        this.stats.items += batch.length;
         this.stats.maxBatchSeen = Math.max(this.stats.maxBatchSeen, batch.length);
         this.stats.totalMs += performance.now() - started;
       }
     } finally {
       this.running = false;
     }
+  }
+}
+
+/** Equal-length float items packed back to back into one buffer. */
+export function pack(items: readonly Float32Array[], per: number): Float32Array {
+  const out = new Float32Array(per * items.length);
+  items.forEach((v, i) => out.set(v.subarray(0, per), i * per));
+  return out;
+}
+
+/** Whole windows of a joint space-time model, batched onto its session. */
+export class BatchedInference extends Batcher<Float32Array, number[]> {
+  constructor(model: OnnxVideoModel, maxBatch = 8) {
+    const per = windowLength(model.card);
+    super((windows) => model.infer(pack(windows, per), windows.length), maxBatch);
+  }
+
+  score(window: Float32Array): Promise<number[]> {
+    return this.submit(window);
   }
 }

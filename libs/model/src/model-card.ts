@@ -31,6 +31,26 @@ export const ModelCardSchema = z.object({
     .object({ batch: z.number().int().min(1), logits: z.array(z.array(z.number())), tolerance: z.number().positive() })
     .loose()
     .optional(),
+  streaming: z
+    .object({
+      frame: z.object({
+        file: z.string().min(1).describe('the per-frame encoder .onnx, relative to the card'),
+        input: z.string().default('pixel_values'),
+        previous: z.string().default('previous_pixel_values'),
+        output: z.string().default('embedding'),
+        embedding: z.number().int().min(1),
+      }),
+      temporal: z.object({
+        file: z.string().min(1).describe('the temporal head .onnx, relative to the card'),
+        input: z.string().default('embeddings'),
+        output: z.string().default('logits'),
+      }),
+      parity: z.object({ embedding: z.array(z.array(z.number())), logits: z.array(z.array(z.number())), tolerance: z.number().positive() }).loose().optional(),
+    })
+    .optional()
+    .describe('a factorised model: each frame encoded once and cached, a temporal head per window'),
+  variants: z.object({ fp16: z.object({ file: z.string().min(1), tolerance: z.number().positive() }).loose().optional() }).loose().optional(),
+  teacher: z.unknown().optional(),
   metrics: z.unknown().optional(),
   training: z.unknown().optional(),
   architecture: z.unknown().optional(),
@@ -41,6 +61,9 @@ export interface LoadedCard {
   card: ModelCard;
   cardPath: string;
   onnxPath: string;
+  /** Absolute paths of the streaming graphs when the card has them. */
+  streamingPaths?: { frame: string; temporal: string };
+  fp16Path?: string;
 }
 
 export function loadModelCard(cardPath: string): LoadedCard {
@@ -60,8 +83,14 @@ export function loadModelCard(cardPath: string): LoadedCard {
   if (unknownLabels.length) {
     throw new Error(`Model card "${cardPath}" maps labels that the model does not have: ${unknownLabels.join(', ')} (labels: ${card.labels.join(', ')})`);
   }
-  const onnxPath = isAbsolute(card.file) ? card.file : resolve(dirname(cardPath), card.file);
-  return { card, cardPath, onnxPath };
+  const near = (file: string) => (isAbsolute(file) ? file : resolve(dirname(cardPath), file));
+  return {
+    card,
+    cardPath,
+    onnxPath: near(card.file),
+    streamingPaths: card.streaming && { frame: near(card.streaming.frame.file), temporal: near(card.streaming.temporal.file) },
+    fp16Path: card.variants?.fp16 && near(card.variants.fp16.file),
+  };
 }
 
 /** Seconds of video one window covers. */

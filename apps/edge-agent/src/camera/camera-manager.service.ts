@@ -36,7 +36,7 @@ export class CameraManagerService {
     setMaxListeners(0, this.abort.signal);
     const deps = {
       card: this.model.card,
-      score: (w: Float32Array) => this.model.score(w),
+      createScorer: () => this.model.createScorer(),
       observe: this.events.observe.bind(this.events),
       onPicture: this.media.onPicture.bind(this.media),
       onStatus: (camera: CameraConfig, status: StreamStatus) => this.publishStatus(camera, status),

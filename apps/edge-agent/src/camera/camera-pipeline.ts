@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { assembleWindow, normaliseFrame, SlidingWindow, type ModelCard } from '@vigil/model';
+import { normaliseFrame, type ModelCard, type WindowScorer } from '@vigil/model';
 import { FfmpegFrameSource, hwaccelArguments, inputArguments, redactUrl, ResilientFrameSource, type Frame, type StreamStatus } from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { applyMask, rasteriseMask } from './ignore-mask';
@@ -18,7 +18,7 @@ export interface CameraHealth extends StreamStatus {
 
 export interface PipelineDeps {
   card: ModelCard;
-  score(window: Float32Array): Promise<number[]>;
+  createScorer(): WindowScorer;
   observe(camera: CameraConfig, scores: number[], at: number): void;
   onPicture(cameraId: string, jpeg: Buffer, at: number): void;
   onStatus(camera: CameraConfig, status: StreamStatus): void;
@@ -81,29 +81,30 @@ export class CameraPipeline {
 
   async run(signal: AbortSignal): Promise<void> {
     const { card } = this.deps;
-    // each frame is normalised once and shared by the frames/hop windows that hold it
-    const window = new SlidingWindow<{ at: number; planes: Float32Array }>(card.input.frames, card.window.hop);
+    // each frame is normalised once; the scorer shares it between the windows that hold it
+    const scorer = this.deps.createScorer();
     const gapMs = Math.max(2000, (4 * 1000) / card.input.fps);
     let previous: Frame | undefined;
     for await (const frame of this.source.frames(signal)) {
       // frames on both sides of a reconnect or a stall never share a window
-      if (previous && (frame.seq <= previous.seq || frame.at - previous.at > gapMs)) window.reset();
+      if (previous && (frame.seq <= previous.seq || frame.at - previous.at > gapMs)) scorer.reset();
       previous = frame;
       if (this.mask) applyMask(frame.data, this.mask);
-      const frames = window.push({ at: frame.at, planes: normaliseFrame(frame, card) });
-      if (!frames) continue;
       this.stage = 'infer';
-      let scores: number[];
+      let scored;
       try {
-        scores = await this.deps.score(assembleWindow(frames.map((f) => f.planes), card));
+        scored = await scorer.push(normaliseFrame(frame, card), frame.at);
       } catch (err) {
         this.deps.logger.error(`Model inference failed for camera "${this.camera.id}" (window ${this.windows}): ${(err as Error).message}`);
+        scorer.reset();
         continue;
       }
+      if (!scored) continue;
+      const { scores } = scored;
       this.windows++;
       this.lastScores = Object.fromEntries(card.labels.map((l, i) => [l, Math.round(scores[i] * 1000) / 1000]));
       this.stage = 'event';
-      this.deps.observe(this.camera, scores, frames[frames.length - 1].at);
+      this.deps.observe(this.camera, scores, scored.at);
     }
     this.stage = 'idle';
   }

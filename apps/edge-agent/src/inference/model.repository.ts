@@ -1,42 +1,40 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { BatchedInference, OnnxVideoModel, shippedModelCard, windowSeconds, type ModelCard } from '@vigil/model';
+import { loadVideoModel, shippedModelCard, type InferenceStats, type ModelCard, type VideoModel, type WindowScorer } from '@vigil/model';
 import { resolve } from 'node:path';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
 
-/** The one inference session of this agent, shared by every camera through a batching queue. */
+/** The one model of this agent, shared by every camera: each camera gets a scorer, all scorers batch onto it. */
 @Injectable()
 export class ModelRepository implements OnApplicationShutdown {
   private readonly logger = new Logger(ModelRepository.name);
-  private model?: OnnxVideoModel;
-  private queue?: BatchedInference;
+  private model?: VideoModel;
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
   async load(): Promise<void> {
-    const { card, threads, executionProviders } = this.config.model;
-    const cardPath = card === 'builtin' ? shippedModelCard() : resolve(card);
-    this.model = await OnnxVideoModel.load(cardPath, { intraOpThreads: threads, executionProviders });
+    const { card, threads, executionProviders, mode, precision } = this.config.model;
+    const cardPath = card === 'builtin' ? shippedModelCard('streaming') : card === 'builtin-window' ? shippedModelCard('window') : resolve(card);
+    this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: Math.max(1, this.config.cameras.length) });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
-    this.queue = new BatchedInference(this.model, Math.max(1, this.config.cameras.length));
-    const c = this.model.card;
-    this.logger.log(
-      `model ${c.name}: ${c.input.frames} frames of ${c.input.width}x${c.input.height} at ${c.input.fps} fps (${windowSeconds(c)} s windows, hop ${c.window.hop}), labels ${c.labels.join(', ')}; providers ${this.model.executionProviders.join(' > ')}`,
-    );
+    this.logger.log(this.model.describe());
+  }
+
+  private get loaded(): VideoModel {
+    if (!this.model) throw new Error('ModelRepository.load() must run before the model is used');
+    return this.model;
   }
 
   get card(): ModelCard {
-    if (!this.model) throw new Error('ModelRepository.load() must run before the model is used');
-    return this.model.card;
+    return this.loaded.card;
   }
 
-  score(window: Float32Array): Promise<number[]> {
-    if (!this.queue) throw new Error('ModelRepository.load() must run before the model is used');
-    return this.queue.score(window);
+  createScorer(): WindowScorer {
+    return this.loaded.createScorer();
   }
 
-  get stats() {
-    return this.queue?.stats;
+  get stats(): InferenceStats | undefined {
+    return this.model?.stats;
   }
 
   async onApplicationShutdown(): Promise<void> {

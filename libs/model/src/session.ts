@@ -1,0 +1,65 @@
+import * as ort from 'onnxruntime-node';
+
+export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
+
+export interface ModelRuntimeOptions {
+  /** Threads one inference may use. Keep it low when ffmpeg and several cameras share a small box. */
+  intraOpThreads?: number;
+  /** Tried in order; `cpu` is always appended as the last resort. */
+  executionProviders?: ExecutionProvider[];
+}
+
+export interface OpenedSession {
+  session: ort.InferenceSession;
+  /** The providers the session runs with, in order. */
+  providers: string[];
+  /** Providers asked for but not available here, with the reason. */
+  fallbacks: string[];
+}
+
+/**
+ * Opens a session with the first of `executionProviders` (then CPU) that this machine can run: a provider whose
+ * library or device is missing is skipped, and why is kept in `fallbacks`. `check` runs on each candidate session;
+ * a contract error it throws is final (another provider would not fix the graph).
+ */
+export async function openSession(path: string, options: ModelRuntimeOptions, check: (s: ort.InferenceSession) => void = () => undefined): Promise<OpenedSession> {
+  const wanted = [...new Set([...(options.executionProviders ?? []), 'cpu'])];
+  const fallbacks: string[] = [];
+  for (let i = 0; i < wanted.length; i++) {
+    const providers = wanted.slice(i);
+    let session: ort.InferenceSession | undefined;
+    try {
+      session = await ort.InferenceSession.create(path, {
+        executionProviders: providers,
+        intraOpNumThreads: options.intraOpThreads ?? 1,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+      });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (providers.length === 1) throw new Error(`Cannot load model "${path}" with providers ${providers.join(', ')}: ${message}`);
+      fallbacks.push(`${providers[0]}: ${message.split('\n')[0]}`);
+      continue;
+    }
+    try {
+      check(session);
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+    return { session, providers, fallbacks };
+  }
+  throw new Error(`Cannot load model "${path}": no execution provider given`);
+}
+
+/** Names the mismatch between a graph's input or output and what its card says. */
+export function tensorShape(session: ort.InferenceSession, name: string, kind: 'input' | 'output', where: string): readonly (number | string)[] | undefined {
+  const list = kind === 'input' ? session.inputMetadata : session.outputMetadata;
+  const meta = list.find((m) => m.name === name);
+  if (!meta) {
+    const names = kind === 'input' ? session.inputNames : session.outputNames;
+    throw new Error(`${where}: no ${kind} named "${name}" (${kind}s: ${names.join(', ')})`);
+  }
+  return meta.isTensor ? meta.shape : undefined;
+}

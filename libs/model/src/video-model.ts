@@ -1,0 +1,189 @@
+import { pack, Batcher, BatchedInference } from './batched-inference';
+import { loadModelCard, windowSeconds, type ModelCard } from './model-card';
+import { OnnxVideoModel, type Precision } from './onnx-video-model';
+import { assembleWindow, frameLength } from './preprocess';
+import type { ModelRuntimeOptions } from './session';
+import { SlidingWindow } from './sliding-window';
+import { StreamingVideoModel } from './streaming-video-model';
+
+export type ModelMode = 'auto' | 'window' | 'streaming';
+
+export interface ScoredWindow {
+  scores: number[];
+  /** Capture time of the window's newest frame. */
+  at: number;
+}
+
+/** One camera's view of the model: frames in (normalised once), window scores out when a window is due. */
+export interface WindowScorer {
+  push(planes: Float32Array, at: number): Promise<ScoredWindow | undefined>;
+  /** Forget the frames held, e.g. after a reconnect: frames on either side of a gap never share a window. */
+  reset(): void;
+}
+
+export interface InferenceStats {
+  /** Windows scored. */
+  windows: number;
+  /** Frames through the frame encoder (streaming only). */
+  frames: number;
+  runs: number;
+  maxBatchSeen: number;
+  totalMs: number;
+}
+
+/** The model an agent runs, whichever way it runs: joint window graph or streaming frame encoder + temporal head. */
+export interface VideoModel {
+  readonly card: ModelCard;
+  readonly mode: 'window' | 'streaming';
+  readonly precision: Precision;
+  readonly executionProviders: string[];
+  readonly fallbacks: string[];
+  readonly stats: InferenceStats;
+  createScorer(): WindowScorer;
+  describe(): string;
+  release(): Promise<void>;
+}
+
+export interface VideoModelOptions extends ModelRuntimeOptions {
+  /** auto: streaming when the card has streaming graphs, else the window graph. */
+  mode?: ModelMode;
+  precision?: Precision;
+  /** Most windows (or frames) in one run; the agent uses its camera count. */
+  maxBatch?: number;
+}
+
+export async function loadVideoModel(cardPath: string, options: VideoModelOptions = {}): Promise<VideoModel> {
+  const mode = options.mode ?? 'auto';
+  const { card } = loadModelCard(cardPath);
+  const streaming = mode === 'streaming' || (mode === 'auto' && card.streaming !== undefined);
+  if (streaming && options.precision === 'fp16') {
+    throw new Error(`Model card "${cardPath}": the fp16 variant is a window graph; set model.mode to window to use it`);
+  }
+  return streaming ? StreamingRunner.open(cardPath, options) : WindowRunner.open(cardPath, options);
+}
+
+function header(card: ModelCard): string {
+  const i = card.input;
+  return `model ${card.name}: ${i.frames} frames of ${i.width}x${i.height} at ${i.fps} fps (${windowSeconds(card)} s windows, hop ${card.window.hop}), labels ${card.labels.join(', ')}`;
+}
+
+class WindowRunner implements VideoModel {
+  readonly mode = 'window';
+  private constructor(
+    private readonly model: OnnxVideoModel,
+    private readonly queue: BatchedInference,
+  ) {}
+
+  static async open(cardPath: string, options: VideoModelOptions): Promise<WindowRunner> {
+    const model = await OnnxVideoModel.load(cardPath, options);
+    return new WindowRunner(model, new BatchedInference(model, options.maxBatch ?? 8));
+  }
+
+  get card() {
+    return this.model.card;
+  }
+  get precision() {
+    return this.model.precision;
+  }
+  get executionProviders() {
+    return this.model.executionProviders;
+  }
+  get fallbacks() {
+    return this.model.fallbacks;
+  }
+  get stats(): InferenceStats {
+    const s = this.queue.stats;
+    return { windows: s.items, frames: 0, runs: s.runs, maxBatchSeen: s.maxBatchSeen, totalMs: s.totalMs };
+  }
+
+  createScorer(): WindowScorer {
+    const card = this.card;
+    const window = new SlidingWindow<{ at: number; planes: Float32Array }>(card.input.frames, card.window.hop);
+    return {
+      push: async (planes, at) => {
+        const frames = window.push({ at, planes });
+        if (!frames) return undefined;
+        const scores = await this.queue.score(assembleWindow(frames.map((f) => f.planes), card));
+        return { scores, at };
+      },
+      reset: () => window.reset(),
+    };
+  }
+
+  describe(): string {
+    return `${header(this.card)}; joint window graph (${this.precision}); providers ${this.executionProviders.join(' > ')}`;
+  }
+
+  release(): Promise<void> {
+    return this.model.release();
+  }
+}
+
+class StreamingRunner implements VideoModel {
+  readonly mode = 'streaming';
+  readonly precision = 'fp32';
+  private readonly encoder: Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>;
+  private readonly temporal: Batcher<Float32Array, number[]>;
+
+  private constructor(
+    private readonly model: StreamingVideoModel,
+    maxBatch: number,
+  ) {
+    const per = frameLength(model.card);
+    const e = model.embeddingSize;
+    this.encoder = new Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>(async (items) => {
+      const out = await model.encode(pack(items.map((i) => i.frame), per), pack(items.map((i) => i.previous), per), items.length);
+      return items.map((_, i) => out.slice(i * e, (i + 1) * e));
+    }, maxBatch);
+    const windowFloats = model.card.input.frames * e;
+    this.temporal = new Batcher((windows) => model.classify(pack(windows, windowFloats), windows.length), maxBatch);
+  }
+
+  static async open(cardPath: string, options: VideoModelOptions): Promise<StreamingRunner> {
+    return new StreamingRunner(await StreamingVideoModel.load(cardPath, options), options.maxBatch ?? 8);
+  }
+
+  get card() {
+    return this.model.card;
+  }
+  get executionProviders() {
+    return this.model.executionProviders;
+  }
+  get fallbacks() {
+    return this.model.fallbacks;
+  }
+  get stats(): InferenceStats {
+    const f = this.encoder.stats;
+    const t = this.temporal.stats;
+    return { windows: t.items, frames: f.items, runs: f.runs + t.runs, maxBatchSeen: Math.max(f.maxBatchSeen, t.maxBatchSeen), totalMs: f.totalMs + t.totalMs };
+  }
+
+  createScorer(): WindowScorer {
+    const card = this.card;
+    const window = new SlidingWindow<Float32Array>(card.input.frames, card.window.hop);
+    let previous: Float32Array | undefined;
+    return {
+      push: async (planes, at) => {
+        // the first frame after a reset is its own previous frame (no motion), as in training
+        const embedding = await this.encoder.submit({ frame: planes, previous: previous ?? planes });
+        previous = planes;
+        const embeddings = window.push(embedding);
+        if (!embeddings) return undefined;
+        const scores = await this.temporal.submit(pack(embeddings, this.model.embeddingSize));
+        return { scores, at };
+      },
+      reset: () => {
+        window.reset();
+        previous = undefined;
+      },
+    };
+  }
+
+  describe(): string {
+    return `${header(this.card)}; streaming (frame encoder once per frame, temporal head per window); providers ${this.executionProviders.join(' > ')}`;
+  }
+
+  release(): Promise<void> {
+    return this.model.release();
+  }
+}
