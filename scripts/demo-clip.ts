@@ -19,16 +19,37 @@ export interface ClipInfo {
  * Renders one of the project's scripted synthetic clips with the same generator the model trained on
  * (libs/model/training), unless it is already there. Returns its path.
  */
-export async function ensureClip(scenario: Scenario, file: string, options: { width?: number; height?: number; quiet?: boolean } = {}): Promise<string> {
-  if (existsSync(file)) return file;
+export async function ensureClip(scenario: Scenario, file: string, options: RenderOptions = {}): Promise<string> {
+  if (!existsSync(file)) await renderClip(scenario, file, options);
+  return file;
+}
+
+export interface RenderOptions {
+  width?: number;
+  height?: number;
+  /** Scene seed: background, people, lighting (default 7, the demo's). */
+  seed?: number;
+  quiet?: boolean;
+}
+
+/** Renders a scripted clip and returns where its events start, as the generator reports them. */
+export async function renderClip(scenario: Scenario, file: string, options: RenderOptions = {}): Promise<ClipInfo> {
   mkdirSync(dirname(file), { recursive: true });
-  const args = [RENDER, scenario, file, '--width', String(options.width ?? 640), '--height', String(options.height ?? 360)];
-  await new Promise<void>((resolvePromise, reject) => {
-    const child = spawn(PYTHON, args, { stdio: ['ignore', 'ignore', options.quiet ? 'pipe' : 'inherit'] });
+  const args = [RENDER, scenario, file, '--width', String(options.width ?? 640), '--height', String(options.height ?? 360), '--seed', String(options.seed ?? 7)];
+  return new Promise<ClipInfo>((resolvePromise, reject) => {
+    const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', options.quiet ? 'pipe' : 'inherit'] });
     let stderr = '';
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (err) => reject(new Error(`cannot run ${PYTHON} to render the ${scenario} clip: ${err.message}; install python3-numpy (see README)`)));
-    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`rendering the ${scenario} clip failed (exit ${code}): ${stderr.trim().slice(-500)}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`rendering the ${scenario} clip failed (exit ${code}): ${stderr.trim().slice(-500)}`));
+      try {
+        resolvePromise(JSON.parse(stdout.trim().split('\n').pop()!) as ClipInfo);
+      } catch {
+        reject(new Error(`the ${scenario} clip renderer printed no clip description: ${stdout.slice(-200)}`));
+      }
+    });
   });
-  return file;
 }

@@ -17,6 +17,36 @@ export interface TrackerRule {
   peakStep?: number;
 }
 
+/** An event rule as configured (site `events.<kind>` merged with the camera's override). */
+export interface ConfiguredRule {
+  threshold?: number;
+  clearThreshold?: number;
+  minWindows: number;
+  clearWindows: number;
+  cooldownSeconds: number;
+  maxDurationSeconds: number;
+  smoothingWindows?: number;
+  peakStep?: number;
+}
+
+/** Without a configured clear threshold, windows under 60 % of the threshold count towards closing. */
+const CLEAR_RATIO = 0.6;
+
+/** The tracker rule for a configured rule; the threshold falls back to the model card's, then 0.5. */
+export function trackerRule(rule: ConfiguredRule, cardThreshold?: number): TrackerRule {
+  const threshold = rule.threshold ?? cardThreshold ?? 0.5;
+  return {
+    threshold,
+    clearThreshold: Math.min(rule.clearThreshold ?? threshold * CLEAR_RATIO, threshold),
+    minWindows: rule.minWindows,
+    clearWindows: rule.clearWindows,
+    cooldownMs: rule.cooldownSeconds * 1000,
+    maxDurationMs: rule.maxDurationSeconds * 1000,
+    smoothingWindows: rule.smoothingWindows,
+    peakStep: rule.peakStep,
+  };
+}
+
 export type Transition =
   | { type: 'start'; at: number; firstAt: number; score: number; peak: number; windows: number }
   | { type: 'update'; at: number; score: number; peak: number }

@@ -14,11 +14,10 @@ import { EventRepository, type EventRow } from '../storage/event.repository';
 import { OutboxRepository } from '../storage/outbox.repository';
 import { ExplanationService } from '../explain/explanation.service';
 import type { ExplainEvidence } from '../explain/prompts';
-import { EventTracker, type Transition } from './event-tracker';
+import { EventTracker, trackerRule, type Transition } from './event-tracker';
 import { isArmed } from './schedule';
 import { templateExplanation } from './template-explainer';
 
-const CLEAR_RATIO = 0.6;
 /** Window scores kept per camera and kind: the run-up that opened an event starts its timeline. */
 const HISTORY = 40;
 const RECENT_MS = 3600_000;
@@ -81,17 +80,7 @@ export class EventService {
     let tracker = this.trackers.get(key);
     if (!tracker) {
       const rule = { ...this.config.events[kind], ...camera.events?.[kind] };
-      const threshold = rule.threshold ?? this.model.card.thresholds[label] ?? 0.5;
-      tracker = new EventTracker({
-        threshold,
-        clearThreshold: Math.min(rule.clearThreshold ?? threshold * CLEAR_RATIO, threshold),
-        minWindows: rule.minWindows,
-        clearWindows: rule.clearWindows,
-        cooldownMs: rule.cooldownSeconds * 1000,
-        maxDurationMs: rule.maxDurationSeconds * 1000,
-        smoothingWindows: rule.smoothingWindows,
-        peakStep: rule.peakStep,
-      });
+      tracker = new EventTracker(trackerRule(rule, this.model.card.thresholds[label]));
       this.trackers.set(key, tracker);
     }
     return tracker;
