@@ -1,0 +1,68 @@
+import { loadVideoModel, normaliseFrame, type ModelCard } from '@vigil/model';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * A third-party classifier with the VideoMAE export contract (pixel_values [B, 16, 3, 112, 112] -> logits [B, 4]),
+ * its own mean/std, softmax output and label names, runs given only a card. The fixture graph averages each colour
+ * channel and applies a fixed linear layer (test/fixtures/dropin-classifier/make_model.py), so the expected scores
+ * follow by hand from the card.
+ */
+const FIXTURE = resolve(__dirname, '..', 'fixtures', 'dropin-classifier');
+const W = [
+  [0.0, 2.0, 1.0, -1.0],
+  [0.5, -1.0, 0.0, 1.0],
+  [0.0, 0.0, -2.0, 1.0],
+];
+const B = [0.2, 0.0, 0.1, -0.3];
+
+function solid(rgb: [number, number, number], width: number, height: number) {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i += 3) data.set(rgb, i);
+  return { data, width, height };
+}
+
+function expectedScores(rgb: [number, number, number], card: ModelCard): number[] {
+  const channel = rgb.map((v, c) => (v * card.input.scale - card.input.mean[c]) / card.input.std[c]);
+  const logits = B.map((b, k) => b + channel.reduce((s, x, c) => s + x * W[c][k], 0));
+  const max = Math.max(...logits);
+  const exp = logits.map((v) => Math.exp(v - max));
+  return exp.map((v) => v / exp.reduce((a, b) => a + b, 0));
+}
+
+describe('drop-in video classifier described by a model card', () => {
+  it('should apply the card mean/std, softmax and label order, with a window every hop frames', async () => {
+    const model = await loadVideoModel(join(FIXTURE, 'card.json'));
+    const { card } = model;
+    expect(model.mode).toBe('window');
+    expect(card.eventKinds).toEqual({ fall_down: 'fall', fire: 'fire', smoke: 'smoke' });
+    const scorer = model.createScorer();
+    const rgb: [number, number, number] = [230, 40, 10];
+    const frame = normaliseFrame(solid(rgb, card.input.width, card.input.height), card);
+    const results = [];
+    for (let i = 0; i < card.input.frames + card.window.hop; i++) results.push(await scorer.push(frame, i));
+    const emitted = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
+    expect(emitted).toEqual([card.input.frames - 1, card.input.frames + card.window.hop - 1]);
+    const scores = results[card.input.frames - 1]!.scores;
+    const expected = expectedScores(rgb, card);
+    // float32 means over 600k pixels inside the graph: agree to about 1e-4
+    scores.forEach((s, k) => expect(s).toBeCloseTo(expected[k], 3));
+    expect(scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    await model.release();
+  });
+
+  it('should fail at start-up with a clear message when the card does not match the graph', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-dropin-'));
+    const card = JSON.parse(readFileSync(join(FIXTURE, 'card.json'), 'utf8'));
+    card.file = join(FIXTURE, 'model.onnx');
+    card.input.height = card.input.width = 224;
+    writeFileSync(join(dir, 'card.json'), JSON.stringify(card));
+    await expect(loadVideoModel(join(dir, 'card.json'))).rejects.toThrow(/input "pixel_values" has shape \[batch, 16, 3, 112, 112\], the card says \[batch, 16, 3, 224, 224\]/);
+    card.input.height = card.input.width = 112;
+    card.labels = ['normal', 'fall_down', 'fire'];
+    card.eventKinds = { fall_down: 'fall' };
+    writeFileSync(join(dir, 'card.json'), JSON.stringify(card));
+    await expect(loadVideoModel(join(dir, 'card.json'))).rejects.toThrow(/output "logits" has shape \[batch, 4\], the card lists 3 labels/);
+  });
+});
