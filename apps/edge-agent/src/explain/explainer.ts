@@ -2,7 +2,7 @@ import type { Explanation } from '@vigil/contracts';
 import { parseLlmAnswer, type Severity } from './explanation.schema';
 import type { LlmClient } from './llm.client';
 import { buildPrompt, PROMPT_VERSION, type ExplainEvidence } from './prompts';
-import { Semaphore } from './semaphore';
+import { Semaphore } from '../common/semaphore';
 
 export interface ExplainResult {
   explanation: Explanation;

@@ -1,6 +1,6 @@
 import { parseLlmAnswer } from './explanation.schema';
 import { buildPrompt, PROMPT_VERSION, type ExplainEvidence } from './prompts';
-import { Semaphore } from './semaphore';
+import { Semaphore } from '../common/semaphore';
 
 const evidence: ExplainEvidence = {
   kind: 'smoke',

@@ -2,9 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { JpegRing, writeClip, type TimedJpeg } from '@vigil/streams';
 import { EventEmitter } from 'node:events';
 import { Clock } from '../common/clock';
+import { Semaphore } from '../common/semaphore';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
 import { MediaRepository } from './media.repository';
+import { withFields } from '../common/log-fields';
 
 const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
@@ -19,6 +21,8 @@ export class MediaService implements OnApplicationShutdown {
   private readonly live = new EventEmitter();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly pruner: NodeJS.Timeout;
+  /** Clip encodings at once (media.clipEncoders); the rest wait, so an event storm cannot starve the cameras. */
+  private readonly encoders: Semaphore;
   readonly repository: MediaRepository;
 
   constructor(
@@ -26,6 +30,7 @@ export class MediaService implements OnApplicationShutdown {
     private readonly clock: Clock,
   ) {
     this.repository = new MediaRepository(config.media.dir);
+    this.encoders = new Semaphore(config.media.clipEncoders);
     this.live.setMaxListeners(0);
     this.pruner = setInterval(() => this.prune(), PRUNE_EVERY_MS).unref();
   }
@@ -65,7 +70,7 @@ export class MediaService implements OnApplicationShutdown {
       this.repository.writeFile(path, picture.data);
       return { path, jpeg: picture.data };
     } catch (err) {
-      this.logger.error(`Cannot save the snapshot of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`);
+      this.logger.error(withFields({ camera: cameraId, event: eventId }, `Cannot save the snapshot of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`));
       return undefined;
     }
   }
@@ -78,18 +83,23 @@ export class MediaService implements OnApplicationShutdown {
       this.timers.delete(timer);
       const pictures = this.rings.get(cameraId)?.between(at - clipPreSeconds * 1000, at + clipPostSeconds * 1000) ?? [];
       if (pictures.length < 2) {
-        this.logger.warn(`no clip for event ${eventId}: camera "${cameraId}" sent ${pictures.length} preview pictures around it`);
+        this.logger.warn(withFields({ camera: cameraId, event: eventId }, `no clip for event ${eventId}: camera "${cameraId}" sent ${pictures.length} preview pictures around it`));
         return;
       }
       const path = this.repository.relativePath(cameraId, eventId, startedAt, 'mp4');
       try {
-        await writeClip(pictures, this.repository.absolute(path), this.config.preview.fps);
+        await this.encoders.run(() => writeClip(pictures, this.repository.absolute(path), this.config.preview.fps));
         onReady(path);
       } catch (err) {
-        this.logger.error(`Cannot write the clip of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`);
+        this.logger.error(withFields({ camera: cameraId, event: eventId }, `Cannot write the clip of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`));
       }
     }, delay);
     this.timers.add(timer);
+  }
+
+  /** Clips waiting for an encoder. */
+  get clipsWaiting(): number {
+    return this.encoders.waiting;
   }
 
   prune(): void {
