@@ -27,6 +27,8 @@ export class Batcher<I, O> {
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 8,
+    /** Called after every run with its duration and batch size (metrics). */
+    private readonly onRun?: (ms: number, batch: number) => void,
   ) {}
 
   submit(item: I): Promise<O> {
@@ -51,7 +53,9 @@ export class Batcher<I, O> {
         this.stats.runs++;
         this.stats.items += batch.length;
         this.stats.maxBatchSeen = Math.max(this.stats.maxBatchSeen, batch.length);
-        this.stats.totalMs += performance.now() - started;
+        const ms = performance.now() - started;
+        this.stats.totalMs += ms;
+        this.onRun?.(ms, batch.length);
       }
     } finally {
       this.running = false;
@@ -68,9 +72,9 @@ export function pack(items: readonly Float32Array[], per: number): Float32Array 
 
 /** Whole windows of a joint space-time model, batched onto its session. */
 export class BatchedInference extends Batcher<Float32Array, number[]> {
-  constructor(model: OnnxVideoModel, maxBatch = 8) {
+  constructor(model: OnnxVideoModel, maxBatch = 8, onRun?: (ms: number, batch: number) => void) {
     const per = windowLength(model.card);
-    super((windows) => model.infer(pack(windows, per), windows.length), maxBatch);
+    super((windows) => model.infer(pack(windows, per), windows.length), maxBatch, onRun);
   }
 
   score(window: Float32Array): Promise<number[]> {

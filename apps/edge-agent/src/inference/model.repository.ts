@@ -9,13 +9,14 @@ import { SITE_CONFIG } from '../config/site-config.token';
 export class ModelRepository implements OnApplicationShutdown {
   private readonly logger = new Logger(ModelRepository.name);
   private model?: VideoModel;
+  private readonly runListeners: Array<(graph: string, ms: number, batch: number) => void> = [];
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
   async load(): Promise<void> {
     const { card, threads, executionProviders, mode, precision } = this.config.model;
     const cardPath = card === 'builtin' ? shippedModelCard('streaming') : card === 'builtin-window' ? shippedModelCard('window') : resolve(card);
-    this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: Math.max(1, this.config.cameras.length) });
+    this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: Math.max(1, this.config.cameras.length), onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)) });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
     this.logger.log(this.model.describe());
   }
@@ -31,6 +32,11 @@ export class ModelRepository implements OnApplicationShutdown {
 
   createScorer(): WindowScorer {
     return this.loaded.createScorer();
+  }
+
+  /** Every session run: which graph (window, frame or temporal), milliseconds, batch size. */
+  onRun(listener: (graph: string, ms: number, batch: number) => void): void {
+    this.runListeners.push(listener);
   }
 
   get stats(): InferenceStats | undefined {

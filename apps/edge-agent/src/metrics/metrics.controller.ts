@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { CameraManagerService } from '../camera/camera-manager.service';
 import { ModelRepository } from '../inference/model.repository';
+import { MediaService } from '../media/media.service';
 import { MqttRepository } from '../mqtt/mqtt.repository';
 import { OutboxRepository } from '../storage/outbox.repository';
 
@@ -12,7 +13,7 @@ const STATES = ['connecting', 'online', 'stalled', 'offline'] as const;
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(cameras: CameraManagerService, model: ModelRepository, mqtt: MqttRepository, outbox: OutboxRepository) {
+  constructor(cameras: CameraManagerService, model: ModelRepository, mqtt: MqttRepository, outbox: OutboxRepository, media: MediaService) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_agent_' });
     const labelNames = ['camera'] as const;
     const gauge = (name: string, help: string, collect: (g: Gauge<'camera'>) => void) =>
@@ -36,6 +37,20 @@ export class MetricsController {
     });
     new Gauge({ name: 'vigil_outbox_pending', help: 'Event messages waiting for a broker acknowledgement', registers: [this.registry], collect() { this.set(outbox.pending()); } });
     new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers: [this.registry], collect() { this.set(mqtt.connected ? 1 : 0); } });
+    const runs = new Histogram({
+      name: 'vigil_inference_run_seconds',
+      help: 'Duration of one session run (a batch), by graph: window, frame (encoder) or temporal',
+      labelNames: ['graph'],
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+      registers: [this.registry],
+    });
+    const batches = new Histogram({ name: 'vigil_inference_batch_size', help: 'Items per session run, by graph', labelNames: ['graph'], buckets: [1, 2, 4, 8, 16, 32, 64], registers: [this.registry] });
+    model.onRun((graph, ms, batch) => {
+      runs.observe({ graph }, ms / 1000);
+      batches.observe({ graph }, batch);
+    });
+    new Gauge({ name: 'vigil_inference_frames_total', help: 'Frames through the frame encoder (streaming models)', registers: [this.registry], collect() { this.set(model.stats?.frames ?? 0); } });
+    new Gauge({ name: 'vigil_clip_queue', help: 'Event clips waiting for an encoder', registers: [this.registry], collect() { this.set(media.clipsWaiting); } });
     new Gauge({ name: 'vigil_inference_windows_total', help: 'Windows scored', registers: [this.registry], collect() { this.set(model.stats?.windows ?? 0); } });
     new Gauge({
       name: 'vigil_inference_ms_per_window',

@@ -1,0 +1,38 @@
+import { Batcher, pack } from './batched-inference';
+
+describe('Batcher', () => {
+  it('should run the first item alone and batch what arrives meanwhile, up to maxBatch', async () => {
+    const sizes: number[] = [];
+    const runs: Array<[number, number]> = [];
+    const batcher = new Batcher<number, number>(
+      async (items) => {
+        sizes.push(items.length);
+        await new Promise((r) => setTimeout(r, 5));
+        return items.map((x) => x * 10);
+      },
+      3,
+      (ms, n) => runs.push([ms, n]),
+    );
+    const out = await Promise.all([1, 2, 3, 4, 5, 6].map((x) => batcher.submit(x)));
+    expect(out).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(sizes).toEqual([1, 3, 2]);
+    expect(batcher.stats).toMatchObject({ runs: 3, items: 6, maxBatchSeen: 3 });
+    expect(runs.map(([, n]) => n)).toEqual([1, 3, 2]);
+    expect(runs.every(([ms]) => ms >= 4)).toBe(true);
+  });
+
+  it('should reject every item of a failed run and keep serving later ones', async () => {
+    let fail = true;
+    const batcher = new Batcher<number, number>(async (items) => {
+      if (fail) throw new Error('session lost');
+      return items;
+    });
+    await expect(batcher.submit(1)).rejects.toThrow('session lost');
+    fail = false;
+    await expect(batcher.submit(2)).resolves.toBe(2);
+  });
+
+  it('should pack equal-length items back to back', () => {
+    expect(Array.from(pack([Float32Array.of(1, 2, 9), Float32Array.of(3, 4)], 2))).toEqual([1, 2, 3, 4]);
+  });
+});
