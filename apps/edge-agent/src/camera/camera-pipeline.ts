@@ -3,6 +3,7 @@ import { normaliseFrame, type ModelCard, type WindowScorer } from '@vigil/model'
 import { FfmpegFrameSource, hwaccelArguments, inputArguments, redactUrl, ResilientFrameSource, type Frame, type StreamStatus } from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { applyMask, rasteriseMask } from './ignore-mask';
+import { withFields } from '../common/log-fields';
 
 export type PipelineStage = 'idle' | 'connecting' | 'first-frame' | 'infer' | 'event';
 
@@ -95,7 +96,7 @@ export class CameraPipeline {
       try {
         scored = await scorer.push(normaliseFrame(frame, card), frame.at);
       } catch (err) {
-        this.deps.logger.error(`Model inference failed for camera "${this.camera.id}" (window ${this.windows}): ${(err as Error).message}`);
+        this.deps.logger.error(withFields({ camera: this.camera.id }, `Model inference failed for camera "${this.camera.id}" (window ${this.windows}): ${(err as Error).message}`));
         scorer.reset();
         continue;
       }
@@ -114,12 +115,12 @@ export class CameraPipeline {
     if (s.state === 'connecting') {
       this.stage = 'connecting';
       const line = `${name}: connecting to ${redactUrl(this.camera.url)}`;
-      if (s.reconnects === 0) this.deps.logger.log(line);
-      else this.deps.logger.debug(line);
+      if (s.reconnects === 0) this.deps.logger.log(withFields({ camera: this.camera.id }, line));
+      else this.deps.logger.debug(withFields({ camera: this.camera.id }, line));
     } else if (s.state === 'online') {
-      this.deps.logger.log(`${name}: online${s.reconnects ? ` after ${s.reconnects} reconnects` : ''}`);
+      this.deps.logger.log(withFields({ camera: this.camera.id }, `${name}: online${s.reconnects ? ` after ${s.reconnects} reconnects` : ''}`));
     } else {
-      this.deps.logger.warn(`${name}: ${s.state} (${redactUrl(s.lastError ?? 'no error')}); reconnect #${s.reconnects + 1} with backoff`);
+      this.deps.logger.warn(withFields({ camera: this.camera.id }, `${name}: ${s.state} (${redactUrl(s.lastError ?? 'no error')}); reconnect #${s.reconnects + 1} with backoff`));
     }
     this.deps.onStatus(this.camera, s);
   }

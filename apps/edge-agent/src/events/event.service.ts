@@ -17,6 +17,7 @@ import type { ExplainEvidence } from '../explain/prompts';
 import { EventTracker, trackerRule, type Transition } from './event-tracker';
 import { isArmed } from './schedule';
 import { templateExplanation } from './template-explainer';
+import { withFields } from '../common/log-fields';
 
 /** Window scores kept per camera and kind: the run-up that opened an event starts its timeline. */
 const HISTORY = 40;
@@ -133,7 +134,7 @@ export class EventService {
     this.persist(row, camera, 'new', null);
     this.open.set(`${camera.id}/${kind}`, id);
     this.setDetection(camera, kind, DETECTION.on, snapshot?.jpeg);
-    this.logger.warn(`${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`);
+    this.logger.warn(withFields({ camera: camera.id, event: id, kind }, `${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`));
     this.media.scheduleClip(camera.id, id, startedAt, t.at, (clipPath) => this.amend(camera, id, { clipPath }));
     if (this.explanations.usesLlm) this.track(this.explainLater(camera, row, t, snapshot?.jpeg));
   }
@@ -199,7 +200,7 @@ export class EventService {
     this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', row);
     this.setDetection(camera, kind, DETECTION.off);
     this.timelines.delete(row.id);
-    this.logger.log(`${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`);
+    this.logger.log(withFields({ camera: camera.id, event: row.id, kind }, `${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`));
   }
 
   private peakRose(camera: CameraConfig, kind: EventKind, t: Extract<Transition, { type: 'update' }>): void {
