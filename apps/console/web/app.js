@@ -21,6 +21,8 @@ const state = {
   source: null,
   detailId: null,
   unseen: 0,
+  /** Ids of events that arrived live since the last redraw (they flash once). */
+  fresh: new Set(),
 };
 
 const $ = (sel) => document.querySelector(sel);
@@ -120,8 +122,12 @@ function compare(a, b) {
   return (a.acknowledgement ? 1 : 0) - (b.acknowledgement ? 1 : 0) || Date.parse(b.startedAt) - Date.parse(a.startedAt);
 }
 
+/** One queue row per event id, kept across redraws; a row is rebuilt only when its event object changed. */
+const rows = new Map();
+
 function render(event, fresh) {
-  let li = list.querySelector(`[data-event-id="${CSS.escape(event.id)}"]`);
+  let li = rows.get(event.id);
+  if (li && li.renderedEvent === event && li.renderedRole === document.body.dataset.role && !fresh) return li;
   if (!li) {
     li = template.content.firstElementChild.cloneNode(true);
     li.dataset.eventId = event.id;
@@ -175,6 +181,9 @@ function render(event, fresh) {
     void li.offsetWidth;
     li.classList.add('fresh');
   }
+  li.renderedEvent = event;
+  li.renderedRole = document.body.dataset.role;
+  rows.set(event.id, li);
   return li;
 }
 
@@ -217,7 +226,14 @@ function refreshFilterOptions() {
 
 function redraw() {
   const events = [...state.events.values()].filter(visible).sort(compare);
-  list.replaceChildren(...events.map((e) => render(e, false)));
+  const fresh = state.fresh;
+  state.fresh = new Set();
+  const items = events.map((e) => render(e, fresh.has(e.id)));
+  // move only what is out of place: a burst of events costs a few inserts, not a rebuilt list
+  items.forEach((li, i) => {
+    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+  });
+  while (list.children.length > items.length) list.lastElementChild.remove();
   $('#empty').hidden = events.length > 0;
   const all = [...state.events.values()];
   const open = all.filter((e) => !e.acknowledgement).length;
@@ -459,6 +475,7 @@ function setLive(s, text) {
 async function load() {
   const [events, cameras] = await Promise.all([api('events?limit=500'), api('cameras')]);
   state.events = new Map(events.events.map((e) => [e.id, e]));
+  for (const id of rows.keys()) if (!state.events.has(id)) rows.delete(id);
   state.sites = { ...state.sites, ...events.sites };
   state.cameras = new Map(cameras.cameras.map((c) => [`${c.site}/${c.id}`, c]));
   renderSites();
