@@ -1,12 +1,16 @@
 /**
- * ms per window of the shipped model on this machine: Vigil's path (uint8 frames -> preprocess -> OnnxVideoModel)
- * against bare onnxruntime-node running the same graph on a ready tensor, in the same process and run. The agent
- * normalises each frame once (a frame sits in frames/hop windows) and copies it into each window; the bench
- * times that path, and the naive one that normalises all 8 frames for every window.
+ * ms per window on this machine, by batch size (cameras whose windows share a run), each against bare
+ * onnxruntime-node running the same graph on ready tensors, in the same process and run:
+ * (1) the joint window graph: Vigil's path (uint8 frames -> normalised once per frame -> OnnxVideoModel) and the
+ *     naive one that normalises all 8 frames for every window;
+ * (2) for a streaming card, the agent's streaming scorers (hop frame-encoder passes + one temporal pass per window,
+ *     batched across cameras) against bare sessions of the two graphs, and against the window graph.
  *
- *   npm run bench:inference [-- --runs 200 --threads 1]
+ *   npm run bench:inference [-- --runs 200 --threads 1 --card builtin | builtin-window | path/to/card.json]
  */
-import { assembleWindow, normaliseFrame, OnnxVideoModel, shippedModelCard, toPixelValues, windowLength } from '@vigil/model';
+import { cliOption } from '@vigil/config';
+import { assembleWindow, frameLength, loadModelCard, loadVideoModel, normaliseFrame, OnnxVideoModel, shippedModelCard, toPixelValues, windowLength, type ModelCard, type RgbImage } from '@vigil/model';
+import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { cpus } from 'node:os';
 
@@ -38,7 +42,9 @@ async function timeInterleaved(runs: number, fns: Array<() => Promise<unknown>>)
 async function main(): Promise<void> {
   const runs = arg('--runs', 200);
   const threads = arg('--threads', 1);
-  const model = await OnnxVideoModel.load(shippedModelCard(), { intraOpThreads: threads });
+  const cardOption = cliOption(process.argv, '--card') ?? 'builtin';
+  const cardPath = cardOption === 'builtin' ? shippedModelCard('streaming') : cardOption === 'builtin-window' ? shippedModelCard('window') : resolve(cardOption);
+  const model = await OnnxVideoModel.load(cardPath, { intraOpThreads: threads });
   const card = model.card;
   const { frames: t, width: w, height: h } = card.input;
   const raw = Array.from({ length: t }, (_, f) => ({ data: Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 31 + f * 7) % 256), width: w, height: h }));
@@ -46,6 +52,7 @@ async function main(): Promise<void> {
 
   console.log(`model ${card.name}: ${t}x${w}x${h}, ${runs} interleaved runs after 10 warm-ups, intraOpNumThreads=${threads}, ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
   const hop = card.window.hop;
+  console.log('\n(1) joint window graph');
   console.log('batch | bare onnxruntime p50 ms/window | vigil, frames normalised once (agent) p50 ms/window | ratio | vigil, every frame every window p50 ms/window | ratio | agent path p95 ms/batch');
   for (const batch of [1, 2, 4, 8]) {
     const per = windowLength(card);
@@ -75,7 +82,52 @@ async function main(): Promise<void> {
     );
   }
   await bare.release();
+  if (card.streaming) await streaming(cardPath, card, raw, runs, threads, model);
   await model.release();
+}
+
+/** (2): per window, `hop` new frames through the encoder plus one temporal pass, for `batch` cameras at once. */
+async function streaming(cardPath: string, card: ModelCard, raw: RgbImage[], runs: number, threads: number, windowModel: OnnxVideoModel): Promise<void> {
+  const s = card.streaming!;
+  const { frames: t, width: w, height: h } = card.input;
+  const hop = card.window.hop;
+  const options = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const, executionMode: 'sequential' as const, executionProviders: ['cpu'] };
+  const { streamingPaths } = loadModelCard(cardPath);
+  const bareFrame = await ort.InferenceSession.create(streamingPaths!.frame, options);
+  const bareTemporal = await ort.InferenceSession.create(streamingPaths!.temporal, options);
+  console.log(`\n(2) streaming: per window ${hop} frame-encoder passes + 1 temporal pass (embedding ${s.frame.embedding})`);
+  console.log('batch | bare onnxruntime p50 ms/window | vigil streaming scorers p50 ms/window | ratio | window graph p50 ms/window | streaming / window graph | encoder p50 ms/frame');
+  for (const batch of [1, 2, 4, 8]) {
+    const per = frameLength(card);
+    const frameTensor = new ort.Tensor('float32', new Float32Array(per * batch).fill(0.1), [batch, 3, h, w]);
+    const embTensor = new ort.Tensor('float32', new Float32Array(batch * t * s.frame.embedding).fill(0.1), [batch, t, s.frame.embedding]);
+    const encodeOnly = () => bareFrame.run({ [s.frame.input]: frameTensor, [s.frame.previous]: frameTensor });
+    const bareRun = async () => {
+      for (let k = 0; k < hop; k++) await encodeOnly();
+      return bareTemporal.run({ [s.temporal.input]: embTensor });
+    };
+    const runner = await loadVideoModel(cardPath, { mode: 'streaming', intraOpThreads: threads, maxBatch: batch });
+    const scorers = Array.from({ length: batch }, () => runner.createScorer());
+    const planes = raw.map((f) => normaliseFrame(f, card));
+    let clock = 0;
+    for (let k = 0; k < t; k++) await Promise.all(scorers.map((sc) => sc.push(planes[k], clock++)));
+    const agentRun = async () => {
+      for (let k = 0; k < hop; k++) {
+        const plane = normaliseFrame(raw[(clock + k) % t], card);
+        await Promise.all(scorers.map((sc) => sc.push(plane, clock)));
+        clock++;
+      }
+    };
+    const windowInput = new Float32Array(windowLength(card) * batch).fill(0.1);
+    const windowRun = () => windowModel.infer(windowInput, batch);
+    const [bareMs, agentMs, windowMs, encMs] = await timeInterleaved(runs, [bareRun, agentRun, windowRun, encodeOnly]);
+    const [b, a, wg, e] = [stats(bareMs), stats(agentMs), stats(windowMs), stats(encMs)];
+    console.log(
+      `${String(batch).padStart(5)} | ${(b.p50 / batch).toFixed(2).padStart(30)} | ${(a.p50 / batch).toFixed(2).padStart(37)} | ${(a.p50 / b.p50).toFixed(3)} | ${(wg.p50 / batch).toFixed(2).padStart(26)} | ${(a.p50 / wg.p50).toFixed(3).padStart(24)} | ${(e.p50 / batch).toFixed(2)}`,
+    );
+    await runner.release();
+  }
+  await Promise.all([bareFrame.release(), bareTemporal.release()]);
 }
 
 void main();
