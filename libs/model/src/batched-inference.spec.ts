@@ -36,3 +36,23 @@ describe('Batcher', () => {
     expect(Array.from(pack([Float32Array.of(1, 2, 9), Float32Array.of(3, 4)], 2))).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('Batcher with maxWaitMs', () => {
+  it('should hold a first item until others join, and run at once when the batch is full', async () => {
+    const sizes: number[] = [];
+    const batcher = new Batcher<number, number>(async (items) => (sizes.push(items.length), items), 3, undefined, 30);
+    const first = batcher.submit(1);
+    await new Promise((r) => setTimeout(r, 10));
+    const second = batcher.submit(2);
+    await expect(Promise.all([first, second])).resolves.toEqual([1, 2]);
+    expect(sizes).toEqual([2]);
+    expect(sizes).toEqual([2]);
+  });
+
+  it('should not wait when the batch is already full', async () => {
+    // a wait of a minute would time the test out if a full batch waited for it
+    const batcher = new Batcher<number, number>(async (items) => items, 3, undefined, 60_000);
+    await expect(Promise.all([4, 5, 6].map((x) => batcher.submit(x)))).resolves.toEqual([4, 5, 6]);
+    expect(batcher.stats).toMatchObject({ runs: 1, maxBatchSeen: 3 });
+  });
+});

@@ -50,6 +50,8 @@ export interface VideoModelOptions extends ModelRuntimeOptions {
   precision?: Precision;
   /** Most windows (or frames) in one run; the agent uses its camera count. */
   maxBatch?: number;
+  /** How long an idle model holds a first window for others to join its batch (0: run at once). */
+  maxWaitMs?: number;
   /** Called after every session run: which graph, its milliseconds and batch size. */
   onRun?: (graph: 'window' | 'frame' | 'temporal', ms: number, batch: number) => void;
 }
@@ -78,7 +80,7 @@ class WindowRunner implements VideoModel {
 
   static async open(cardPath: string, options: VideoModelOptions): Promise<WindowRunner> {
     const model = await OnnxVideoModel.load(cardPath, options);
-    return new WindowRunner(model, new BatchedInference(model, options.maxBatch ?? 8, options.onRun && ((ms, n) => options.onRun!('window', ms, n))));
+    return new WindowRunner(model, new BatchedInference(model, options.maxBatch ?? 8, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs));
   }
 
   get card() {
@@ -129,16 +131,16 @@ class StreamingRunner implements VideoModel {
 
   private constructor(
     private readonly model: StreamingVideoModel,
-    { maxBatch = 8, onRun }: VideoModelOptions,
+    { maxBatch = 8, onRun, maxWaitMs = 0 }: VideoModelOptions,
   ) {
     const per = frameLength(model.card);
     const e = model.embeddingSize;
     this.encoder = new Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>(async (items) => {
       const out = await model.encode(pack(items.map((i) => i.frame), per), pack(items.map((i) => i.previous), per), items.length);
       return items.map((_, i) => out.slice(i * e, (i + 1) * e));
-    }, maxBatch, onRun && ((ms, n) => onRun('frame', ms, n)));
+    }, maxBatch, onRun && ((ms, n) => onRun('frame', ms, n)), maxWaitMs);
     const windowFloats = model.card.input.frames * e;
-    this.temporal = new Batcher((windows) => model.classify(pack(windows, windowFloats), windows.length), maxBatch, onRun && ((ms, n) => onRun('temporal', ms, n)));
+    this.temporal = new Batcher((windows) => model.classify(pack(windows, windowFloats), windows.length), maxBatch, onRun && ((ms, n) => onRun('temporal', ms, n)), maxWaitMs);
   }
 
   static async open(cardPath: string, options: VideoModelOptions): Promise<StreamingRunner> {

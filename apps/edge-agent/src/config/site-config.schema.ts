@@ -111,6 +111,8 @@ export const SiteConfigSchema = z.strictObject({
       threads: z.number().int().min(1).max(64).default(1).describe('threads per inference (1-64)'),
       executionProviders: z.array(z.enum(['tensorrt', 'cuda', 'cpu'])).default(['cpu']).describe('a list from tensorrt, cuda, cpu, in order of preference'),
       mode: z.enum(['auto', 'window', 'streaming']).default('auto').describe('auto, window or streaming (auto: streaming when the card has streaming graphs)'),
+      maxBatch: z.number().int().min(1).max(256).optional().describe('windows (or frames) in one inference run, 1-256 (default: the number of cameras)'),
+      batchWaitMs: z.number().min(0).max(1000).default(0).describe('ms an idle model waits for other cameras to fill a batch, 0-1000 (0 on a CPU; 5-20 can pay on a GPU)'),
       precision: z.enum(['fp32', 'fp16']).default('fp32').describe('fp32, or fp16 for the card\'s half-precision variant on CUDA/TensorRT (window mode)'),
     })
     .prefault({}),
