@@ -126,6 +126,16 @@ def batches(data: Data, args, rng: np.random.Generator):
                torch.tensor([s == 'r' for s, _ in chunk]))
 
 
+def optimise(loss: torch.Tensor, params, opt, sched) -> float:
+    """One optimiser step: backward, clip the gradient norm at 1, step, advance the schedule."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    sched.step()
+    return float(loss)
+
+
 def pretrain_mae(encoder: VideoViT, data: Data, args) -> list:
     """Stage 1: masked reconstruction on windows whose labels are not used."""
     mae = MaskedAutoencoder(encoder, mask_ratio=args.mask_ratio)
@@ -143,13 +153,7 @@ def pretrain_mae(encoder: VideoViT, data: Data, args) -> list:
             xs.append(pools[k].x[rng.integers(len(pools[k]))])
             real.append(k == 1)
         x = augment(to_input(np.stack(xs)), gen, torch.tensor(real))
-        loss = mae(x, gen)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(mae.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        losses.append(float(loss))
+        losses.append(optimise(mae(x, gen), mae.parameters(), opt, sched))
         bar.update(1, f'reconstruction {np.mean(losses[-50:]):.3f}')
         if (step + 1) % 100 == 0 or step + 1 == args.mae_steps:
             history.append({'step': step + 1, 'loss': round(float(np.mean(losses[-100:])), 4)})
@@ -185,12 +189,7 @@ def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, te
                     soft = torch.sigmoid(teacher(x) / tau)
                 kd = F.binary_cross_entropy_with_logits(logits / tau, soft) * tau * tau
                 loss = (1 - alpha) * loss + alpha * kd
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            losses.append(float(loss))
+            losses.append(optimise(loss, model.parameters(), opt, sched))
             bar.update(1, f'loss {np.mean(losses[-50:]):.3f}')
         bar.close()
         ev = evaluate(model, data.val_sets, [0.5] * 3)
