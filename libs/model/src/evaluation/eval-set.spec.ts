@@ -51,5 +51,6 @@ describe('windowLabel', () => {
   it('should keep fire positive from its onset to the end', () => {
     expect(windowLabel(fire, 'fire', 0.5, 2)).toBe(0);
     expect(windowLabel(fire, 'fire', 30, 2)).toBe(1);
+    expect(windowLabel(fire, 'smoke', 30, 2)).toBeNaN();
   });
 });

@@ -52,10 +52,19 @@ export function readEvalSet(path: string, split?: string): EvalClip[] {
 }
 
 /**
+ * Fire brings smoke and smoke often hides fire, so on a fire clip smoke is neither expected nor a false alarm
+ * (and the other way round): unknown, as the training labels have it.
+ */
+export function isCompanion(clip: EvalClip, kind: EventClass): boolean {
+  return (clip.cls === 'fire' && kind === 'smoke') || (clip.cls === 'smoke' && kind === 'fire');
+}
+
+/**
  * The label of the window ending at `end` (seconds) and `length` seconds long, for `cls`:
  * 1 positive, 0 negative, NaN ambiguous (left out of window metrics, as in training).
  */
 export function windowLabel(clip: EvalClip, cls: EventClass, end: number, length: number): number {
+  if (isCompanion(clip, cls)) return Number.NaN;
   if (clip.cls !== cls || clip.onset === undefined) return 0;
   const start = end - length;
   if (end < clip.onset) return 0;

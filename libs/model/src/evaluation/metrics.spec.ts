@@ -23,6 +23,13 @@ describe('evaluation metrics', () => {
     expect(m.fire).toMatchObject({ clips: 1, detected: 0, recall: 0, latency: { p50: null } });
   });
 
+  it('should count smoke on a fire clip neither as a detection nor as a false alarm', () => {
+    const m = eventMetrics([result(fireClip, 10, [{ kind: 'smoke', t: 3, peak: 0.8 }, { kind: 'fire', t: 2, peak: 0.9 }])], 2);
+    expect(m.smoke).toMatchObject({ clips: 0, falseAlarms: 0 });
+    expect(m.fire).toMatchObject({ detected: 1, falseAlarms: 0 });
+    expect(confusion([result(fireClip, 10, [{ kind: 'smoke', t: 1, peak: 0.8 }])]).matrix[1]).toEqual([0, 0, 0, 1]);
+  });
+
   it('should not count an event long before the onset as the detection', () => {
     const early = eventMetrics([result(fallClip, 10, [{ kind: 'fall', t: 0.5, peak: 0.9 }])], 2);
     expect(early.fall).toMatchObject({ detected: 0, falseAlarms: 1 });

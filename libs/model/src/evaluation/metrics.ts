@@ -1,4 +1,4 @@
-import { EVENT_CLASSES, type ClipClass, type EvalClip, type EventClass } from './eval-set';
+import { EVENT_CLASSES, isCompanion, type ClipClass, type EvalClip, type EventClass } from './eval-set';
 
 export interface ScoredWindowAt {
   /** Seconds from the clip start to the window's newest frame. */
@@ -80,7 +80,7 @@ export interface EventMetrics {
   clips: number;
   detected: number;
   recall: number;
-  /** Events of this kind on clips of another class, or before the onset on its own clips. */
+  /** Events of this kind on clips of another class (fire and smoke excepted on each other's clips), or before the onset on its own clips. */
   falseAlarms: number;
   precision: number;
   f1: number;
@@ -102,7 +102,7 @@ export function eventMetrics(results: ClipResult[], windowSeconds: number): Reco
     let falseAlarms = 0;
     for (const r of results) {
       const hit = detection(r, kind, windowSeconds);
-      falseAlarms += r.events.filter((e) => e.kind === kind && e !== hit).length;
+      if (!isCompanion(r.clip, kind)) falseAlarms += r.events.filter((e) => e.kind === kind && e !== hit).length;
     }
     const latencies = hits.map((h) => Math.max(0, h.e!.t - h.r.clip.onset!)).sort((a, b) => a - b);
     const recall = own.length ? hits.length / own.length : 0;
@@ -128,12 +128,12 @@ export function falseAlarmsPerHour(results: ClipResult[]): { hours: number; even
   return { hours: round(hours, 4), events, perHour: hours ? round(events / hours, 1) : null };
 }
 
-/** Clip level: the true class against the first event raised on the clip (normal when none). */
+/** Clip level: the true class against the first event raised on the clip (normal when none; companions skipped). */
 export function confusion(results: ClipResult[]): { labels: ClipClass[]; matrix: number[][] } {
   const labels: ClipClass[] = ['fall', 'fire', 'smoke', 'normal'];
   const matrix = labels.map(() => labels.map(() => 0));
   for (const r of results) {
-    const predicted = r.events[0]?.kind ?? 'normal';
+    const predicted = r.events.find((e) => !isCompanion(r.clip, e.kind))?.kind ?? 'normal';
     matrix[labels.indexOf(r.clip.cls)][labels.indexOf(predicted)]++;
   }
   return { labels, matrix };
