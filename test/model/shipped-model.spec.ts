@@ -10,17 +10,17 @@ function parityInput(length: number): Float32Array {
   return out;
 }
 
-describe('shipped model (onnxruntime-node)', () => {
+describe.each(['streaming', 'window'] as const)('shipped %s model, window graph (onnxruntime-node)', (which) => {
   let model: OnnxVideoModel;
 
   beforeAll(async () => {
-    model = await OnnxVideoModel.load(shippedModelCard());
+    model = await OnnxVideoModel.load(shippedModelCard(which));
   });
 
   afterAll(() => model.release());
 
   it('should reproduce the PyTorch logits recorded at export within the card tolerance', async () => {
-    const { card } = loadModelCard(shippedModelCard());
+    const { card } = loadModelCard(shippedModelCard(which));
     const parity = card.parity!;
     const logits = await model.logits(parityInput(windowLength(card) * parity.batch), parity.batch);
     const expected = parity.logits.flat();
@@ -47,8 +47,8 @@ describe('shipped model (onnxruntime-node)', () => {
 
   it('should refuse to start with a card that does not match the graph, naming the mismatch', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-card-'));
-    const card = JSON.parse(readFileSync(shippedModelCard(), 'utf8'));
-    const { onnxPath } = loadModelCard(shippedModelCard());
+    const card = JSON.parse(readFileSync(shippedModelCard(which), 'utf8'));
+    const { onnxPath } = loadModelCard(shippedModelCard(which));
     const write = (name: string, patch: (c: typeof card) => void) => {
       const c = JSON.parse(JSON.stringify(card));
       c.file = onnxPath;
@@ -64,7 +64,7 @@ describe('shipped model (onnxruntime-node)', () => {
 
   // the CPU-only onnxruntime-node package (ONNXRUNTIME_NODE_INSTALL=skip) has neither provider library
   it('should fall back to the CPU, saying why, when the CUDA and TensorRT providers are not on this machine', async () => {
-    const fallback = await OnnxVideoModel.load(shippedModelCard(), { executionProviders: ['tensorrt', 'cuda'] });
+    const fallback = await OnnxVideoModel.load(shippedModelCard(which), { executionProviders: ['tensorrt', 'cuda'] });
     expect(fallback.executionProviders).toEqual(['cpu']);
     expect(fallback.fallbacks).toHaveLength(2);
     expect(fallback.fallbacks[0]).toMatch(/^tensorrt: /);
