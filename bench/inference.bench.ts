@@ -6,7 +6,7 @@
  * (2) for a streaming card, the agent's streaming scorers (hop frame-encoder passes + one temporal pass per window,
  *     batched across cameras) against bare sessions of the two graphs, and against the window graph.
  *
- *   npm run bench:inference [-- --runs 200 --threads 1 --card builtin | builtin-window | path/to/card.json]
+ *   npm run bench:inference [-- --runs 200 --threads 1 --card builtin | builtin-stream | path/to/card.json]
  */
 import { cliOption } from '@vigil/config';
 import { assembleWindow, frameLength, loadModelCard, loadVideoModel, normaliseFrame, OnnxVideoModel, shippedModelCard, toPixelValues, windowLength, type ModelCard, type RgbImage } from '@vigil/model';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const runs = arg('--runs', 200);
   const threads = arg('--threads', 1);
   const cardOption = cliOption(process.argv, '--card') ?? 'builtin';
-  const cardPath = cardOption === 'builtin' ? shippedModelCard('streaming') : cardOption === 'builtin-window' ? shippedModelCard('window') : resolve(cardOption);
+  const cardPath = cardOption === 'builtin' ? shippedModelCard('window') : cardOption === 'builtin-stream' ? shippedModelCard('streaming') : resolve(cardOption);
   const model = await OnnxVideoModel.load(cardPath, { intraOpThreads: threads });
   const card = model.card;
   const { frames: t, width: w, height: h } = card.input;

@@ -2,7 +2,7 @@
  * Evaluates a model over labelled video files through the agent's own decode, window and event rule, and writes
  * a markdown report, a JSON file and PNG plots (precision-recall curves, score timelines).
  *
- *   npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin | builtin-window | card.json]
+ *   npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin | builtin-stream | card.json]
  *                   [--mode auto | window | streaming] [--out folder] [--threads 2]
  *
  * A clips folder holds manifest.tsv (columns file, class, split, event_span_s, as in ../shared/clips);
@@ -35,7 +35,7 @@ import { SiteConfigSchema } from '../apps/edge-agent/src/config/site-config.sche
 import { EventTracker, trackerRule } from '../apps/edge-agent/src/events/event-tracker';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
 
-const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-window|card.json] [--mode auto|window|streaming] [--out folder]';
+const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--out folder]';
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const mode = (cliOption(argv, '--mode') ?? 'auto') as ModelMode;
   if (!['auto', 'window', 'streaming'].includes(mode)) fail(`--mode must be auto, window or streaming, got "${mode}"`);
   const cardOption = cliOption(argv, '--card') ?? 'builtin';
-  const cardPath = cardOption === 'builtin' ? shippedModelCard('streaming') : cardOption === 'builtin-window' ? shippedModelCard('window') : resolve(cardOption);
+  const cardPath = cardOption === 'builtin' ? shippedModelCard('window') : cardOption === 'builtin-stream' ? shippedModelCard('streaming') : resolve(cardOption);
   const split = cliOption(argv, '--split');
   const threads = Number(cliOption(argv, '--threads') ?? 2);
 

@@ -21,7 +21,7 @@ describe('evaluation CLI', () => {
   });
 
   it('should report per-class metrics, latency from the onset, false alarms and plots', async () => {
-    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--out', out]);
+    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--out', out]);
     expect(await run.exited).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     expect(report.model).toBe('vigil-stream-tiny');

@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 
 /** The models shipped in the repository (the build copies `weights/` beside the compiled `src/`). */
 export const SHIPPED_MODELS = {
-  /** The factorised streaming student distilled from the MAE-pretrained teacher: the agent's default. */
-  streaming: 'vigil-stream-tiny',
-  /** The joint space-time window model trained directly on the labels (`--recipe window`). */
+  /** The joint space-time window model trained directly on the labels (`--recipe window`): the agent's default. */
   window: 'vigil-vit-tiny',
+  /** The factorised streaming student distilled from the MAE-pretrained teacher (docs/model.md says when to pick it). */
+  streaming: 'vigil-stream-tiny',
 } as const;
 
-export function shippedModelCard(which: keyof typeof SHIPPED_MODELS = 'streaming'): string {
+export function shippedModelCard(which: keyof typeof SHIPPED_MODELS = 'window'): string {
   return resolve(__dirname, '..', 'weights', `${SHIPPED_MODELS[which]}.card.json`);
 }

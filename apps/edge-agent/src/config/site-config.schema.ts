@@ -107,7 +107,7 @@ export const SiteConfigSchema = z.strictObject({
   cameras: z.array(CameraSchema).min(1, 'at least one camera is needed').describe('a list of cameras, each with id and url'),
   model: z
     .strictObject({
-      card: z.string().default('builtin').describe('"builtin" (the streaming student), "builtin-window" (the joint window model) or the path of a model card JSON file (relative paths resolve from the working directory)'),
+      card: z.string().default('builtin').describe('"builtin" (the window model), "builtin-stream" (the streaming student) or the path of a model card JSON file (relative paths resolve from the working directory)'),
       threads: z.number().int().min(1).max(64).default(1).describe('threads per inference (1-64)'),
       executionProviders: z.array(z.enum(['tensorrt', 'cuda', 'cpu'])).default(['cpu']).describe('a list from tensorrt, cuda, cpu, in order of preference'),
       mode: z.enum(['auto', 'window', 'streaming']).default('auto').describe('auto, window or streaming (auto: streaming when the card has streaming graphs)'),

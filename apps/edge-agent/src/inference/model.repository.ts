@@ -15,7 +15,7 @@ export class ModelRepository implements OnApplicationShutdown {
 
   async load(): Promise<void> {
     const { card, threads, executionProviders, mode, precision, maxBatch, batchWaitMs } = this.config.model;
-    const cardPath = card === 'builtin' ? shippedModelCard('streaming') : card === 'builtin-window' ? shippedModelCard('window') : resolve(card);
+    const cardPath = card === 'builtin' ? shippedModelCard('window') : card === 'builtin-stream' ? shippedModelCard('streaming') : resolve(card);
     this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length), maxWaitMs: batchWaitMs, onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)) });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
     this.logger.log(this.model.describe());

@@ -1,0 +1,78 @@
+import type { EventMessage } from '@vigil/contracts';
+import mqtt from 'mqtt';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixtureClip } from '../support/clips';
+import { startMosquitto, type Mosquitto } from '../support/mosquitto';
+import { freePort, waitFor } from '../support/ports';
+import { startNode, stopAll, type Running } from '../support/processes';
+
+jest.setTimeout(120_000);
+
+interface Health {
+  inference: { windows: number; frames: number };
+  cameras: Array<{ id: string; windows: number }>;
+}
+
+/**
+ * The streaming student in the agent (`model.card: builtin-stream`): each frame goes once through the frame
+ * encoder, windows through the temporal head, and the fall in the project's fall clip comes out as an event.
+ */
+describe('edge agent with the streaming model', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-stream-agent-'));
+  let broker: Mosquitto;
+  let agent: Running;
+  let observer: mqtt.MqttClient;
+  let httpUrl: string;
+  const events: EventMessage[] = [];
+
+  beforeAll(async () => {
+    const clip = await fixtureClip('fall');
+    broker = await startMosquitto();
+    observer = await mqtt.connectAsync(broker.url, { clientId: 'stream-observer' });
+    observer.on('message', (topic, payload) => topic.endsWith('/events') && events.push(JSON.parse(payload.toString()) as EventMessage));
+    await observer.subscribeAsync('vigil/stream/events', { qos: 1 });
+    const port = await freePort();
+    httpUrl = `http://127.0.0.1:${port}`;
+    const config = join(dir, 'agent.yaml');
+    writeFileSync(
+      config,
+      [
+        'site: { id: stream }',
+        'cameras:',
+        `  - { id: desk, name: "Desk camera", url: "${clip}" }`,
+        'model: { card: builtin-stream }',
+        `mqtt: { url: "${broker.url}" }`,
+        `storage: { path: "${join(dir, 'agent.db')}" }`,
+        `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
+        `http: { port: ${port} }`,
+        '',
+      ].join('\n'),
+    );
+    agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
+    await agent.waitForLine(/edge agent for site \\?"stream\\?" up/, 30_000);
+  });
+
+  afterAll(async () => {
+    await observer?.endAsync(true);
+    await agent?.stop();
+    await broker?.stop();
+    await stopAll();
+  });
+
+  it('should raise the fall, encoding each frame once and scoring windows with the temporal head', async () => {
+    expect(agent.output()).toMatch(/model vigil-stream-tiny: 8 frames of 96x96 .*streaming \(frame encoder once per frame, temporal head per window\); providers cpu/);
+    const fall = await waitFor(() => `a fall event; agent output:\n${agent.output().slice(-3000)}`, () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'), 60_000, 200);
+    expect(fall.after.model.name).toBe('vigil-stream-tiny');
+    const health = (await (await fetch(`${httpUrl}/health`)).json()) as Health;
+    // hop 2: every frame is encoded once, a window is scored every second frame once the first 8 are in
+    expect(health.inference.frames).toBeGreaterThanOrEqual(2 * health.inference.windows);
+    expect(health.inference.windows).toBeGreaterThanOrEqual(health.cameras[0].windows);
+    const metrics = await (await fetch(`${httpUrl}/metrics`)).text();
+    for (const graph of ['frame', 'temporal']) expect(metrics).toMatch(new RegExp(`vigil_inference_run_seconds_count\\{graph="${graph}"\\} [1-9]`));
+    expect(metrics).toMatch(/vigil_clip_queue \d/);
+    // camera log lines carry the camera as a JSON field beside the message
+    expect(agent.output()).toMatch(/"camera":"desk"[^\n]*"msg":"fall event [0-9a-f-]+ started on camera desk/);
+  });
+});
