@@ -1,15 +1,15 @@
 /**
  * ms per window on this machine, by batch size (cameras whose windows share a run), each against bare
  * onnxruntime-node running the same graph on ready tensors, in the same process and run:
- * (1) the joint window graph: Vigil's path (uint8 frames -> normalised once per frame -> OnnxVideoModel) and the
- *     naive one that normalises all 8 frames for every window;
+ * (1) the joint window graph: the agent's scorers (uint8 frames normalised once each, windows assembled straight
+ *     into the batch buffer, one run per batch) and the naive path that normalises all 8 frames for every window;
  * (2) for a streaming card, the agent's streaming scorers (hop frame-encoder passes + one temporal pass per window,
  *     batched across cameras) against bare sessions of the two graphs, and against the window graph.
  *
  *   npm run bench:inference [-- --runs 200 --threads 1 --card builtin | builtin-stream | path/to/card.json]
  */
 import { cliOption } from '@vigil/config';
-import { assembleWindow, frameLength, loadModelCard, loadVideoModel, normaliseFrame, OnnxVideoModel, shippedModelCard, toPixelValues, windowLength, type ModelCard, type RgbImage } from '@vigil/model';
+import { frameLength, loadModelCard, loadVideoModel, normaliseFrame, OnnxVideoModel, shippedModelCard, toPixelValues, windowLength, type ModelCard, type RgbImage } from '@vigil/model';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { cpus } from 'node:os';
@@ -58,15 +58,16 @@ async function main(): Promise<void> {
     const per = windowLength(card);
     const tensor = new ort.Tensor('float32', new Float32Array(per * batch).fill(0.1), [batch, t, 3, h, w]);
     const bareRun = () => bare.run({ [card.input.name]: tensor });
-    const planes = raw.map((f) => normaliseFrame(f, card));
+    // the agent's own code: one scorer per camera, each normalising its hop new frames once, windows batched
+    const runner = await loadVideoModel(cardPath, { mode: 'window', intraOpThreads: threads, maxBatch: batch });
+    const scorers = Array.from({ length: batch }, () => runner.createScorer());
+    let clock = 0;
+    for (let k = 0; k < t; k++) await Promise.all(scorers.map((sc) => sc.push(normaliseFrame(raw[k], card), clock++)));
     const agentRun = async () => {
-      const input = new Float32Array(per * batch);
-      for (let b = 0; b < batch; b++) {
-        // per window the agent normalises only the hop new frames and copies the rest
-        for (let k = 0; k < hop; k++) planes[t - hop + k] = normaliseFrame(raw[(b + k) % t], card);
-        assembleWindow(planes, card, input, b * per);
+      for (let k = 0; k < hop; k++) {
+        await Promise.all(scorers.map((sc, b) => sc.push(normaliseFrame(raw[(clock + b) % t], card), clock)));
+        clock++;
       }
-      return model.infer(input, batch);
     };
     const naiveRun = async () => {
       const input = new Float32Array(per * batch);
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     console.log(
       `${String(batch).padStart(5)} | ${(b.p50 / batch).toFixed(2).padStart(30)} | ${(a.p50 / batch).toFixed(2).padStart(52)} | ${(a.p50 / b.p50).toFixed(3)} | ${(n.p50 / batch).toFixed(2).padStart(46)} | ${(n.p50 / b.p50).toFixed(3)} | ${a.p95.toFixed(1)}`,
     );
+    await runner.release();
   }
   await bare.release();
   if (card.streaming) await streaming(cardPath, card, raw, runs, threads, model);

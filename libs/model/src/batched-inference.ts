@@ -1,5 +1,5 @@
 import type { OnnxVideoModel } from './onnx-video-model';
-import { windowLength } from './preprocess';
+import { assembleWindow, windowLength } from './preprocess';
 
 interface Pending<I, O> {
   item: I;
@@ -83,14 +83,23 @@ export function pack(items: readonly Float32Array[], per: number): Float32Array 
   return out;
 }
 
-/** Whole windows of a joint space-time model, batched onto its session. */
-export class BatchedInference extends Batcher<Float32Array, number[]> {
+/**
+ * Windows of a joint space-time model, batched onto its session. A window is its T normalised frames; they are
+ * copied once, straight into the batch buffer.
+ */
+export class BatchedInference extends Batcher<readonly Float32Array[], number[]> {
   constructor(model: OnnxVideoModel, maxBatch = 8, onRun?: (ms: number, batch: number) => void, maxWaitMs = 0) {
     const per = windowLength(model.card);
-    super((windows) => model.infer(pack(windows, per), windows.length), maxBatch, onRun, maxWaitMs);
+    const run = (windows: (readonly Float32Array[])[]) => {
+      const batch = new Float32Array(per * windows.length);
+      windows.forEach((planes, i) => assembleWindow(planes, model.card, batch, i * per));
+      return model.infer(batch, windows.length);
+    };
+    super(run, maxBatch, onRun, maxWaitMs);
   }
 
-  score(window: Float32Array): Promise<number[]> {
-    return this.submit(window);
+  /** Scores one window given as its frames' normalised planes, oldest first. */
+  score(planes: readonly Float32Array[]): Promise<number[]> {
+    return this.submit(planes);
   }
 }

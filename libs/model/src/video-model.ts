@@ -1,7 +1,7 @@
 import { pack, Batcher, BatchedInference } from './batched-inference';
 import { loadModelCard, windowSeconds, type ModelCard } from './model-card';
 import { OnnxVideoModel, type Precision } from './onnx-video-model';
-import { assembleWindow, frameLength } from './preprocess';
+import { frameLength } from './preprocess';
 import type { ModelRuntimeOptions } from './session';
 import { SlidingWindow } from './sliding-window';
 import { StreamingVideoModel } from './streaming-video-model';
@@ -102,13 +102,12 @@ class WindowRunner implements VideoModel {
 
   createScorer(): WindowScorer {
     const card = this.card;
-    const window = new SlidingWindow<{ at: number; planes: Float32Array }>(card.input.frames, card.window.hop);
+    const window = new SlidingWindow<Float32Array>(card.input.frames, card.window.hop);
     return {
       push: async (planes, at) => {
-        const frames = window.push({ at, planes });
+        const frames = window.push(planes);
         if (!frames) return undefined;
-        const scores = await this.queue.score(assembleWindow(frames.map((f) => f.planes), card));
-        return { scores, at };
+        return { scores: await this.queue.score(frames), at };
       },
       reset: () => window.reset(),
     };
