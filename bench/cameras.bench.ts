@@ -23,6 +23,8 @@ const counts = (argValue('--cameras') ?? '1,4,8,16,32,48').split(',').map(Number
 const seconds = Number(argValue('--seconds') ?? 30);
 /** Scores only, no events: separates the cost of watching from the cost of a fall on every camera every 12 s. */
 const noEvents = process.argv.includes('--no-events');
+/** builtin (the window model), builtin-stream (the streaming student) or a card path. */
+const model = argValue('--card') ?? 'builtin';
 const WARMUP_S = 12;
 
 /** CPU seconds and RSS of a process and all its descendants. */
@@ -85,7 +87,7 @@ function scriptedFall(): { duration: number; onset: number } {
 }
 
 async function runOnce(n: number, clip: string, durationS: number, onsetS: number, clipSeconds: number) {
-  const { rtsp, config, mqttPort, httpPort } = await simulatedSite('bench', n, clip, { extraMqtt: ', homeAssistant: { discovery: false }', events: !noEvents });
+  const { rtsp, config, mqttPort, httpPort } = await simulatedSite('bench', n, clip, { extraMqtt: ', homeAssistant: { discovery: false }', events: !noEvents, model });
   const loopStarts = new Map<string, number>();
   rtsp.stdout!.on('data', (d: Buffer) => {
     for (const m of d.toString().matchAll(/MEDIA (\S+) (\d+)/g)) loopStarts.set(m[1], Number(m[2]));
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
   const clip = await ensureClip('fall', join(REPO_ROOT, '.cache', 'bench', 'fall-640x360.mp4'), { width: 640, height: 360, quiet: true });
   const { duration, onset } = scriptedFall();
   console.log(`cameras per agent: 640x360 H.264 RTSP cameras (GStreamer, looping ${clip}: ${duration} s, fall onset at ${onset.toFixed(2)} s), 4 fps analysis, ${seconds} s measured after ${WARMUP_S} s warm-up`);
-  console.log(`machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
+  console.log(`machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}; model.card: ${model}${noEvents ? '; events disabled' : ''}`);
   console.log('The simulated cameras (GStreamer RTSP server + one ffmpeg feeder each) run on the same 2 cores; their CPU is shown apart.');
   console.log('cameras | agent CPU % (of one core) | CPU %/camera | camera simulator CPU % | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | dropped frames/s | alerts | latency p50 ms | p95 ms');
   for (const n of counts) {

@@ -24,7 +24,7 @@ export interface SimulatedSite {
 }
 
 /** N looping copies of `clip` as RTSP cameras on 127.0.0.1 and the site file of an agent that watches them. */
-export async function simulatedSite(site: string, n: number, clip: string, options: { extraMqtt?: string; events?: boolean } = {}): Promise<SimulatedSite> {
+export async function simulatedSite(site: string, n: number, clip: string, options: { extraMqtt?: string; events?: boolean; model?: string } = {}): Promise<SimulatedSite> {
   const dir = mkdtempSync(join(tmpdir(), `vigil-${site}-${n}-`));
   const [rtspPort, mqttPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const mounts = Array.from({ length: n }, (_, i) => `cam${i}=${clip}`);
@@ -37,6 +37,7 @@ export async function simulatedSite(site: string, n: number, clip: string, optio
       'cameras:',
       ...Array.from({ length: n }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
       `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", embeddedBroker: { enabled: true, port: ${mqttPort} }${options.extraMqtt ?? ''} }`,
+      `model: { card: ${options.model ?? 'builtin'} }`,
       `storage: { path: "${join(dir, 'agent.db')}" }`,
       `media: { dir: "${join(dir, 'media')}" }`,
       `http: { port: ${httpPort} }`,
