@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 2000));
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(`soak: ${cameras} cameras x ${minutes} min, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
-  console.log('minute | RSS MB (agent + ffmpeg) | agent RSS MB | open fds | children | windows | outbox pending');
+  console.log('minute | RSS MB (agent + ffmpeg) | agent RSS MB | JS heap used MB | external MB | open fds | children | windows | outbox pending | clips waiting');
   const started = Date.now();
   const xs: number[] = [];
   const ys: number[] = [];
@@ -68,11 +68,13 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, everyS * 1000));
     const s = sample(agent.pid!);
     const health = (await fetch(`http://127.0.0.1:${httpPort}/health`).then((r) => r.json()).catch(() => ({}))) as { cameras?: Array<{ windows: number }>; mqtt?: { outboxPending: number } };
+    const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text()).catch(() => '');
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 1e6;
     const minute = (Date.now() - started) / 60_000;
     xs.push(minute);
     ys.push(s.agentRssMb);
     const windows = health.cameras?.reduce((a, c) => a + c.windows, 0) ?? 0;
-    console.log(`${minute.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.agentRssMb.toFixed(0)} | ${s.fds} | ${s.children} | ${windows} | ${health.mqtt?.outboxPending ?? '?'}`);
+    console.log(`${minute.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.agentRssMb.toFixed(0)} | ${gauge('vigil_agent_nodejs_heap_size_used_bytes').toFixed(0)} | ${gauge('vigil_agent_nodejs_external_memory_bytes').toFixed(0)} | ${s.fds} | ${s.children} | ${windows} | ${health.mqtt?.outboxPending ?? '?'} | ${gauge('vigil_clip_queue') * 1e6}`);
   }
   const half = Math.floor(xs.length / 2);
   const trend = slope(xs.slice(half), ys.slice(half)) * 60;

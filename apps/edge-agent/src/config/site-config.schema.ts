@@ -183,6 +183,7 @@ export const SiteConfigSchema = z.strictObject({
       clipPreSeconds: z.number().min(0).max(30).default(5).describe('seconds of video kept before an event, 0-30'),
       clipPostSeconds: z.number().min(1).max(60).default(10).describe('seconds of video after an event starts, 1-60'),
       clipEncoders: z.number().int().min(1).max(16).default(1).describe('clips encoded at once (1-16); more wait in a queue, at low priority'),
+      clipQueue: z.number().int().min(0).max(1000).default(16).describe('clips that may wait for an encoder (0-1000); beyond it a clip is skipped and its snapshot kept'),
       retentionDays: z.number().min(0.01).max(3650).default(30).describe('days snapshots and clips are kept'),
       maxMegabytes: z.number().min(10).max(10_000_000).default(5000).describe('disk budget for snapshots and clips in MB; the oldest go first'),
     })

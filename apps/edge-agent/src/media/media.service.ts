@@ -86,6 +86,12 @@ export class MediaService implements OnApplicationShutdown {
         this.logger.warn(withFields({ camera: cameraId, event: eventId }, `no clip for event ${eventId}: camera "${cameraId}" sent ${pictures.length} preview pictures around it`));
         return;
       }
+      if (this.encoders.waiting >= this.config.media.clipQueue) {
+        // an event storm beyond what the encoder keeps up with: skip rather than hold pictures without bound
+        this.clipsSkipped++;
+        this.logger.warn(withFields({ camera: cameraId, event: eventId }, `clip of event ${eventId} skipped: ${this.encoders.waiting} clips already wait for the encoder (media.clipQueue); its snapshot is kept`));
+        return;
+      }
       const path = this.repository.relativePath(cameraId, eventId, startedAt, 'mp4');
       try {
         await this.encoders.run(() => writeClip(pictures, this.repository.absolute(path), this.config.preview.fps));
@@ -96,6 +102,9 @@ export class MediaService implements OnApplicationShutdown {
     }, delay);
     this.timers.add(timer);
   }
+
+  /** Clips not written because the encoder queue was full. */
+  clipsSkipped = 0;
 
   /** Clips waiting for an encoder. */
   get clipsWaiting(): number {

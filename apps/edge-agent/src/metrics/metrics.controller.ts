@@ -51,6 +51,7 @@ export class MetricsController {
     });
     new Gauge({ name: 'vigil_inference_frames_total', help: 'Frames through the frame encoder (streaming models)', registers: [this.registry], collect() { this.set(model.stats?.frames ?? 0); } });
     new Gauge({ name: 'vigil_clip_queue', help: 'Event clips waiting for an encoder', registers: [this.registry], collect() { this.set(media.clipsWaiting); } });
+    new Gauge({ name: 'vigil_clips_skipped_total', help: 'Event clips not written because media.clipQueue was full', registers: [this.registry], collect() { this.set(media.clipsSkipped); } });
     new Gauge({ name: 'vigil_inference_windows_total', help: 'Windows scored', registers: [this.registry], collect() { this.set(model.stats?.windows ?? 0); } });
     new Gauge({
       name: 'vigil_inference_ms_per_window',
