@@ -15,7 +15,7 @@ import mqtt from 'mqtt';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../scripts/demo-clip';
@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-console-bench-'));
   const [brokerPort, httpPort] = [await freePort(), await freePort()];
   const children: ChildProcess[] = [];
-  const broker = spawn('mosquitto', ['-p', String(brokerPort)], { stdio: 'ignore' });
+  // as docker/mosquitto.conf: no cap on queued QoS 1 messages (mosquitto's default 1000 drops a burst for a slow subscriber)
+  writeFileSync(join(dir, "mosquitto.conf"), `user ${userInfo().username}\nlistener ${brokerPort} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n`);
+  const broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   children.push(broker);
   await sleep(300);
   const brokerUrl = `mqtt://127.0.0.1:${brokerPort}`;
