@@ -41,11 +41,7 @@ export class OnnxVideoModel {
 
   /** Scores windows prepared by `writeWindow`/`assembleWindow`, or one batch buffer of `count` windows. */
   async infer(batch: Float32Array, count: number): Promise<number[][]> {
-    const logits = await this.logits(batch, count);
-    const k = this.labels.length;
-    const out: number[][] = [];
-    for (let b = 0; b < count; b++) out.push(activate(Array.from(logits.subarray(b * k, (b + 1) * k)), this.card.output.activation));
-    return out;
+    return scoresFromLogits(await this.logits(batch, count), count, this.card);
   }
 
   /** Raw logits, for parity checks against the training framework. */
@@ -81,6 +77,14 @@ function checkWindowContract(session: ort.InferenceSession, { card, cardPath }: 
       throw new Error(`${where}: output "${card.output.name}" has shape [${output.join(', ')}], the card lists ${card.labels.length} labels`);
     }
   }
+}
+
+/** `count` rows of K logits -> per-row probabilities with the card's activation, in label order. */
+export function scoresFromLogits(logits: Float32Array, count: number, card: ModelCard): number[][] {
+  const k = card.labels.length;
+  const out: number[][] = [];
+  for (let b = 0; b < count; b++) out.push(activate(Array.from(logits.subarray(b * k, (b + 1) * k)), card.output.activation));
+  return out;
 }
 
 export function activate(logits: number[], activation: 'sigmoid' | 'softmax' | 'none'): number[] {

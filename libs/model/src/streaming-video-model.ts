@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { loadModelCard, type LoadedCard, type ModelCard } from './model-card';
-import { activate } from './onnx-video-model';
+import { scoresFromLogits } from './onnx-video-model';
 import { frameLength } from './preprocess';
 import { openSession, tensorShape, type ModelRuntimeOptions } from './session';
 
@@ -90,11 +90,7 @@ export class StreamingVideoModel {
   }
 
   async classify(embeddings: Float32Array, count: number): Promise<number[][]> {
-    const logits = await this.temporalLogits(embeddings, count);
-    const k = this.card.labels.length;
-    const out: number[][] = [];
-    for (let b = 0; b < count; b++) out.push(activate(Array.from(logits.subarray(b * k, (b + 1) * k)), this.card.output.activation));
-    return out;
+    return scoresFromLogits(await this.temporalLogits(embeddings, count), count, this.card);
   }
 
   async release(): Promise<void> {
