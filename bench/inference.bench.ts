@@ -9,8 +9,7 @@
  *   npm run bench:inference [-- --runs 200 --threads 1 --card builtin | builtin-stream | path/to/card.json]
  */
 import { cliOption } from '@vigil/config';
-import { frameLength, loadModelCard, loadVideoModel, normaliseFrame, OnnxVideoModel, shippedModelCard, toPixelValues, windowLength, type ModelCard, type RgbImage } from '@vigil/model';
-import { resolve } from 'node:path';
+import { frameLength, loadModelCard, loadVideoModel, normaliseFrame, OnnxVideoModel, resolveModelCard, toPixelValues, windowLength, type ModelCard, type RgbImage } from '@vigil/model';
 import * as ort from 'onnxruntime-node';
 import { cpus } from 'node:os';
 
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   const runs = arg('--runs', 200);
   const threads = arg('--threads', 1);
   const cardOption = cliOption(process.argv, '--card') ?? 'builtin';
-  const cardPath = cardOption === 'builtin' ? shippedModelCard('window') : cardOption === 'builtin-stream' ? shippedModelCard('streaming') : resolve(cardOption);
+  const cardPath = resolveModelCard(cardOption);
   const model = await OnnxVideoModel.load(cardPath, { intraOpThreads: threads });
   const card = model.card;
   const { frames: t, width: w, height: h } = card.input;

@@ -9,7 +9,7 @@
  * "synthetic" renders the project's scripted fall, fire and normal clips (seeds the training never drew).
  */
 import { cliOption } from '@vigil/config';
-import { loadVideoModel, normaliseFrame, shippedModelCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
+import { loadVideoModel, normaliseFrame, resolveModelCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
 import {
   confusion,
   EVENT_CLASSES,
@@ -32,7 +32,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { SiteConfigSchema } from '../apps/edge-agent/src/config/site-config.schema';
-import { EventTracker, trackerRule } from '../apps/edge-agent/src/events/event-tracker';
+import { EventTracker, trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
 
 const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--out folder]';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const mode = (cliOption(argv, '--mode') ?? 'auto') as ModelMode;
   if (!['auto', 'window', 'streaming'].includes(mode)) fail(`--mode must be auto, window or streaming, got "${mode}"`);
   const cardOption = cliOption(argv, '--card') ?? 'builtin';
-  const cardPath = cardOption === 'builtin' ? shippedModelCard('window') : cardOption === 'builtin-stream' ? shippedModelCard('streaming') : resolve(cardOption);
+  const cardPath = resolveModelCard(cardOption);
   const split = cliOption(argv, '--split');
   const threads = Number(cliOption(argv, '--threads') ?? 2);
 
@@ -114,7 +114,8 @@ async function main(): Promise<void> {
   const out = resolve(cliOption(argv, '--out') ?? join('eval-output', `${card.name}-${model.mode}`, setName));
   mkdirSync(out, { recursive: true });
   const config = SiteConfigSchema.parse({ site: { id: 'eval' }, cameras: [{ id: 'eval', url: 'rtsp://127.0.0.1/eval' }] });
-  const thresholds = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], bestLabelThreshold(card, k)).threshold])) as Record<EventClass, number>;
+  const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], bestLabelThreshold(card, k))])) as Record<EventClass, TrackerRule>;
+  const thresholds = Object.fromEntries(EVENT_CLASSES.map((k) => [k, rules[k].threshold])) as Record<EventClass, number>;
   const rule = config.events.fall;
   const ruleText = `${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
   console.error(`${model.describe()}\nevaluating ${clips.length} clips from ${manifest}${split ? ` (split ${split})` : ''} -> ${out}`);
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
     const decoded = await decode(clip.file, card);
     frames += decoded.length;
     const scorer = model.createScorer();
-    const trackers = new Map(EVENT_CLASSES.map((k) => [k, new EventTracker(trackerRule(config.events[k], bestLabelThreshold(card, k)))]));
+    const trackers = new Map(EVENT_CLASSES.map((k) => [k, new EventTracker(rules[k])]));
     const result: ClipResult = { clip, seconds: decoded.length / card.input.fps, windows: [], events: [] };
     for (const [n, frame] of decoded.entries()) {
       const t = (n + 1) / card.input.fps;

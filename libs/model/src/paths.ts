@@ -11,3 +11,10 @@ export const SHIPPED_MODELS = {
 export function shippedModelCard(which: keyof typeof SHIPPED_MODELS = 'window'): string {
   return resolve(__dirname, '..', 'weights', `${SHIPPED_MODELS[which]}.card.json`);
 }
+
+/** A `model.card` setting -> a card path: "builtin" (window model), "builtin-stream" (streaming student), or a path from the working directory. */
+export function resolveModelCard(setting: string): string {
+  if (setting === 'builtin') return shippedModelCard('window');
+  if (setting === 'builtin-stream') return shippedModelCard('streaming');
+  return resolve(setting);
+}

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { loadVideoModel, shippedModelCard, type InferenceStats, type ModelCard, type VideoModel, type WindowScorer } from '@vigil/model';
-import { resolve } from 'node:path';
+import { loadVideoModel, resolveModelCard, type InferenceStats, type ModelCard, type VideoModel, type WindowScorer } from '@vigil/model';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
 
@@ -15,7 +14,7 @@ export class ModelRepository implements OnApplicationShutdown {
 
   async load(): Promise<void> {
     const { card, threads, executionProviders, mode, precision, maxBatch, batchWaitMs } = this.config.model;
-    const cardPath = card === 'builtin' ? shippedModelCard('window') : card === 'builtin-stream' ? shippedModelCard('streaming') : resolve(card);
+    const cardPath = resolveModelCard(card);
     this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length), maxWaitMs: batchWaitMs, onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)) });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
     this.logger.log(this.model.describe());
