@@ -31,7 +31,7 @@ def render(card: dict) -> str:
         '',
         describe(card),
         '',
-        'Thresholds chosen on the validation windows (F1-optimal per class, 0.30-0.90): '
+        'Thresholds chosen on the validation windows (F0.5-optimal per class, 0.30-0.95: precision weighs twice): '
         + ', '.join(f'{k} {v:.2f}' for k, v in card['thresholds'].items()) + '.',
         '',
         '## Data',
