@@ -4,7 +4,7 @@ import { hwaccelArguments } from './hwaccel';
 describe('ffmpeg arguments', () => {
   describe(inputArguments.name, () => {
     it('should use TCP and a socket timeout in microseconds for RTSP', () => {
-      expect(inputArguments('rtsp://cam/1', { ioTimeoutMs: 3000 })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '3000000', '-analyzeduration', '0', '-probesize', '32', '-i', 'rtsp://cam/1']);
+      expect(inputArguments('rtsp://cam/1', { ioTimeoutMs: 3000 })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '3000000', '-analyzeduration', '0', '-probesize', '32', '-thread_type', 'slice', '-i', 'rtsp://cam/1']);
       expect(inputArguments('rtsp://cam/1', { rtspTransport: 'udp' })).toContain('udp');
     });
 
@@ -19,7 +19,7 @@ describe('ffmpeg arguments', () => {
   });
 
   it('should put decoder arguments before -i', () => {
-    expect(inputArguments('rtsp://cam/1', { decoder: hwaccelArguments('cuda') })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '5000000', '-analyzeduration', '0', '-probesize', '32', '-hwaccel', 'cuda', '-i', 'rtsp://cam/1']);
+    expect(inputArguments('rtsp://cam/1', { decoder: hwaccelArguments('cuda') })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '5000000', '-analyzeduration', '0', '-probesize', '32', '-thread_type', 'slice', '-hwaccel', 'cuda', '-i', 'rtsp://cam/1']);
     expect(inputArguments('/a.mp4', { decoder: hwaccelArguments('jetson'), realtime: false })).toEqual(['-c:v', 'h264_nvmpi', '-i', '/a.mp4']);
   });
 

@@ -12,6 +12,13 @@ export interface InputOptions {
 }
 
 /**
+ * Live streams decode with slice threads only: ffmpeg's default frame threading holds one frame per extra thread
+ * (about 130 ms at 15 fps on 2 cores, measured from the moment the camera sends a frame), and a camera's alert
+ * waits for it. Hardware decoders ignore it.
+ */
+const LIVE_DECODE = ['-thread_type', 'slice'];
+
+/**
  * ffmpeg input arguments for a camera URL, a clip on disk, or `lavfi:<graph>` synthetic input.
  * Kept apart from the output arguments so the same frame source runs on cameras, files and test patterns.
  */
@@ -23,10 +30,10 @@ export function inputArguments(url: string, options: InputOptions = {}): string[
     // Probing stops at the first decodable picture: the SDP and the first keyframe carry what the decoder needs,
     // and a full probe buffer costs seconds on a low-bitrate sub-stream before the first frame and after reconnects.
     // No `-fflags nobuffer`: it drops the probed packets, so decoding would wait a whole GOP for the next keyframe.
-    return ['-rtsp_transport', options.rtspTransport ?? 'tcp', '-timeout', ioTimeoutUs, '-analyzeduration', '0', '-probesize', '32', ...decoder, '-i', url];
+    return ['-rtsp_transport', options.rtspTransport ?? 'tcp', '-timeout', ioTimeoutUs, '-analyzeduration', '0', '-probesize', '32', ...LIVE_DECODE, ...decoder, '-i', url];
   }
   if (/^(https?|rtmp|srt|udp|tcp):\/\//i.test(url)) {
-    return ['-rw_timeout', ioTimeoutUs, ...decoder, '-i', url];
+    return ['-rw_timeout', ioTimeoutUs, ...LIVE_DECODE, ...decoder, '-i', url];
   }
   const realtime = options.realtime === false ? [] : ['-re'];
   if (url.startsWith('lavfi:')) {
