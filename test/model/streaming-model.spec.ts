@@ -85,6 +85,31 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
     await Promise.all([windowModel.release(), streaming.release()]);
   });
 
+  it.each(['streaming', 'window'] as const)('should score every frame with hop 1 (%s), the same windows as the card hop', async (mode) => {
+    const every = await loadVideoModel(cardPath, { mode, hop: 1 });
+    const usual = await loadVideoModel(cardPath, { mode });
+    expect(every.card.window.hop).toBe(1);
+    expect(every.describe()).toContain('hop 1');
+    expect(usual.card.window.hop).toBe(card.window.hop);
+    const n = t + 4;
+    const planes = Array.from({ length: n }, (_, i) => normaliseFrame(frame(i, w, h), card));
+    const a = every.createScorer();
+    const b = usual.createScorer();
+    const byAt = new Map<number, number[]>();
+    const everyAt: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const [x, y] = await Promise.all([a.push(planes[i], i), b.push(planes[i], i)]);
+      if (x) everyAt.push(x.at);
+      if (x) byAt.set(x.at, x.scores);
+      // each window the card's hop scores is also scored, identically, at hop 1
+      if (y) expect(maxAbsDiff(y.scores, byAt.get(y.at)!)).toBeLessThanOrEqual(1e-5);
+    }
+    expect(everyAt).toEqual(Array.from({ length: n - t + 1 }, (_, i) => t - 1 + i));
+    if (mode === 'streaming') expect(every.stats).toMatchObject({ frames: n, windows: n - t + 1 });
+    await Promise.all([every.release(), usual.release()]);
+    await expect(loadVideoModel(cardPath, { hop: 0 })).rejects.toThrow(/hop must be a whole number of frames, 1 or more; got 0/);
+  });
+
   it('should run the fp16 variant within its tolerance of the fp32 graph', async () => {
     const fp32 = await OnnxVideoModel.load(cardPath);
     const fp16 = await OnnxVideoModel.load(cardPath, { precision: 'fp16' });

@@ -54,16 +54,26 @@ export interface VideoModelOptions extends ModelRuntimeOptions {
   maxWaitMs?: number;
   /** Called after every session run: which graph, its milliseconds and batch size. */
   onRun?: (graph: 'window' | 'frame' | 'temporal', ms: number, batch: number) => void;
+  /** Score a window every `hop` new frames instead of the card's hop; the model's `card` then says this hop. */
+  hop?: number;
 }
 
 export async function loadVideoModel(cardPath: string, options: VideoModelOptions = {}): Promise<VideoModel> {
   const mode = options.mode ?? 'auto';
   const { card } = loadModelCard(cardPath);
+  if (options.hop !== undefined && (!Number.isInteger(options.hop) || options.hop < 1)) {
+    throw new RangeError(`window hop must be a whole number of frames, 1 or more; got ${options.hop}`);
+  }
   const streaming = mode === 'streaming' || (mode === 'auto' && card.streaming !== undefined);
   if (streaming && options.precision === 'fp16') {
     throw new Error(`Model card "${cardPath}": the fp16 variant is a window graph; set model.mode to window to use it`);
   }
   return streaming ? StreamingRunner.open(cardPath, options) : WindowRunner.open(cardPath, options);
+}
+
+/** The card as this runtime uses it: its own window hop, or the caller's. */
+function withHop(card: ModelCard, hop: number | undefined): ModelCard {
+  return hop === undefined || hop === card.window.hop ? card : { ...card, window: { ...card.window, hop } };
 }
 
 function header(card: ModelCard): string {
@@ -73,19 +83,20 @@ function header(card: ModelCard): string {
 
 class WindowRunner implements VideoModel {
   readonly mode = 'window';
+  readonly card: ModelCard;
   private constructor(
     private readonly model: OnnxVideoModel,
     private readonly queue: BatchedInference,
-  ) {}
+    hop: number | undefined,
+  ) {
+    this.card = withHop(model.card, hop);
+  }
 
   static async open(cardPath: string, options: VideoModelOptions): Promise<WindowRunner> {
     const model = await OnnxVideoModel.load(cardPath, options);
-    return new WindowRunner(model, new BatchedInference(model, options.maxBatch ?? 8, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs));
+    return new WindowRunner(model, new BatchedInference(model, options.maxBatch ?? 8, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs), options.hop);
   }
 
-  get card() {
-    return this.model.card;
-  }
   get precision() {
     return this.model.precision;
   }
@@ -127,11 +138,13 @@ class StreamingRunner implements VideoModel {
   readonly precision = 'fp32';
   private readonly encoder: Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>;
   private readonly temporal: Batcher<Float32Array, number[]>;
+  readonly card: ModelCard;
 
   private constructor(
     private readonly model: StreamingVideoModel,
-    { maxBatch = 8, onRun, maxWaitMs = 0 }: VideoModelOptions,
+    { maxBatch = 8, onRun, maxWaitMs = 0, hop }: VideoModelOptions,
   ) {
+    this.card = withHop(model.card, hop);
     const per = frameLength(model.card);
     const e = model.embeddingSize;
     this.encoder = new Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>(async (items) => {
@@ -146,9 +159,6 @@ class StreamingRunner implements VideoModel {
     return new StreamingRunner(await StreamingVideoModel.load(cardPath, options), options);
   }
 
-  get card() {
-    return this.model.card;
-  }
   get executionProviders() {
     return this.model.executionProviders;
   }

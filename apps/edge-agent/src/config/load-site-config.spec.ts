@@ -38,6 +38,7 @@ cameras:
 events:
   fall: { threshold: 1.5 }
 mqtt: { url: "http://broker" }
+model: { hop: 0.5 }
 `);
     expect(lines).toEqual(
       expect.arrayContaining([
@@ -45,6 +46,7 @@ mqtt: { url: "http://broker" }
         expect.stringMatching(/^cameras\[0\]\.url: .*expected an RTSP URL/),
         expect.stringMatching(/^events\.fall\.threshold: .*got 1\.5.*expected a score between 0\.05 and 0\.99/),
         expect.stringMatching(/^mqtt\.url: must start with mqtt:\/\//),
+        expect.stringMatching(/^model\.hop: .*got 0\.5.*score a window every N new frames, 1-64/),
       ]),
     );
   });

@@ -113,6 +113,7 @@ export const SiteConfigSchema = z.strictObject({
       mode: z.enum(['auto', 'window', 'streaming']).default('auto').describe('auto, window or streaming (auto: streaming when the card has streaming graphs)'),
       maxBatch: z.number().int().min(1).max(256).optional().describe('windows (or frames) in one inference run, 1-256 (default: the number of cameras)'),
       batchWaitMs: z.number().min(0).max(1000).default(0).describe('ms an idle model waits for other cameras to fill a batch, 0-1000 (0 on a CPU; 5-20 can pay on a GPU)'),
+      hop: z.number().int().min(1).max(64).optional().describe("score a window every N new frames, 1-64 (default: the model card's hop; 1 gives the earliest alerts at N times the window model's cost, little extra for a streaming model)"),
       precision: z.enum(['fp32', 'fp16']).default('fp32').describe('fp32, or fp16 for the card\'s half-precision variant on CUDA/TensorRT (window mode)'),
     })
     .prefault({}),

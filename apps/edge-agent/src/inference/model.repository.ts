@@ -13,9 +13,9 @@ export class ModelRepository implements OnApplicationShutdown {
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
   async load(): Promise<void> {
-    const { card, threads, executionProviders, mode, precision, maxBatch, batchWaitMs } = this.config.model;
+    const { card, threads, executionProviders, mode, precision, maxBatch, batchWaitMs, hop } = this.config.model;
     const cardPath = resolveModelCard(card);
-    this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length), maxWaitMs: batchWaitMs, onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)) });
+    this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length), maxWaitMs: batchWaitMs, hop, onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)) });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
     this.logger.log(this.model.describe());
   }
