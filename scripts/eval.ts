@@ -3,7 +3,10 @@
  * a markdown report, a JSON file and PNG plots (precision-recall curves, score timelines).
  *
  *   npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin | builtin-stream | card.json]
- *                   [--mode auto | window | streaming] [--out folder] [--threads 2]
+ *                   [--mode auto | window | streaming] [--hop N] [--config site.yaml] [--out folder] [--threads 2]
+ *
+ * `--config` takes the model (card, mode, hop) and the event rules from a site file, so a site's own settings can
+ * be tried on footage before they go live; `--card`, `--mode` and `--hop` override the file.
  *
  * A clips folder holds manifest.tsv (columns file, class, split, event_span_s, as in ../shared/clips);
  * "synthetic" renders the project's scripted fall, fire and normal clips (seeds the training never drew).
@@ -31,11 +34,12 @@ import { FfmpegFrameSource, inputArguments, type Frame } from '@vigil/streams';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { SiteConfigSchema } from '../apps/edge-agent/src/config/site-config.schema';
+import { loadSiteConfig } from '../apps/edge-agent/src/config/load-site-config';
+import { SiteConfigSchema, type SiteConfig } from '../apps/edge-agent/src/config/site-config.schema';
 import { EventTracker, trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
 
-const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--out folder]';
+const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder]';
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -94,10 +98,19 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const target = argv[0];
   if (!target || target.startsWith('-')) fail(USAGE);
-  const mode = (cliOption(argv, '--mode') ?? 'auto') as ModelMode;
+  const siteFile = cliOption(argv, '--config');
+  let config: SiteConfig;
+  try {
+    config = siteFile ? loadSiteConfig(siteFile, process.env) : SiteConfigSchema.parse({ site: { id: 'eval' }, cameras: [{ id: 'eval', url: 'rtsp://127.0.0.1/eval' }] });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const mode = (cliOption(argv, '--mode') ?? config.model.mode) as ModelMode;
   if (!['auto', 'window', 'streaming'].includes(mode)) fail(`--mode must be auto, window or streaming, got "${mode}"`);
-  const cardOption = cliOption(argv, '--card') ?? 'builtin';
-  const cardPath = resolveModelCard(cardOption);
+  const hopOption = cliOption(argv, '--hop');
+  const hop = hopOption === undefined ? config.model.hop : Number(hopOption);
+  if (hop !== undefined && !(Number.isInteger(hop) && hop >= 1 && hop <= 64)) fail(`--hop must be a whole number of frames from 1 to 64, got "${hopOption}"`);
+  const cardPath = resolveModelCard(cliOption(argv, '--card') ?? config.model.card);
   const split = cliOption(argv, '--split');
   const threads = Number(cliOption(argv, '--threads') ?? 2);
 
@@ -108,16 +121,16 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  const model = await loadVideoModel(cardPath, { mode, intraOpThreads: threads, maxBatch: 1 });
+  const model = await loadVideoModel(cardPath, { mode, hop, intraOpThreads: threads, maxBatch: 1 });
   const { card } = model;
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
-  const out = resolve(cliOption(argv, '--out') ?? join('eval-output', `${card.name}-${model.mode}`, setName));
+  const hopTag = hop === undefined ? '' : `-hop${hop}`;
+  const out = resolve(cliOption(argv, '--out') ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
-  const config = SiteConfigSchema.parse({ site: { id: 'eval' }, cameras: [{ id: 'eval', url: 'rtsp://127.0.0.1/eval' }] });
   const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], bestLabelThreshold(card, k))])) as Record<EventClass, TrackerRule>;
   const thresholds = Object.fromEntries(EVENT_CLASSES.map((k) => [k, rules[k].threshold])) as Record<EventClass, number>;
   const rule = config.events.fall;
-  const ruleText = `${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
+  const ruleText = `windows every ${card.window.hop} frames (${card.window.hop / card.input.fps} s), ${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
   console.error(`${model.describe()}\nevaluating ${clips.length} clips from ${manifest}${split ? ` (split ${split})` : ''} -> ${out}`);
 
   const results: ClipResult[] = [];

@@ -46,6 +46,25 @@ describe('evaluation CLI', () => {
     expect(run.output()).toMatch(/\[1\/2\] .*fall-320x180\.mp4 \(fall from [\d.]+ s, [\d.]+ s\): fall at [\d.]+ s/);
   });
 
+  it("should take the model and the event rule from a site file, so a site's settings can be tried on footage", async () => {
+    const site = join(dir, 'site.yaml');
+    writeFileSync(site, ['site: { id: lobby }', 'cameras: [{ id: door, url: "rtsp://127.0.0.1/door" }]', 'model: { card: builtin-stream, hop: 1 }', 'events: { fall: { minWindows: 3 } }', ''].join('\n'));
+    const first = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
+    const again = join(dir, 'hop1');
+    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--config', site, '--out', again]);
+    expect(await run.exited).toBe(0);
+    const report = JSON.parse(readFileSync(join(again, 'eval.json'), 'utf8'));
+    expect(report.model).toBe('vigil-stream-tiny');
+    expect(report.rule).toMatch(/^windows every 1 frames \(0\.25 s\), 2-window average, 3 windows over the threshold open/);
+    // a window per frame instead of one per card hop (2): about twice the windows on the same clips
+    expect(report.windows.fall.windows).toBeGreaterThan(1.8 * first.windows.fall.windows);
+
+    writeFileSync(site, ['site: { id: lobby }', 'cameras: [{ id: door, url: "rtsp://127.0.0.1/door" }]', 'model: { hop: 0 }', ''].join('\n'));
+    const bad = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--config', site]);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/model\.hop/);
+  });
+
   it('should say what is wrong with a missing manifest and exit non-zero', async () => {
     const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'nowhere')]);
     expect(await run.exited).toBe(2);
