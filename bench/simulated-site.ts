@@ -15,7 +15,7 @@ export function freePort(): Promise<number> {
 }
 
 export interface SimulatedSite {
-  /** The GStreamer RTSP server serving `cam0..camN-1`; its stdout carries `READY` and `MEDIA <mount> <ms>`. */
+  /** The GStreamer RTSP server serving `cam0..camN-1`; its stdout carries `READY`, `MEDIA <mount> <ms>` and, with `mark`, `MARK <mount> <ms>`. */
   rtsp: ChildProcess;
   /** A site file for one agent watching every camera, with its embedded broker and a temp data folder. */
   config: string;
@@ -24,11 +24,24 @@ export interface SimulatedSite {
 }
 
 /** N looping copies of `clip` as RTSP cameras on 127.0.0.1 and the site file of an agent that watches them. */
-export async function simulatedSite(site: string, n: number, clip: string, options: { extraMqtt?: string; events?: boolean; model?: string } = {}): Promise<SimulatedSite> {
+export interface SiteOptions {
+  extraMqtt?: string;
+  events?: boolean;
+  model?: string;
+  /** model.hop of the agent (default: the card's). */
+  hop?: number;
+  /** Print `MARK` when the frame `at` seconds into each `period`-second loop leaves the server (a scripted onset). */
+  mark?: { at: number; period: number };
+  /** The fall rule's cooldown (default 5 s: a fall event on every camera on every loop of the clip). */
+  fallCooldownSeconds?: number;
+}
+
+export async function simulatedSite(site: string, n: number, clip: string, options: SiteOptions = {}): Promise<SimulatedSite> {
   const dir = mkdtempSync(join(tmpdir(), `vigil-${site}-${n}-`));
   const [rtspPort, mqttPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const mounts = Array.from({ length: n }, (_, i) => `cam${i}=${clip}`);
-  const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...mounts], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const mark = options.mark ? ['--mark', String(options.mark.at), '--period', String(options.mark.period)] : [];
+  const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...mark, ...mounts], { stdio: ['ignore', 'pipe', 'inherit'] });
   const config = join(dir, 'site.yaml');
   writeFileSync(
     config,
@@ -37,13 +50,13 @@ export async function simulatedSite(site: string, n: number, clip: string, optio
       'cameras:',
       ...Array.from({ length: n }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
       `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", embeddedBroker: { enabled: true, port: ${mqttPort} }${options.extraMqtt ?? ''} }`,
-      `model: { card: ${options.model ?? 'builtin'} }`,
+      `model: { card: ${options.model ?? 'builtin'}${options.hop ? `, hop: ${options.hop}` : ''} }`,
       `storage: { path: "${join(dir, 'agent.db')}" }`,
       `media: { dir: "${join(dir, 'media')}" }`,
       `http: { port: ${httpPort} }`,
       options.events === false
         ? 'events: { fall: { enabled: false }, fire: { enabled: false }, smoke: { enabled: false } }'
-        : 'events: { fall: { cooldownSeconds: 5, clearWindows: 2 } }',
+        : `events: { fall: { cooldownSeconds: ${options.fallCooldownSeconds ?? 5}, clearWindows: 2 } }`,
       'logging: { level: warn }',
       '',
     ].join('\n'),
