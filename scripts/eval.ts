@@ -31,13 +31,13 @@ import {
   type EvalSummary,
 } from '@vigil/model/evaluation';
 import { FfmpegFrameSource, inputArguments, type Frame } from '@vigil/streams';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { loadSiteConfig } from '../apps/edge-agent/src/config/load-site-config';
 import { SiteConfigSchema, type SiteConfig } from '../apps/edge-agent/src/config/site-config.schema';
 import { EventTracker, trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
+import { svgToPng } from './svg-to-png';
 
 const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder]';
 
@@ -82,16 +82,6 @@ async function decode(file: string, card: ModelCard): Promise<Frame[]> {
   }
   if (!frames.length) throw new Error(`cannot decode ${file}: no frames`);
   return frames;
-}
-
-function svgToPng(svgFile: string): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', svgFile, '-frames:v', '1', svgFile.replace(/\.svg$/, '.png')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`ffmpeg could not rasterise ${svgFile} (its build needs librsvg): ${err.trim()}`))));
-  });
 }
 
 async function main(): Promise<void> {
