@@ -4,7 +4,8 @@
  *   npm run bench:cameras -- --cameras 1,4,8,16 > cameras-window.log
  *   npm run bench:plot -- --out docs/img --cameras cameras-window.log,cameras-stream.log --inference inference.log
  *
- * Cameras logs with the same model and hop are one series. Writes PNGs (rasterised by ffmpeg) and names them.
+ * Cameras logs with the same model and hop are one series; rows where not every camera came online are left out
+ * (the simulator, not the agent, was the limit). Writes PNGs (rasterised by ffmpeg) and names them.
  */
 import { cliOption } from '@vigil/config';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,11 @@ function cameraCharts(files: string[]): Record<string, LineChart> {
     if (!table) throw new Error(`${file}: no cameras table (is it the output of npm run bench:cameras?)`);
     const c = table.columns;
     const [n, perCamera, drops, p50] = [column(c, 'cameras', file), column(c, 'CPU %/camera', file), column(c, 'dropped frames/s', file), column(c, 'latency p50 ms', file)];
+    const online = c.indexOf('cameras online');
     for (const row of table.rows) {
+      // a run whose simulator could not bring every stream up measures the harness, not the agent
+      const [up, of] = online >= 0 ? row[online].split('/') : [];
+      if (up !== of) continue;
       const cameras = Number(row[n]);
       add(cpu, label, [cameras, Number(row[perCamera])]);
       add(dropped, label, [cameras, Number(row[drops])]);
