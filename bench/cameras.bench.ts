@@ -11,7 +11,7 @@
  *   npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin-stream --hop 1 --baseline]
  */
 import type { EventMessage } from '@vigil/contracts';
-import { OnnxVideoModel, resolveModelCard, toPixelValues, type RgbImage } from '@vigil/model';
+import { loadModelCard, resolveModelCard, toPixelValues, type RgbImage } from '@vigil/model';
 import mqtt from 'mqtt';
 import * as ort from 'onnxruntime-node';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -191,10 +191,9 @@ async function runBare(n: number, clip: string, durationS: number) {
   const { rtsp } = await simulatedSite('bare', n, clip);
   const url = await waitLine(rtsp, /READY \S+/, 15_000);
   const base = url.slice('READY '.length).replace(/cam0$/, '');
-  const model = await OnnxVideoModel.load(resolveModelCard(cardOption), { intraOpThreads: 1 });
-  const card = model.card;
+  const { card, onnxPath } = loadModelCard(resolveModelCard(cardOption));
   const { frames: t, width: w, height: h, fps } = card.input;
-  const session = await ort.InferenceSession.create(model.loaded.onnxPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'] });
+  const session = await ort.InferenceSession.create(onnxPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionProviders: ['cpu'] });
   let queue: Promise<unknown> = Promise.resolve();
   let windows = 0;
   let stopping = false;
@@ -236,7 +235,7 @@ async function runBare(n: number, clip: string, durationS: number) {
   stopping = true;
   for (const d of decoders) d.kill('SIGKILL');
   await queue;
-  await Promise.all([session.release(), model.release()]);
+  await session.release();
   rtsp.kill('SIGTERM');
   await new Promise((r) => rtsp.once('exit', r));
   return { cpuPct, windowsPerS, rssMb: peakRss };

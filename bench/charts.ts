@@ -1,4 +1,6 @@
 /** Plain SVG line charts for benchmark figures: one x axis, one y axis, a few labelled series. */
+import { escapeXml as esc, svgDocument } from '@vigil/model/evaluation';
+
 export interface Series {
   label: string;
   points: Array<[number, number]>;
@@ -19,7 +21,6 @@ export interface LineChart {
 }
 
 const COLOURS = ['#1f6fb2', '#d35400', '#27ae60', '#8e44ad', '#c0392b', '#7f8c8d'];
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const f = (v: number) => v.toFixed(1);
 
 /** A readable tick step: 1, 2 or 5 times a power of ten, about `count` ticks over `span`. */
@@ -67,12 +68,7 @@ export function lineChartSvg(chart: LineChart): string {
     body.push(`<line x1="${left + pw + 14}" y1="${ly - 4}" x2="${left + pw + 36}" y2="${ly - 4}" stroke="${colour}" stroke-width="3"${dash}/>`);
     body.push(`<text x="${left + pw + 42}" y="${ly}" font-size="11">${esc(s.label)}</text>`);
   });
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="DejaVu Sans, Liberation Sans, sans-serif">`,
-    `<rect width="${w}" height="${h}" fill="#ffffff"/>`,
-    ...body,
-    '</svg>',
-  ].join('\n');
+  return svgDocument(w, h, body);
 }
 
 /** The pipe tables a bench printed: each header line followed by its rows, cells trimmed. */

@@ -4,10 +4,13 @@ import type { ClipResult } from './metrics';
 
 export const CLASS_COLOURS: Record<EventClass, string> = { fall: '#d35400', fire: '#c0392b', smoke: '#5d6d7e' };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text safe inside an SVG (XML) element. */
+export const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const esc = escapeXml;
 const f = (v: number) => v.toFixed(1);
 
-function svg(width: number, height: number, body: string[]): string {
+/** A whole SVG document: white background, the project's fonts, then `body`. */
+export function svgDocument(width: number, height: number, body: string[]): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, Liberation Sans, sans-serif">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
@@ -43,7 +46,7 @@ export function prCurvesSvg(
     body.push(`<line x1="${left + size + 14}" y1="${ly - 4}" x2="${left + size + 34}" y2="${ly - 4}" stroke="${CLASS_COLOURS[cls]}" stroke-width="3"/>`);
     body.push(`<text x="${left + size + 40}" y="${ly}" font-size="12">${cls}${op ? ` (● at ${op.threshold.toFixed(2)})` : ''}</text>`);
   });
-  return svg(w, h, body);
+  return svgDocument(w, h, body);
 }
 
 /** One row per clip: the three scores over time, the labelled span shaded, thresholds dashed, events marked. */
@@ -73,5 +76,5 @@ export function timelinesSvg(results: ClipResult[], thresholds: Record<EventClas
     for (const e of r.events) body.push(`<text x="${f(x(e.t))}" y="${y0 - 1}" text-anchor="middle" font-size="11" fill="${CLASS_COLOURS[e.kind]}">▼</text>`);
     body.push(`<text x="${left + plotW + 6}" y="${y0 + h}" font-size="9" fill="#666">${r.seconds.toFixed(0)} s</text>`);
   });
-  return svg(w, top + results.length * row + 10, body);
+  return svgDocument(w, top + results.length * row + 10, body);
 }
