@@ -43,6 +43,26 @@ function sample(pid: number): { rssMb: number; agentRssMb: number; fds: number; 
   return { rssMb: agentRssMb + kids.reduce((a, k) => a + rss(k), 0), agentRssMb, fds: readdirSync(`/proc/${pid}/fd`).length, children: kids.length };
 }
 
+/**
+ * The agent's resident memory by kind, from /proc/PID/smaps: the main malloc heap (`[heap]`, where the event loop
+ * thread's allocations land) and other anonymous memory (the V8 heap, large buffers, thread arenas, onnxruntime);
+ * file-backed pages (code) are left out. Says which part grows when the total does.
+ */
+function residentByKind(pid: number): { mallocHeapMb: number; anonymousMb: number } {
+  const kb = { heap: 0, anon: 0, file: 0 };
+  let kind: keyof typeof kb = 'anon';
+  try {
+    for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+      const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (mapping) kind = mapping[1] === '[heap]' ? 'heap' : mapping[1].startsWith('/') ? 'file' : 'anon';
+      else if (line.startsWith('Rss:')) kb[kind] += Number(line.split(/\s+/)[1]);
+    }
+  } catch {
+    // gone
+  }
+  return { mallocHeapMb: kb.heap / 1024, anonymousMb: kb.anon / 1024 };
+}
+
 /** Least-squares slope of y over x. */
 function slope(xs: number[], ys: number[]): number {
   const n = xs.length;
@@ -60,13 +80,14 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 2000));
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(`soak: ${cameras} cameras x ${minutes} min, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
-  console.log('minute | RSS MB (agent + ffmpeg) | agent RSS MB | JS heap used MB | external MB | open fds | children | windows | outbox pending | clips waiting');
+  console.log('minute | RSS MB (agent + ffmpeg) | agent RSS MB | malloc heap MB | other anonymous MB | JS heap used MB | external MB | open fds | children | windows | outbox pending | clips waiting');
   const started = Date.now();
   const xs: number[] = [];
   const ys: number[] = [];
   while (Date.now() - started < minutes * 60_000) {
     await new Promise((r) => setTimeout(r, everyS * 1000));
     const s = sample(agent.pid!);
+    const kinds = residentByKind(agent.pid!);
     const health = (await fetch(`http://127.0.0.1:${httpPort}/health`).then((r) => r.json()).catch(() => ({}))) as { cameras?: Array<{ windows: number }>; mqtt?: { outboxPending: number } };
     const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text()).catch(() => '');
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 1e6;
@@ -74,7 +95,7 @@ async function main(): Promise<void> {
     xs.push(minute);
     ys.push(s.agentRssMb);
     const windows = health.cameras?.reduce((a, c) => a + c.windows, 0) ?? 0;
-    console.log(`${minute.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.agentRssMb.toFixed(0)} | ${gauge('vigil_agent_nodejs_heap_size_used_bytes').toFixed(0)} | ${gauge('vigil_agent_nodejs_external_memory_bytes').toFixed(0)} | ${s.fds} | ${s.children} | ${windows} | ${health.mqtt?.outboxPending ?? '?'} | ${gauge('vigil_clip_queue') * 1e6}`);
+    console.log(`${minute.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.agentRssMb.toFixed(0)} | ${kinds.mallocHeapMb.toFixed(0)} | ${kinds.anonymousMb.toFixed(0)} | ${gauge('vigil_agent_nodejs_heap_size_used_bytes').toFixed(0)} | ${gauge('vigil_agent_nodejs_external_memory_bytes').toFixed(0)} | ${s.fds} | ${s.children} | ${windows} | ${health.mqtt?.outboxPending ?? '?'} | ${gauge('vigil_clip_queue') * 1e6}`);
   }
   const half = Math.floor(xs.length / 2);
   const trend = slope(xs.slice(half), ys.slice(half)) * 60;

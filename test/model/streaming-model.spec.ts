@@ -110,6 +110,33 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
     await expect(loadVideoModel(cardPath, { hop: 0 })).rejects.toThrow(/hop must be a whole number of frames, 1 or more; got 0/);
   });
 
+  it.each(['streaming', 'window'] as const)('should score each camera as if alone while runs of changing batch size share one input buffer (%s)', async (mode) => {
+    const shared = await loadVideoModel(cardPath, { mode, hop: 1 });
+    const cameras = [0, 1, 2].map(() => shared.createScorer());
+    const planes = (camera: number, i: number) => normaliseFrame(frame(i * 3 + camera * 11, w, h), card);
+    const got: number[][][] = [[], [], []];
+    // three cameras at once (the first runs alone, the other two join the next run), then camera 0 alone
+    for (let i = 0; i < t + 2; i++) {
+      const out = await Promise.all(cameras.map((c, k) => c.push(planes(k, i), i)));
+      out.forEach((o, k) => o && got[k].push(o.scores));
+    }
+    for (let i = t + 2; i < t + 4; i++) got[0].push((await cameras[0].push(planes(0, i), i))!.scores);
+    expect(shared.stats.maxBatchSeen).toBeGreaterThan(1);
+    for (let k = 0; k < 3; k++) {
+      const alone = await loadVideoModel(cardPath, { mode, hop: 1 });
+      const scorer = alone.createScorer();
+      const expected: number[][] = [];
+      for (let i = 0; i < got[k].length + t - 1; i++) {
+        const o = await scorer.push(planes(k, i), i);
+        if (o) expected.push(o.scores);
+      }
+      expect(expected).toHaveLength(got[k].length);
+      expected.forEach((scores, j) => expect(maxAbsDiff(got[k][j], scores)).toBeLessThanOrEqual(1e-4));
+      await alone.release();
+    }
+    await shared.release();
+  });
+
   it('should run the fp16 variant within its tolerance of the fp32 graph', async () => {
     const fp32 = await OnnxVideoModel.load(cardPath);
     const fp16 = await OnnxVideoModel.load(cardPath, { precision: 'fp16' });

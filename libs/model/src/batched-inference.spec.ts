@@ -1,4 +1,4 @@
-import { Batcher, pack } from './batched-inference';
+import { BatchBuffer, Batcher, pack } from './batched-inference';
 
 describe('Batcher', () => {
   it('should run the first item alone and batch what arrives meanwhile, up to maxBatch', async () => {
@@ -34,6 +34,18 @@ describe('Batcher', () => {
 
   it('should pack equal-length items back to back', () => {
     expect(Array.from(pack([Float32Array.of(1, 2, 9), Float32Array.of(3, 4)], 2))).toEqual([1, 2, 3, 4]);
+  });
+
+  it('should hand out one input buffer run after run, growing it only for a larger batch', () => {
+    const buffer = new BatchBuffer(2);
+    const three = buffer.take(3);
+    expect(three).toHaveLength(6);
+    const one = buffer.take(1);
+    expect(one).toHaveLength(2);
+    expect(one.buffer).toBe(three.buffer);
+    expect(buffer.take(4).buffer).not.toBe(three.buffer);
+    expect(Array.from(pack([Float32Array.of(5, 6)], 2, one))).toEqual([5, 6]);
+    expect(three[0]).toBe(5);
   });
 });
 

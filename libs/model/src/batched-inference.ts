@@ -76,11 +76,28 @@ export class Batcher<I, O> {
   }
 }
 
-/** Equal-length float items packed back to back into one buffer. */
-export function pack(items: readonly Float32Array[], per: number): Float32Array {
-  const out = new Float32Array(per * items.length);
+/** Equal-length float items packed back to back into one buffer (`out`, or a new one). */
+export function pack(items: readonly Float32Array[], per: number, out = new Float32Array(per * items.length)): Float32Array {
   items.forEach((v, i) => out.set(v.subarray(0, per), i * per));
   return out;
+}
+
+/**
+ * The input buffer of a batcher's runs, kept from run to run (a batcher runs one batch at a time). A fresh buffer
+ * per run of a window model is megabytes a few times a second, in sizes that vary with the batch: the allocator
+ * keeps the holes, and a busy agent's resident memory crept up with them.
+ */
+export class BatchBuffer {
+  private buffer: Float32Array<ArrayBuffer> = new Float32Array(0);
+
+  constructor(private readonly per: number) {}
+
+  /** Room for `count` items; valid until the next call. */
+  take(count: number): Float32Array<ArrayBuffer> {
+    const n = this.per * count;
+    if (this.buffer.length < n) this.buffer = new Float32Array(n);
+    return this.buffer.subarray(0, n);
+  }
 }
 
 /**
@@ -90,8 +107,9 @@ export function pack(items: readonly Float32Array[], per: number): Float32Array 
 export class BatchedInference extends Batcher<readonly Float32Array[], number[]> {
   constructor(model: OnnxVideoModel, maxBatch = 8, onRun?: (ms: number, batch: number) => void, maxWaitMs = 0) {
     const per = windowLength(model.card);
+    const input = new BatchBuffer(per);
     const run = (windows: (readonly Float32Array[])[]) => {
-      const batch = new Float32Array(per * windows.length);
+      const batch = input.take(windows.length);
       windows.forEach((planes, i) => assembleWindow(planes, model.card, batch, i * per));
       return model.infer(batch, windows.length);
     };

@@ -1,4 +1,4 @@
-import { pack, Batcher, BatchedInference } from './batched-inference';
+import { pack, Batcher, BatchBuffer, BatchedInference } from './batched-inference';
 import { loadModelCard, windowSeconds, type ModelCard } from './model-card';
 import { OnnxVideoModel, type Precision } from './onnx-video-model';
 import { frameLength } from './preprocess';
@@ -147,12 +147,19 @@ class StreamingRunner implements VideoModel {
     this.card = withHop(model.card, hop);
     const per = frameLength(model.card);
     const e = model.embeddingSize;
+    const frames = new BatchBuffer(per);
+    const previous = new BatchBuffer(per);
     this.encoder = new Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>(async (items) => {
-      const out = await model.encode(pack(items.map((i) => i.frame), per), pack(items.map((i) => i.previous), per), items.length);
+      const out = await model.encode(
+        pack(items.map((i) => i.frame), per, frames.take(items.length)),
+        pack(items.map((i) => i.previous), per, previous.take(items.length)),
+        items.length,
+      );
       return items.map((_, i) => out.slice(i * e, (i + 1) * e));
     }, maxBatch, onRun && ((ms, n) => onRun('frame', ms, n)), maxWaitMs);
     const windowFloats = model.card.input.frames * e;
-    this.temporal = new Batcher((windows) => model.classify(pack(windows, windowFloats), windows.length), maxBatch, onRun && ((ms, n) => onRun('temporal', ms, n)), maxWaitMs);
+    const embeddings = new BatchBuffer(windowFloats);
+    this.temporal = new Batcher((windows) => model.classify(pack(windows, windowFloats, embeddings.take(windows.length)), windows.length), maxBatch, onRun && ((ms, n) => onRun('temporal', ms, n)), maxWaitMs);
   }
 
   static async open(cardPath: string, options: VideoModelOptions): Promise<StreamingRunner> {
