@@ -36,6 +36,18 @@ describe('Batcher', () => {
     expect(Array.from(pack([Float32Array.of(1, 2, 9), Float32Array.of(3, 4)], 2))).toEqual([1, 2, 3, 4]);
   });
 
+  it('should warm up with one run of the largest batch, outside the stats, and not while real work is queued', async () => {
+    const sizes: number[] = [];
+    const batcher = new Batcher<number, number>(async (items) => (sizes.push(items.length), items), 4);
+    await batcher.warmUp(0);
+    expect(sizes).toEqual([4]);
+    expect(batcher.stats.runs).toBe(0);
+    const busy = batcher.submit(1);
+    await batcher.warmUp(0);
+    await busy;
+    expect(sizes).toEqual([4, 1]);
+  });
+
   it('should hand out one input buffer run after run, growing it only for a larger batch', () => {
     const buffer = new BatchBuffer(2);
     const three = buffer.take(3);

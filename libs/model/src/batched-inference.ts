@@ -51,6 +51,15 @@ export class Batcher<I, O> {
     });
   }
 
+  /**
+   * Runs one full batch of `item` before any real work, outside the stats: the session's first run and the memory
+   * of its largest batch are taken at start-up rather than by a burst hours later.
+   */
+  async warmUp(item: I): Promise<void> {
+    if (this.running || this.waiting.length) return;
+    await this.run(Array.from({ length: this.maxBatch }, () => item));
+  }
+
   private async drain(): Promise<void> {
     this.running = true;
     try {

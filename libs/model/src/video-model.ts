@@ -40,6 +40,8 @@ export interface VideoModel {
   readonly fallbacks: string[];
   readonly stats: InferenceStats;
   createScorer(): WindowScorer;
+  /** One run of the largest batch on blank input, before the cameras start; resolves with the batch size. */
+  warmUp(): Promise<number>;
   describe(): string;
   release(): Promise<void>;
 }
@@ -88,13 +90,15 @@ class WindowRunner implements VideoModel {
     private readonly model: OnnxVideoModel,
     private readonly queue: BatchedInference,
     hop: number | undefined,
+    private readonly maxBatch: number,
   ) {
     this.card = withHop(model.card, hop);
   }
 
   static async open(cardPath: string, options: VideoModelOptions): Promise<WindowRunner> {
     const model = await OnnxVideoModel.load(cardPath, options);
-    return new WindowRunner(model, new BatchedInference(model, options.maxBatch ?? 8, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs), options.hop);
+    const maxBatch = options.maxBatch ?? 8;
+    return new WindowRunner(model, new BatchedInference(model, maxBatch, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs), options.hop, maxBatch);
   }
 
   get precision() {
@@ -124,6 +128,12 @@ class WindowRunner implements VideoModel {
     };
   }
 
+  async warmUp(): Promise<number> {
+    const blank = new Float32Array(frameLength(this.card));
+    await this.queue.warmUp(Array.from({ length: this.card.input.frames }, () => blank));
+    return this.maxBatch;
+  }
+
   describe(): string {
     return `${header(this.card)}; joint window graph (${this.precision}); providers ${this.executionProviders.join(' > ')}`;
   }
@@ -138,6 +148,7 @@ class StreamingRunner implements VideoModel {
   readonly precision = 'fp32';
   private readonly encoder: Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>;
   private readonly temporal: Batcher<Float32Array, number[]>;
+  private readonly maxBatch: number;
   readonly card: ModelCard;
 
   private constructor(
@@ -145,6 +156,7 @@ class StreamingRunner implements VideoModel {
     { maxBatch = 8, onRun, maxWaitMs = 0, hop }: VideoModelOptions,
   ) {
     this.card = withHop(model.card, hop);
+    this.maxBatch = maxBatch;
     const per = frameLength(model.card);
     const e = model.embeddingSize;
     const frames = new BatchBuffer(per);
@@ -197,6 +209,13 @@ class StreamingRunner implements VideoModel {
         previous = undefined;
       },
     };
+  }
+
+  async warmUp(): Promise<number> {
+    const blank = new Float32Array(frameLength(this.card));
+    await this.encoder.warmUp({ frame: blank, previous: blank });
+    await this.temporal.warmUp(new Float32Array(this.card.input.frames * this.model.embeddingSize));
+    return this.maxBatch;
   }
 
   describe(): string {

@@ -18,6 +18,9 @@ export class ModelRepository implements OnApplicationShutdown {
     this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length), maxWaitMs: batchWaitMs, hop, onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)) });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
     this.logger.log(this.model.describe());
+    const started = performance.now();
+    const batch = await this.model.warmUp();
+    this.logger.log(`model warmed up with its largest batch (${batch} ${this.model.mode === 'streaming' ? 'frames and windows' : 'windows'}) in ${(performance.now() - started).toFixed(0)} ms`);
   }
 
   private get loaded(): VideoModel {
