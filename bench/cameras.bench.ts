@@ -18,6 +18,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { agentEnv } from '../scripts/agent-env';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
 import { simulatedSite } from './simulated-site';
 
@@ -110,7 +111,7 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
     for (const m of d.toString().matchAll(/MARK (\S+) (\d+)/g)) onsetSent.set(m[1], Number(m[2]));
   });
   await waitLine(rtsp, /READY/, 15_000);
-  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'pipe', 'pipe'], env: agentEnv() });
   let agentLog = '';
   const keep = (d: Buffer) => (agentLog = (agentLog + d.toString()).slice(-4000));
   agent.stderr!.on('data', keep);

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { agentEnv } from '../scripts/agent-env';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
 import { simulatedSite } from './simulated-site';
 
@@ -78,7 +79,7 @@ async function main(): Promise<void> {
   const { rtsp, config, httpPort } = await simulatedSite('soak', cameras, clip);
   rtsp.stdout!.resume();
   await new Promise((r) => setTimeout(r, 2000));
-  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'], env: agentEnv() });
   console.log(`soak: ${cameras} cameras x ${minutes} min, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
   console.log('minute | RSS MB (agent + ffmpeg) | agent RSS MB | malloc heap MB | other anonymous MB | JS heap used MB | external MB | open fds | children | windows | outbox pending | clips waiting');
   const started = Date.now();

@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { agentEnv } from './agent-env';
 import { ensureClip, PYTHON, REPO_ROOT } from './demo-clip';
 
 interface Options {
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
   await ensureClip('demo', clip);
 
   const env = {
+    ...agentEnv(),
     VIGIL_RTSP_PORT: String(opts.rtspPort),
     VIGIL_MQTT_PORT: String(opts.mqttPort),
     VIGIL_AGENT_PORT: String(opts.agentPort),
