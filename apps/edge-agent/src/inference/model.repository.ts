@@ -20,7 +20,7 @@ export class ModelRepository implements OnApplicationShutdown {
     this.logger.log(this.model.describe());
     const started = performance.now();
     const batch = await this.model.warmUp();
-    this.logger.log(`model warmed up with its largest batch (${batch} ${this.model.mode === 'streaming' ? 'frames and windows' : 'windows'}) in ${(performance.now() - started).toFixed(0)} ms`);
+    this.logger.log(`model warmed up with one run of its largest batch (${batch}, model.maxBatch) in ${(performance.now() - started).toFixed(0)} ms`);
   }
 
   private get loaded(): VideoModel {
