@@ -39,11 +39,11 @@ describe('Batcher', () => {
   it('should warm up with one run of the largest batch, outside the stats, and not while real work is queued', async () => {
     const sizes: number[] = [];
     const batcher = new Batcher<number, number>(async (items) => (sizes.push(items.length), items), 4);
-    await batcher.warmUp(0);
+    await expect(batcher.warmUp(0)).resolves.toBe(4);
     expect(sizes).toEqual([4]);
     expect(batcher.stats.runs).toBe(0);
     const busy = batcher.submit(1);
-    await batcher.warmUp(0);
+    await expect(batcher.warmUp(0)).resolves.toBe(0);
     await busy;
     expect(sizes).toEqual([4, 1]);
   });

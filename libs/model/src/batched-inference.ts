@@ -53,11 +53,13 @@ export class Batcher<I, O> {
 
   /**
    * Runs one full batch of `item` before any real work, outside the stats: the session's first run and the memory
-   * of its largest batch are taken at start-up rather than by a burst hours later.
+   * of its largest batch are taken at start-up rather than by a burst hours later. Resolves with the items run
+   * (none once real work has started).
    */
-  async warmUp(item: I): Promise<void> {
-    if (this.running || this.waiting.length) return;
+  async warmUp(item: I): Promise<number> {
+    if (this.running || this.waiting.length) return 0;
     await this.run(Array.from({ length: this.maxBatch }, () => item));
+    return this.maxBatch;
   }
 
   private async drain(): Promise<void> {

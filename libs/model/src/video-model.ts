@@ -40,7 +40,7 @@ export interface VideoModel {
   readonly fallbacks: string[];
   readonly stats: InferenceStats;
   createScorer(): WindowScorer;
-  /** One run of the largest batch on blank input, before the cameras start; resolves with the batch size. */
+  /** One run of the largest batch on blank input, before the cameras start; resolves with the batch size run. */
   warmUp(): Promise<number>;
   describe(): string;
   release(): Promise<void>;
@@ -90,15 +90,13 @@ class WindowRunner implements VideoModel {
     private readonly model: OnnxVideoModel,
     private readonly queue: BatchedInference,
     hop: number | undefined,
-    private readonly maxBatch: number,
   ) {
     this.card = withHop(model.card, hop);
   }
 
   static async open(cardPath: string, options: VideoModelOptions): Promise<WindowRunner> {
     const model = await OnnxVideoModel.load(cardPath, options);
-    const maxBatch = options.maxBatch ?? 8;
-    return new WindowRunner(model, new BatchedInference(model, maxBatch, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs), options.hop, maxBatch);
+    return new WindowRunner(model, new BatchedInference(model, options.maxBatch ?? 8, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs), options.hop);
   }
 
   get precision() {
@@ -128,10 +126,9 @@ class WindowRunner implements VideoModel {
     };
   }
 
-  async warmUp(): Promise<number> {
+  warmUp(): Promise<number> {
     const blank = new Float32Array(frameLength(this.card));
-    await this.queue.warmUp(Array.from({ length: this.card.input.frames }, () => blank));
-    return this.maxBatch;
+    return this.queue.warmUp(Array.from({ length: this.card.input.frames }, () => blank));
   }
 
   describe(): string {
@@ -148,7 +145,6 @@ class StreamingRunner implements VideoModel {
   readonly precision = 'fp32';
   private readonly encoder: Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>;
   private readonly temporal: Batcher<Float32Array, number[]>;
-  private readonly maxBatch: number;
   readonly card: ModelCard;
 
   private constructor(
@@ -156,7 +152,6 @@ class StreamingRunner implements VideoModel {
     { maxBatch = 8, onRun, maxWaitMs = 0, hop }: VideoModelOptions,
   ) {
     this.card = withHop(model.card, hop);
-    this.maxBatch = maxBatch;
     const per = frameLength(model.card);
     const e = model.embeddingSize;
     const frames = new BatchBuffer(per);
@@ -213,9 +208,9 @@ class StreamingRunner implements VideoModel {
 
   async warmUp(): Promise<number> {
     const blank = new Float32Array(frameLength(this.card));
-    await this.encoder.warmUp({ frame: blank, previous: blank });
+    const batch = await this.encoder.warmUp({ frame: blank, previous: blank });
     await this.temporal.warmUp(new Float32Array(this.card.input.frames * this.model.embeddingSize));
-    return this.maxBatch;
+    return batch;
   }
 
   describe(): string {
