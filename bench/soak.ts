@@ -3,7 +3,11 @@
  * children), open file descriptors, children and outbox depth. Ends with the RSS trend of the second half, which
  * must stay flat (a leak shows as a steady climb).
  *
- *   npm run soak [-- --cameras 16 --minutes 30 --every 30]
+ *   npm run soak [-- --cameras 16 --minutes 30 --every 30 --no-events]
+ *
+ * `--no-events` turns the fall, fire and smoke rules off: the cameras are watched and scored, but no event,
+ * snapshot, clip, SQLite row or MQTT message is made. Comparing the two runs says whether growth is in watching
+ * or in the event path.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ const argValue = (name: string, fallback: number) => {
 const cameras = argValue('--cameras', 16);
 const minutes = argValue('--minutes', 30);
 const everyS = argValue('--every', 30);
+const noEvents = process.argv.includes('--no-events');
 
 function sample(pid: number): { rssMb: number; agentRssMb: number; fds: number; children: number } {
   const kids: number[] = [];
@@ -76,11 +81,11 @@ function slope(xs: number[], ys: number[]): number {
 
 async function main(): Promise<void> {
   const clip = await ensureClip('fall', join(REPO_ROOT, '.cache', 'bench', 'fall-640x360.mp4'), { width: 640, height: 360, quiet: true });
-  const { rtsp, config, httpPort } = await simulatedSite('soak', cameras, clip);
+  const { rtsp, config, httpPort } = await simulatedSite('soak', cameras, clip, { events: !noEvents });
   rtsp.stdout!.resume();
   await new Promise((r) => setTimeout(r, 2000));
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'], env: agentEnv() });
-  console.log(`soak: ${cameras} cameras x ${minutes} min, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
+  console.log(`soak: ${cameras} cameras x ${minutes} min${noEvents ? ', events off' : ''}, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
   console.log('minute | RSS MB (agent + ffmpeg) | agent RSS MB | malloc heap MB | other anonymous MB | JS heap used MB | external MB | open fds | children | windows | outbox pending | clips waiting');
   const started = Date.now();
   const xs: number[] = [];

@@ -11,6 +11,11 @@ export interface OpenOptions {
   migrations: readonly string[];
   /** FULL when a committed row must survive a power cut (alarms), NORMAL when a crash is enough. */
   synchronous: 'FULL' | 'NORMAL';
+  /**
+   * SQLite's page cache for this connection, in MB. It fills as the file grows and is then kept, so it is part of
+   * the process's steady memory (better-sqlite3 builds with 16 MB, which an agent takes an hour or more to reach).
+   */
+  cacheMegabytes: number;
 }
 
 /** Opens (creating folders and file if needed) a SQLite file in WAL mode and migrates it to the latest schema. */
@@ -26,6 +31,7 @@ export function openDatabase(path: string, options: OpenOptions): Db {
   db.pragma(`synchronous = ${options.synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma(`cache_size = -${Math.round(options.cacheMegabytes * 1024)}`);
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > options.migrations.length) {
     db.close();

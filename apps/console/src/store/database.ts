@@ -83,6 +83,7 @@ const MIGRATIONS: string[] = [
    );`,
 ];
 
+/** The console pages, filters and counts over the whole history, so it keeps a larger page cache than the agent. */
 export function openDatabase(path: string): Db {
-  return openSqlite(path, { purpose: 'console database', migrations: MIGRATIONS, synchronous: 'NORMAL' });
+  return openSqlite(path, { purpose: 'console database', migrations: MIGRATIONS, synchronous: 'NORMAL', cacheMegabytes: 16 });
 }

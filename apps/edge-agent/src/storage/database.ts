@@ -39,8 +39,9 @@ const MIGRATIONS: string[] = [
 
 /**
  * The agent's SQLite file: events and the MQTT outbox. `synchronous = FULL` because an alarm acknowledged by SQLite
- * must survive a power cut, not just a crash.
+ * must survive a power cut, not just a crash. The agent writes and reads back only recent rows, so a 2 MB page cache
+ * is enough, and the agent's memory stops growing minutes after start instead of an hour or more.
  */
 export function openDatabase(path: string): Db {
-  return openSqlite(path, { purpose: 'event database', migrations: MIGRATIONS, synchronous: 'FULL' });
+  return openSqlite(path, { purpose: 'event database', migrations: MIGRATIONS, synchronous: 'FULL', cacheMegabytes: 2 });
 }
