@@ -32,7 +32,7 @@ export class MediaService implements OnApplicationShutdown {
     this.repository = new MediaRepository(config.media.dir);
     this.encoders = new Semaphore(config.media.clipEncoders);
     this.live.setMaxListeners(0);
-    this.pruner = setInterval(() => this.prune(), PRUNE_EVERY_MS).unref();
+    this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
   }
 
   private ring(cameraId: string): JpegRing {
@@ -111,10 +111,18 @@ export class MediaService implements OnApplicationShutdown {
     return this.encoders.waiting;
   }
 
-  prune(): void {
+  /** Applies media.retentionDays and media.maxMegabytes; a run still going when the next is due is not doubled. */
+  prune(): Promise<void> {
+    this.pruning ??= this.pruneOnce().finally(() => (this.pruning = undefined));
+    return this.pruning;
+  }
+
+  private pruning?: Promise<void>;
+
+  private async pruneOnce(): Promise<void> {
     const { retentionDays, maxMegabytes } = this.config.media;
     try {
-      const r = this.repository.prune(retentionDays * 86_400_000, maxMegabytes * 1_000_000, this.clock.now());
+      const r = await this.repository.prune(retentionDays * 86_400_000, maxMegabytes * 1_000_000, this.clock.now());
       if (r.deleted) this.logger.log(`media retention: deleted ${r.deleted} files (${(r.freedBytes / 1e6).toFixed(1)} MB), ${(r.keptBytes / 1e6).toFixed(1)} MB kept`);
     } catch (err) {
       this.logger.error(`media retention failed in ${this.config.media.dir}: ${(err as Error).message}`);
