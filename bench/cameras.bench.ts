@@ -15,14 +15,13 @@ import { loadModelCard, resolveModelCard, toPixelValues, type RgbImage } from '@
 import mqtt from 'mqtt';
 import * as ort from 'onnxruntime-node';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { agentEnv } from '../scripts/agent-env';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
+import { treeUsage } from './proc-stats';
 import { simulatedSite } from './simulated-site';
 
-const TICKS = 100;
 const argValue = (name: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -37,36 +36,6 @@ const cardOption = argValue('--card') ?? 'builtin';
 const hop = argValue('--hop') === undefined ? undefined : Number(argValue('--hop'));
 const WARMUP_S = 12;
 const baseline = process.argv.includes('--baseline');
-
-/** CPU seconds and RSS of a process and all its descendants. */
-function treeUsage(pid: number): { cpuS: number; rssMb: number } {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  let cpuS = 0;
-  let rssMb = 0;
-  const visit = (p: number) => {
-    try {
-      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-      cpuS += (Number(fields[11]) + Number(fields[12])) / TICKS;
-      rssMb += (Number(fields[21]) * 4096) / 1e6;
-    } catch {
-      return;
-    }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return { cpuS, rssMb };
-}
 
 function waitLine(proc: ChildProcess, pattern: RegExp, timeoutMs: number, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
   return new Promise((resolve, reject) => {

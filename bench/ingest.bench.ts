@@ -6,21 +6,13 @@
  */
 import { FfmpegFrameSource, inputArguments } from '@vigil/streams';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../scripts/demo-clip';
+import { procStat } from './proc-stats';
 
-const TICKS = 100; // USER_HZ on Linux
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 20;
-
-function procStat(pid: number): { cpuS: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS;
-  const rssMb = (Number(fields[21]) * 4096) / 1e6;
-  return { cpuS, rssMb };
-}
 
 function clipFor(height: number): string {
   const dir = join(REPO_ROOT, '.cache', 'bench');

@@ -10,12 +10,12 @@
  * or in the event path.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { agentEnv } from '../scripts/agent-env';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
-import { residentByKind } from './process-memory';
+import { childrenByParent, procStat, residentByKind } from './proc-stats';
 import { simulatedSite } from './simulated-site';
 
 const argValue = (name: string, fallback: number) => {
@@ -28,20 +28,10 @@ const everyS = argValue('--every', 30);
 const noEvents = process.argv.includes('--no-events');
 
 function sample(pid: number): { rssMb: number; agentRssMb: number; fds: number; children: number } {
-  const kids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) kids.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
+  const kids = childrenByParent().get(pid) ?? [];
   const rss = (p: number) => {
     try {
-      const f = readFileSync(`/proc/${p}/stat`, 'utf8');
-      return (Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[21]) * 4096) / 1e6;
+      return procStat(p).rssMb;
     } catch {
       return 0;
     }

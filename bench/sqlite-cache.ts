@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliOption } from '@vigil/config';
 import { openDatabase } from '@vigil/sqlite';
-import { residentByKind } from './process-memory';
+import { residentByKind } from './proc-stats';
 
 const ROW = JSON.stringify({ schema: 'vigil.event/1', padding: 'x'.repeat(2500) });
 const SCHEMA = ['CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL, sent_at TEXT); CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;'];
