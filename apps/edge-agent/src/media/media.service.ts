@@ -21,6 +21,7 @@ export class MediaService implements OnApplicationShutdown {
   private readonly live = new EventEmitter();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly pruner: NodeJS.Timeout;
+  private pruning?: Promise<void>;
   /** Clip encodings at once (media.clipEncoders); the rest wait, so an event storm cannot starve the cameras. */
   private readonly encoders: Semaphore;
   readonly repository: MediaRepository;
@@ -116,8 +117,6 @@ export class MediaService implements OnApplicationShutdown {
     this.pruning ??= this.pruneOnce().finally(() => (this.pruning = undefined));
     return this.pruning;
   }
-
-  private pruning?: Promise<void>;
 
   private async pruneOnce(): Promise<void> {
     const { retentionDays, maxMegabytes } = this.config.media;
