@@ -4,6 +4,13 @@
  *
  *   npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin | builtin-stream | card.json]
  *                   [--mode auto | window | streaming] [--hop N] [--config site.yaml] [--out folder] [--threads 2]
+ *                   [--by source | dataset] [--budget N [--write-card card.json]]
+ *
+ * Every file is decoded frame by frame (never at a live camera's newest-frame-wins pace), so two runs give the
+ * same report whatever else the machine is doing. `--by` groups the per-source rows by the manifest's
+ * `source_repo` (default) or `dataset`. `--budget N` chooses, per class, the threshold that finds the most clips
+ * with at most N false alarms per camera-hour on this set and reports the set again at those thresholds;
+ * `--write-card` stores them in a card. Choose on a val split and report on other footage.
  *
  * `--config` takes the model (card, mode, hop) and the event rules from a site file, so a site's own settings can
  * be tried on footage before they go live; `--card`, `--mode` and `--hop` override the file.
@@ -12,34 +19,41 @@
  * "synthetic" renders the project's scripted fall, fire and normal clips (seeds the training never drew).
  */
 import { cliOption } from '@vigil/config';
-import { loadVideoModel, normaliseFrame, resolveModelCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
+import { loadVideoModel, resolveModelCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
 import {
+  averagePrecision,
   confusion,
   EVENT_CLASSES,
   eventMetrics,
+  falseAlarmsPerCameraHour,
   falseAlarmsPerHour,
+  groupRows,
   prCurve,
   prCurvesSvg,
   readEvalSet,
+  renderCalibration,
   renderMarkdown,
+  sourceWeightedRecall,
+  thresholdForBudget,
   timelinesSvg,
-  windowLabel,
   windowMetrics,
+  type BudgetChoice,
   type ClipResult,
   type EvalClip,
   type EventClass,
   type EvalSummary,
+  type GroupBy,
 } from '@vigil/model/evaluation';
-import { FfmpegFrameSource, inputArguments, type Frame } from '@vigil/streams';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { loadSiteConfig } from '../apps/edge-agent/src/config/load-site-config';
 import { SiteConfigSchema, type SiteConfig } from '../apps/edge-agent/src/config/site-config.schema';
-import { EventTracker, trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
+import { trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
+import { raiseEvents, scoreClip } from './eval-clip';
 import { svgToPng } from './svg-to-png';
 
-const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder]';
+const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]]';
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -67,23 +81,6 @@ async function syntheticSet(): Promise<string> {
   return manifest;
 }
 
-/** Every frame of a file at the model's rate and size, decoded as the agent decodes a camera. */
-async function decode(file: string, card: ModelCard): Promise<Frame[]> {
-  const source = new FfmpegFrameSource({ input: inputArguments(file, { realtime: false }), fps: card.input.fps, size: { width: card.input.width, height: card.input.height } });
-  const frames: Frame[] = [];
-  const it = source.frames()[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await it.next().catch((err: Error) => {
-      if (!frames.length) throw new Error(`cannot decode ${file}: ${err.message}`);
-      return { done: true as const, value: undefined };
-    });
-    if (next.done) break;
-    frames.push(next.value);
-  }
-  if (!frames.length) throw new Error(`cannot decode ${file}: no frames`);
-  return frames;
-}
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const target = argv[0];
@@ -100,6 +97,14 @@ async function main(): Promise<void> {
   const hopOption = cliOption(argv, '--hop');
   const hop = hopOption === undefined ? config.model.hop : Number(hopOption);
   if (hop !== undefined && !(Number.isInteger(hop) && hop >= 1 && hop <= 64)) fail(`--hop must be a whole number of frames from 1 to 64, got "${hopOption}"`);
+  const by = (cliOption(argv, '--by') ?? 'source') as GroupBy;
+  if (!['source', 'dataset'].includes(by)) fail(`--by must be source or dataset, got "${by}"`);
+  const budgetOption = cliOption(argv, '--budget');
+  const budget = budgetOption === undefined ? undefined : Number(budgetOption);
+  if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) fail(`--budget is false alarms per camera-hour, a number from 0 up, got "${budgetOption}"`);
+  const writeCard = cliOption(argv, '--write-card');
+  if (writeCard !== undefined && budget === undefined) fail('--write-card writes the thresholds that --budget chooses: add --budget N');
+  if (writeCard !== undefined && !existsSync(writeCard)) fail(`--write-card: no card at ${writeCard}; pass the card file to update (e.g. libs/model/weights/vigil-vit-tiny.card.json)`);
   const cardPath = resolveModelCard(cliOption(argv, '--card') ?? config.model.card);
   const split = cliOption(argv, '--split');
   const threads = Number(cliOption(argv, '--threads') ?? 2);
@@ -118,7 +123,6 @@ async function main(): Promise<void> {
   const out = resolve(cliOption(argv, '--out') ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
   const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], bestLabelThreshold(card, k))])) as Record<EventClass, TrackerRule>;
-  const thresholds = Object.fromEntries(EVENT_CLASSES.map((k) => [k, rules[k].threshold])) as Record<EventClass, number>;
   const rule = config.events.fall;
   const ruleText = `windows every ${card.window.hop} frames (${card.window.hop / card.input.fps} s), ${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
   console.error(`${model.describe()}\nevaluating ${clips.length} clips from ${manifest}${split ? ` (split ${split})` : ''} -> ${out}`);
@@ -127,69 +131,115 @@ async function main(): Promise<void> {
   let frames = 0;
   const started = Date.now();
   for (const [i, clip] of clips.entries()) {
-    const decoded = await decode(clip.file, card);
-    frames += decoded.length;
-    const scorer = model.createScorer();
-    const trackers = new Map(EVENT_CLASSES.map((k) => [k, new EventTracker(rules[k])]));
-    const result: ClipResult = { clip, seconds: decoded.length / card.input.fps, windows: [], events: [] };
-    for (const [n, frame] of decoded.entries()) {
-      const t = (n + 1) / card.input.fps;
-      const scored = await scorer.push(normaliseFrame(frame, card), t * 1000);
-      if (!scored) continue;
-      const scores = byKind(card, scored.scores);
-      result.windows.push({ t, scores, labels: Object.fromEntries(EVENT_CLASSES.map((k) => [k, windowLabel(clip, k, t, windowSeconds(card))])) as Record<EventClass, number> });
-      for (const kind of EVENT_CLASSES) {
-        const transition = trackers.get(kind)!.observe(scores[kind], t * 1000);
-        if (transition?.type === 'start') result.events.push({ kind, t, peak: transition.peak });
-      }
-    }
+    const scored = await scoreClip(model, clip);
+    frames += scored.frames;
+    const result = scored.result;
+    result.events = raiseEvents(result, rules);
     results.push(result);
     const raised = result.events.map((e) => `${e.kind} at ${e.t.toFixed(1)} s`).join(', ') || 'no event';
     console.error(`[${String(i + 1).padStart(String(clips.length).length)}/${clips.length}] ${relative(process.cwd(), clip.file)} (${clip.cls}${clip.onset !== undefined ? ` from ${clip.onset} s` : ''}, ${result.seconds.toFixed(1)} s): ${raised}`);
   }
-
-  const summary: EvalSummary = {
+  const summary = summarise(results, {
     model: card.name,
     mode: model.mode,
     source: target === 'synthetic' ? 'the synthetic evaluation clips' : `${relative(process.cwd(), manifest) || manifest}${split ? ` (split ${split})` : ''}`,
+    thresholds: Object.fromEntries(EVENT_CLASSES.map((k) => [k, rules[k].threshold])) as Record<EventClass, number>,
+    rule: ruleText,
+    msPerFrame: model.stats.totalMs / Math.max(1, frames),
+    command: `npm run eval -- ${argv.join(' ')}`,
+    by,
+    windowSeconds: windowSeconds(card),
+  });
+
+  let calibration: Calibration | undefined;
+  if (budget !== undefined) {
+    const ruleAt = (kind: EventClass, threshold: number) => trackerRule({ ...config.events[kind], threshold });
+    const choices = EVENT_CLASSES.map((kind) => thresholdForBudget(results, kind, (r, th) => raiseEvents(r, { ...rules, [kind]: ruleAt(kind, th) }, [kind]), budget, windowSeconds(card)));
+    const chosen = Object.fromEntries(choices.map((c) => [c.kind, c.chosen.threshold])) as Record<EventClass, number>;
+    const calibratedRules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, ruleAt(k, chosen[k])])) as Record<EventClass, TrackerRule>;
+    const calibrated = results.map((r) => ({ ...r, events: raiseEvents(r, calibratedRules) }));
+    calibration = { budget, choices, summary: summarise(calibrated, { ...summary, thresholds: chosen, by, windowSeconds: windowSeconds(card) }) };
+    if (writeCard) {
+      updateCardThresholds(writeCard, card, chosen, { budgetPerCameraHour: budget, set: summary.source, command: summary.command, date: summary.date });
+      console.error(`wrote thresholds ${EVENT_CLASSES.map((k) => `${k} ${chosen[k]}`).join(', ')} into ${writeCard}`);
+    }
+  }
+
+  const curves = Object.fromEntries(EVENT_CLASSES.map((k) => [k, prCurve(results, k)])) as Record<EventClass, ReturnType<typeof prCurve>>;
+  const operating = Object.fromEntries(EVENT_CLASSES.map((k) => [k, { precision: summary.windows[k].precision, recall: summary.windows[k].recall, threshold: summary.thresholds[k] }])) as Record<EventClass, { precision: number; recall: number; threshold: number }>;
+  writeFileSync(join(out, 'pr-curves.svg'), prCurvesSvg(curves, operating, `${card.name} (${model.mode}): window precision-recall`));
+  writeFileSync(join(out, 'timelines.svg'), timelinesSvg(results, summary.thresholds, `${card.name} (${model.mode}): scores over time`));
+  await Promise.all([svgToPng(join(out, 'pr-curves.svg')), svgToPng(join(out, 'timelines.svg'))]);
+  const markdown = (plots: { pr: string; timelines: string }) => renderMarkdown(summary, plots) + (calibration ? renderCalibration(calibration) : '');
+  writeFileSync(join(out, 'eval.md'), markdown({ pr: 'pr-curves.png', timelines: 'timelines.png' }));
+  writeFileSync(
+    join(out, 'eval.json'),
+    JSON.stringify(
+      {
+        ...summary,
+        curves,
+        calibration: calibration && { budget: calibration.budget, choices: calibration.choices.map(({ sweep, ...c }) => ({ ...c, sweep })), summary: calibration.summary },
+        perClip: results.map((r) => ({ file: r.clip.file, class: r.clip.cls, source: r.clip.source, dataset: r.clip.dataset, onset: r.clip.onset, seconds: r.seconds, events: r.events, windows: r.windows.map((w) => ({ t: w.t, ...w.scores })) })),
+      },
+      null,
+      1,
+    ),
+  );
+  await model.release();
+  console.error(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(markdown({ pr: join(out, 'pr-curves.png'), timelines: join(out, 'timelines.png') }));
+}
+
+interface Calibration {
+  budget: number;
+  choices: BudgetChoice[];
+  summary: EvalSummary;
+}
+
+function summarise(
+  results: ClipResult[],
+  o: Pick<EvalSummary, 'model' | 'mode' | 'source' | 'thresholds' | 'rule' | 'msPerFrame' | 'command' | 'by'> & { windowSeconds: number },
+): EvalSummary {
+  const groups = groupRows(results, o.by, o.windowSeconds);
+  return {
+    model: o.model,
+    mode: o.mode,
+    source: o.source,
     date: new Date().toISOString().slice(0, 10),
     clips: results.length,
     seconds: results.reduce((s, r) => s + r.seconds, 0),
-    thresholds,
-    rule: ruleText,
-    windows: windowMetrics(results, thresholds),
-    events: eventMetrics(results, windowSeconds(card)),
+    thresholds: o.thresholds,
+    rule: o.rule,
+    windows: windowMetrics(results, o.thresholds),
+    averagePrecision: Object.fromEntries(EVENT_CLASSES.map((k) => [k, averagePrecision(results, k)])) as Record<EventClass, number | null>,
+    events: eventMetrics(results, o.windowSeconds),
+    sourceRecall: Object.fromEntries(EVENT_CLASSES.map((k) => [k, sourceWeightedRecall(groupRows(results, 'source', o.windowSeconds), k)])) as Record<EventClass, number | null>,
     falseAlarms: falseAlarmsPerHour(results),
+    cameraHours: falseAlarmsPerCameraHour(results),
     confusion: confusion(results),
-    msPerFrame: model.stats.totalMs / Math.max(1, frames),
-    command: `npm run eval -- ${argv.join(' ')}`,
+    by: o.by,
+    groups,
+    msPerFrame: o.msPerFrame,
+    command: o.command,
   };
-  const curves = Object.fromEntries(EVENT_CLASSES.map((k) => [k, prCurve(results, k)])) as Record<EventClass, ReturnType<typeof prCurve>>;
-  const operating = Object.fromEntries(EVENT_CLASSES.map((k) => [k, { precision: summary.windows[k].precision, recall: summary.windows[k].recall, threshold: thresholds[k] }])) as Record<EventClass, { precision: number; recall: number; threshold: number }>;
-  writeFileSync(join(out, 'pr-curves.svg'), prCurvesSvg(curves, operating, `${card.name} (${model.mode}): window precision-recall`));
-  writeFileSync(join(out, 'timelines.svg'), timelinesSvg(results, thresholds, `${card.name} (${model.mode}): scores over time`));
-  await Promise.all([svgToPng(join(out, 'pr-curves.svg')), svgToPng(join(out, 'timelines.svg'))]);
-  writeFileSync(join(out, 'eval.md'), renderMarkdown(summary, { pr: 'pr-curves.png', timelines: 'timelines.png' }));
-  writeFileSync(join(out, 'eval.json'), JSON.stringify({ ...summary, curves, perClip: results.map((r) => ({ file: r.clip.file, class: r.clip.cls, onset: r.clip.onset, seconds: r.seconds, events: r.events })) }, null, 1));
-  await model.release();
-  console.error(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  console.log(renderMarkdown(summary, { pr: join(out, 'pr-curves.png'), timelines: join(out, 'timelines.png') }));
+}
+
+/** Writes the chosen thresholds into a card for every label that maps to each kind, with where they came from. */
+function updateCardThresholds(path: string, card: ModelCard, chosen: Record<EventClass, number>, provenance: Record<string, unknown>): void {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { thresholds?: Record<string, number>; calibration?: unknown };
+  json.thresholds = { ...(json.thresholds ?? {}) };
+  for (const label of card.labels) {
+    const kind = card.eventKinds[label] as EventClass | undefined;
+    if (kind && kind in chosen) json.thresholds[label] = chosen[kind];
+  }
+  json.calibration = { ...provenance, thresholds: chosen };
+  writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
 }
 
 /** The card's threshold for the label that maps to `kind` (the highest, when several do). */
 function bestLabelThreshold(card: ModelCard, kind: EventClass): number | undefined {
   const values = card.labels.filter((l) => card.eventKinds[l] === kind).map((l) => card.thresholds[l]).filter((v): v is number => v !== undefined);
   return values.length ? Math.max(...values) : undefined;
-}
-
-/** Scores by event kind: the highest of the labels mapped to each kind, as the agent's event service takes them. */
-function byKind(card: ModelCard, scores: number[]): Record<EventClass, number> {
-  const out = { fall: 0, fire: 0, smoke: 0 } as Record<EventClass, number>;
-  card.labels.forEach((label, i) => {
-    const kind = card.eventKinds[label] as EventClass | undefined;
-    if (kind && kind in out) out[kind] = Math.max(out[kind], scores[i]);
-  });
-  return out;
 }
 
 main().catch((err: Error) => {

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const model = await OnnxVideoModel.load(cliOption(process.argv, '--card') ?? shippedModelCard());
   const { card } = model;
   const seconds = Number(cliOption(process.argv, '--seconds') ?? Infinity);
-  const source = new FfmpegFrameSource({ input: inputArguments(file, { realtime: false }), fps: card.input.fps, size: { width: card.input.width, height: card.input.height } });
+  const source = new FfmpegFrameSource({ input: inputArguments(file, { realtime: false }), fps: card.input.fps, size: { width: card.input.width, height: card.input.height }, delivery: 'every' });
   const window = new SlidingWindow<Frame>(card.input.frames, card.window.hop);
   const thresholds = card.labels.map((l) => card.thresholds[l] ?? 0.5);
   console.log(`t_end_s  ${card.labels.map((l, i) => `${l}(>${thresholds[i]})`.padStart(12)).join(' ')}`);

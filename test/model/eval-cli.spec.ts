@@ -16,7 +16,11 @@ describe('evaluation CLI', () => {
     const onset = fall.onsets_s.fall;
     writeFileSync(
       join(dir, 'manifest.tsv'),
-      ['file\tclass\tsplit\tevent_span_s', `${fall.file}\tfall\ttest\t${onset}-${onset + 1}`, `${normal.file}\tnormal\ttest\tn/a`].join('\n') + '\n',
+      [
+        'file\tclass\tsplit\tevent_span_s\tsource_repo\tdataset',
+        `${fall.file}\tfall\ttest\t${onset}-${onset + 1}\tvigil/fall-scene\tsynthetic`,
+        `${normal.file}\tnormal\ttest\tn/a\tvigil/normal-scene\tsynthetic`,
+      ].join('\n') + '\n',
     );
   });
 
@@ -35,9 +39,18 @@ describe('evaluation CLI', () => {
     expect(report.windows.fall.windows).toBeGreaterThan(20);
     expect(report.confusion.matrix[0][0]).toBe(1);
     expect(report.curves.fall.length).toBeGreaterThan(3);
+    expect(report.averagePrecision.fall).toBeGreaterThan(0);
+    expect(report.averagePrecision.fire).toBeNull(); // no fire window in this set
+    expect(report.cameraHours.all.hours).toBeCloseTo(report.falseAlarms.hours, 4);
+    expect(report.groups.map((g: { group: string }) => g.group)).toEqual(['vigil/fall-scene', 'vigil/normal-scene']);
+    expect(report.groups[0].detected.fall).toEqual({ clips: 1, detected: 1 });
+    expect(report.sourceRecall.fall).toBe(1);
+    expect(report.perClip[0].windows[0]).toEqual({ t: expect.any(Number), fall: expect.any(Number), fire: expect.any(Number), smoke: expect.any(Number) });
     const md = readFileSync(join(out, 'eval.md'), 'utf8');
     expect(md).toMatch(/\| fall \| 1 \| 1 \| 1\.000 \|/);
     expect(md).toContain('![precision-recall](pr-curves.png)');
+    expect(md).toContain('| vigil/fall-scene | 1 |');
+    expect(md).toContain('## Where it fails');
     for (const png of ['pr-curves.png', 'timelines.png']) {
       const bytes = readFileSync(join(out, png));
       expect(bytes.subarray(1, 4).toString()).toBe('PNG');
@@ -63,6 +76,30 @@ describe('evaluation CLI', () => {
     const bad = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--config', site]);
     expect(await bad.exited).toBe(2);
     expect(bad.output()).toMatch(/model\.hop/);
+  });
+
+  it('should choose thresholds for a false-alarm budget, group by dataset, and write the thresholds into a card', async () => {
+    const card = join(dir, 'card.json');
+    writeFileSync(card, readFileSync(join(DIST, 'libs', 'model', 'weights', 'vigil-stream-tiny.card.json')));
+    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--by', 'dataset', '--budget', '0', '--write-card', card, '--out', join(dir, 'budget')]);
+    expect(await run.exited).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'budget', 'eval.json'), 'utf8'));
+    expect(report.groups.map((g: { group: string }) => g.group)).toEqual(['synthetic']);
+    const fall = report.calibration.choices.find((c: { kind: string }) => c.kind === 'fall');
+    // a budget of 0: no false alarm at the chosen threshold, and no higher threshold finds more
+    expect(fall.met).toBe(true);
+    expect(fall.chosen.falseAlarms).toBe(0);
+    const better = fall.sweep.filter((p: { threshold: number; detected: number; falseAlarms: number }) => p.falseAlarms === 0 && p.detected > fall.chosen.detected);
+    expect(better).toEqual([]);
+    expect(report.calibration.summary.events.fall.falseAlarms).toBe(0);
+    const written = JSON.parse(readFileSync(card, 'utf8'));
+    expect(written.thresholds.fall).toBe(fall.chosen.threshold);
+    expect(written.calibration).toMatchObject({ budgetPerCameraHour: 0, thresholds: { fall: fall.chosen.threshold } });
+    expect(readFileSync(join(dir, 'budget', 'eval.md'), 'utf8')).toMatch(/## Thresholds for at most 0 false alarms per camera-hour/);
+
+    const bad = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--by', 'camera']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/--by must be source or dataset, got "camera"/);
   });
 
   it('should say what is wrong with a missing manifest and exit non-zero', async () => {

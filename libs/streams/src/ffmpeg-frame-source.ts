@@ -20,7 +20,16 @@ export interface FfmpegFrameSourceOptions {
   /** A second output from the same decode: JPEG pictures for snapshots, clips and live view. */
   preview?: PreviewOutput & { onJpeg: (jpeg: Buffer, at: number) => void };
   ffmpegPath?: string;
+  /**
+   * `latest` (live cameras): the newest frame wins and older undelivered frames are dropped.
+   * `every` (files): every decoded frame is delivered in order; ffmpeg is paused while the consumer is behind,
+   * so a busy machine slows the run down instead of changing what is scored.
+   */
+  delivery?: 'latest' | 'every';
 }
+
+/** Frames buffered in `every` mode before ffmpeg's output is paused. */
+const EVERY_HIGH_WATER = 8;
 
 export class StreamEndedError extends Error {
   constructor(
@@ -67,7 +76,8 @@ export class FfmpegFrameSource {
     const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArguments(this.options.input, fps, size, preview), {
       stdio: preview ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
-    let pending: Frame | undefined;
+    const every = this.options.delivery === 'every';
+    const queue: Frame[] = [];
     let ended: Error | undefined;
     let wake: (() => void) | undefined;
     let seq = 0;
@@ -94,16 +104,20 @@ export class FfmpegFrameSource {
         filled += n;
         offset += n;
         if (filled === bytes) {
-          if (pending) this.dropped++;
+          if (!every && queue.length) {
+            queue.length = 0;
+            this.dropped++;
+          }
           const now = Date.now();
           // frames over the last few seconds of wall time: a burst after a stall must not read as a high rate
           recent.push(now);
           while (recent.length > 1 && recent[0] < now - FPS_WINDOW_MS) recent.shift();
           if (recent.length > 1) this.measuredFps = (recent.length - 1) / ((now - recent[0]) / 1000);
           lastFrameAt = now;
-          pending = { data: partial, width: size.width, height: size.height, seq: seq++, at: now };
+          queue.push({ data: partial, width: size.width, height: size.height, seq: seq++, at: now });
           partial = Buffer.allocUnsafe(bytes);
           filled = 0;
+          if (every && queue.length >= EVERY_HIGH_WATER) child.stdout.pause();
           notify();
         }
       }
@@ -140,9 +154,12 @@ export class FfmpegFrameSource {
 
     try {
       while (!signal?.aborted) {
-        if (pending) {
-          const frame = pending;
-          pending = undefined;
+        const frame = queue.shift();
+        if (frame) {
+          if (every && queue.length < EVERY_HIGH_WATER / 2) {
+            lastFrameAt = Date.now(); // a paused decoder is waiting for us, not stalled
+            child.stdout.resume();
+          }
           this.delivered++;
           yield frame;
           continue;

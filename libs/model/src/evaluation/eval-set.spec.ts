@@ -37,8 +37,8 @@ describe('readEvalSet', () => {
 });
 
 describe('windowLabel', () => {
-  const fall = { file: 'f', cls: 'fall' as const, onset: 4, spanEnd: 5 };
-  const fire = { file: 'g', cls: 'fire' as const, onset: 1 };
+  const fall = { file: 'f', cls: 'fall' as const, source: 's', dataset: 'd', onset: 4, spanEnd: 5 };
+  const fire = { file: 'g', cls: 'fire' as const, source: 's', dataset: 'd', onset: 1 };
 
   it('should mark fall windows that overlap the transition, and the lying afterwards as ambiguous', () => {
     expect(windowLabel(fall, 'fall', 3.9, 2)).toBe(0);

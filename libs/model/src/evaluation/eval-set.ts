@@ -10,6 +10,10 @@ export interface EvalClip {
   file: string;
   cls: ClipClass;
   split?: string;
+  /** Where the clip comes from (the manifest's `source_repo`): one camera site or dataset; `unknown` when not given. */
+  source: string;
+  /** The original dataset (the manifest's `dataset`), `unknown` when not given. */
+  dataset: string;
   /** Seconds from the start of the clip to the event onset; undefined for normal clips. */
   onset?: number;
   /** End of the labelled span: for a fall the end of the transition (the person lying after it is ambiguous). */
@@ -32,14 +36,21 @@ export function readEvalSet(path: string, split?: string): EvalClip[] {
     if (i < 0 && (name === 'file' || name === 'class')) throw new Error(`${manifest}: the header has no "${name}" column (columns: ${cols.join(', ')})`);
     return i;
   };
-  const [iFile, iClass, iSplit, iSpan] = [col('file'), col('class'), col('split'), col('event_span_s')];
+  const [iFile, iClass, iSplit, iSpan, iSource, iDataset] = [col('file'), col('class'), col('split'), col('event_span_s'), col('source_repo'), col('dataset')];
+  const cell = (cells: string[], i: number) => (i >= 0 ? cells[i]?.trim() || 'unknown' : 'unknown');
   const clips: EvalClip[] = [];
   rows.forEach((row, n) => {
     const cells = row.split('\t');
     const cls = cells[iClass]?.trim() as ClipClass;
     if (!['fall', 'fire', 'smoke', 'normal'].includes(cls)) throw new Error(`${manifest} line ${n + 2}: class "${cells[iClass]}" is not fall, fire, smoke or normal`);
     if (split && iSplit >= 0 && cells[iSplit]?.trim() !== split) return;
-    const clip: EvalClip = { file: resolve(dirname(manifest), cells[iFile].trim()), cls, split: iSplit >= 0 ? cells[iSplit]?.trim() : undefined };
+    const clip: EvalClip = {
+      file: resolve(dirname(manifest), cells[iFile].trim()),
+      cls,
+      split: iSplit >= 0 ? cells[iSplit]?.trim() : undefined,
+      source: cell(cells, iSource),
+      dataset: cell(cells, iDataset),
+    };
     if (cls !== 'normal') {
       const span = iSpan >= 0 ? /(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)/.exec(cells[iSpan] ?? '') : null;
       clip.onset = span ? Number(span[1]) : 0;

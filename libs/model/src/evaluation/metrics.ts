@@ -89,7 +89,7 @@ export interface EventMetrics {
 }
 
 /** An event counts for its clip when it starts no earlier than one window before the onset. */
-function detection(r: ClipResult, kind: EventClass, windowSeconds: number): RaisedEvent | undefined {
+export function detection(r: ClipResult, kind: EventClass, windowSeconds: number): RaisedEvent | undefined {
   if (r.clip.cls !== kind || r.clip.onset === undefined) return undefined;
   return r.events.find((e) => e.kind === kind && e.t >= r.clip.onset! - windowSeconds);
 }
@@ -137,4 +137,97 @@ export function confusion(results: ClipResult[]): { labels: ClipClass[]; matrix:
     matrix[labels.indexOf(r.clip.cls)][labels.indexOf(predicted)]++;
   }
   return { labels, matrix };
+}
+
+/**
+ * Window-level average precision for one class: the mean of the precision at each positive window when windows
+ * are ranked by score (ties ranked together), over windows whose label is known. null without positives.
+ */
+export function averagePrecision(results: ClipResult[], cls: EventClass): number | null {
+  const windows = results.flatMap((r) => r.windows).filter((w) => !Number.isNaN(w.labels[cls]));
+  const positives = windows.filter((w) => w.labels[cls] === 1).length;
+  if (!positives) return null;
+  const sorted = [...windows].sort((a, b) => b.scores[cls] - a.scores[cls]);
+  let ap = 0, tp = 0;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i, hits = 0;
+    while (j < sorted.length && sorted[j].scores[cls] === sorted[i].scores[cls]) hits += sorted[j++].labels[cls] === 1 ? 1 : 0;
+    tp += hits;
+    ap += (hits / positives) * (tp / j);
+    i = j;
+  }
+  return round(ap);
+}
+
+/** Normal recordings at least this long are the "long normal" set: hours of a quiet camera, as a site has them. */
+export const LONG_RECORDING_SECONDS = 40;
+
+export interface CameraHourRate {
+  /** Camera-hours of footage (each clip is one camera). */
+  hours: number;
+  events: number;
+  perCameraHour: number | null;
+}
+
+/** False alarms per camera-hour on normal footage, all of it and only the long recordings. */
+export function falseAlarmsPerCameraHour(results: ClipResult[]): { all: CameraHourRate; long: CameraHourRate } {
+  const rate = (rs: ClipResult[]): CameraHourRate => {
+    const hours = rs.reduce((s, r) => s + r.seconds, 0) / 3600;
+    const events = rs.reduce((s, r) => s + r.events.length, 0);
+    return { hours: round(hours, 4), events, perCameraHour: hours ? round(events / hours, 1) : null };
+  };
+  const normal = results.filter((r) => r.clip.cls === 'normal');
+  return { all: rate(normal), long: rate(normal.filter((r) => r.seconds >= LONG_RECORDING_SECONDS)) };
+}
+
+export type GroupBy = 'source' | 'dataset';
+
+export interface GroupRow {
+  group: string;
+  clips: number;
+  minutes: number;
+  /** Per event class: clips of that class in the group and how many raised it. */
+  detected: Record<EventClass, { clips: number; detected: number }>;
+  /** Events that count as false alarms in this group's clips (wrong class, or before the onset on its own clip). */
+  falseAlarms: number;
+  /** Minutes of normal footage in the group and the events raised on it. */
+  normalMinutes: number;
+}
+
+/** One row per source (or dataset): what the model finds and what it raises wrongly there. */
+export function groupRows(results: ClipResult[], by: GroupBy, windowSeconds: number): GroupRow[] {
+  const groups = new Map<string, ClipResult[]>();
+  for (const r of results) groups.set(r.clip[by], [...(groups.get(r.clip[by]) ?? []), r]);
+  return [...groups.entries()]
+    .map(([group, rs]) => {
+      const detected = {} as GroupRow['detected'];
+      let falseAlarms = 0;
+      for (const kind of EVENT_CLASSES) {
+        const own = rs.filter((r) => r.clip.cls === kind);
+        detected[kind] = { clips: own.length, detected: own.filter((r) => detection(r, kind, windowSeconds)).length };
+        for (const r of rs) {
+          const hit = detection(r, kind, windowSeconds);
+          if (!isCompanion(r.clip, kind)) falseAlarms += r.events.filter((e) => e.kind === kind && e !== hit).length;
+        }
+      }
+      return {
+        group,
+        clips: rs.length,
+        minutes: round(rs.reduce((s, r) => s + r.seconds, 0) / 60, 2),
+        detected,
+        falseAlarms,
+        normalMinutes: round(rs.filter((r) => r.clip.cls === 'normal').reduce((s, r) => s + r.seconds, 0) / 60, 2),
+      };
+    })
+    .sort((a, b) => a.group.localeCompare(b.group));
+}
+
+/**
+ * Recall with every source weighed the same: the mean over sources of the share of that source's clips of the
+ * class that raised it. One lab with ten clips counts once, as one camera site would.
+ */
+export function sourceWeightedRecall(rows: GroupRow[], kind: EventClass): number | null {
+  const withClips = rows.filter((r) => r.detected[kind].clips > 0);
+  if (!withClips.length) return null;
+  return round(withClips.reduce((s, r) => s + r.detected[kind].detected / r.detected[kind].clips, 0) / withClips.length);
 }

@@ -26,6 +26,7 @@ class WindowSet:
     y: np.ndarray        # float32 [N, 3]
     group: np.ndarray    # clip id / synthetic kind per window, for balanced sampling and reports
     source: str
+    origin: np.ndarray | None = None   # real windows: the repository each clip came from (one camera site or dataset)
 
     def __len__(self) -> int:
         return len(self.y)
@@ -87,6 +88,7 @@ class Clip:
     split: str
     duration: float
     span: tuple | None   # fall transition (start, end) seconds
+    origin: str = 'unknown'   # source repository: clips of one source share cameras, so they are weighed together
 
 
 def read_manifest(clips_dir: str) -> list[Clip]:
@@ -100,7 +102,8 @@ def read_manifest(clips_dir: str) -> list[Clip]:
             m = re.search(r'(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)', row.get('event_span_s', ''))
             if row['class'] == 'fall' and m:
                 span = (float(m.group(1)), float(m.group(2)))
-            out.append(Clip(os.path.join(clips_dir, row['file']), row['class'], row['split'], float(row['duration_s']), span))
+            out.append(Clip(os.path.join(clips_dir, row['file']), row['class'], row['split'], float(row['duration_s']), span,
+                            row.get('source_repo') or 'unknown'))
     return out
 
 
@@ -135,12 +138,12 @@ def _decode_job(args):
 
 
 def real_windows(clips: list[Clip], frames: int, fps: float, size: int, hop: int, cache: str, label: str) -> WindowSet:
-    key = hashlib.sha1(json.dumps([[c.file, c.cls, c.span] for c in clips] + [frames, fps, size, hop]).encode()).hexdigest()[:12]
+    key = hashlib.sha1(json.dumps([[c.file, c.cls, c.span, c.origin] for c in clips] + [frames, fps, size, hop]).encode()).hexdigest()[:12]
     path = os.path.join(cache, f'real-{label}-{key}.npz')
     if os.path.exists(path):
         d = np.load(path)
-        return WindowSet(d['x'], d['y'], d['group'], 'real')
-    xs, ys, groups = [], [], []
+        return WindowSet(d['x'], d['y'], d['group'], 'real', d['origin'])
+    xs, ys, groups, origins = [], [], [], []
     bar = Progress(len(clips), f'decode {label} clips')
     with Pool(2) as pool:
         for clip, video in zip(clips, pool.imap(_decode_job, [(c.file, fps, size) for c in clips])):
@@ -148,9 +151,10 @@ def real_windows(clips: list[Clip], frames: int, fps: float, size: int, hop: int
                 xs.append(video[s:s + frames])
                 ys.append(clip_window_labels(clip, s / fps, (s + frames) / fps))
                 groups.append(os.path.relpath(clip.file, os.path.dirname(os.path.dirname(clip.file))))
+                origins.append(clip.origin)
             bar.update(1)
     bar.close()
-    out = WindowSet(np.stack(xs), np.stack(ys), np.array(groups), 'real')
+    out = WindowSet(np.stack(xs), np.stack(ys), np.array(groups), 'real', np.array(origins))
     os.makedirs(cache, exist_ok=True)
-    np.savez(path, x=out.x, y=out.y, group=out.group)
+    np.savez(path, x=out.x, y=out.y, group=out.group, origin=out.origin)
     return out

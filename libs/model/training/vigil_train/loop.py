@@ -57,19 +57,32 @@ def predict(model: torch.nn.Module, ws: WindowSet, batch: int = 64) -> np.ndarra
 
 
 def epoch_indices(rng: np.random.Generator, syn: WindowSet, real: WindowSet | None, n: int, real_share: float):
-    """Balanced draw: synthetic uniformly; real windows weighted so positives of each class and negatives share evenly."""
+    """Balanced draw: synthetic uniformly; real windows so that positives of each class and negatives share evenly,
+    and within each of those the sources (repositories) share evenly: one lab with 31 falls weighs as much as a
+    single clip from another camera."""
     n_real = int(n * real_share) if real is not None and len(real) else 0
     syn_idx = rng.choice(len(syn), n - n_real, replace=len(syn) < n - n_real)
     if not n_real:
         return [('s', i) for i in syn_idx]
-    y = np.nan_to_num(real.y, nan=0.0)
-    bucket = np.where(y[:, 0] > 0.5, 0, np.where(y[:, 1] > 0.5, 1, np.where(y[:, 2] > 0.5, 2, 3)))
-    counts = np.bincount(bucket, minlength=4).astype(float)
-    w = 1.0 / counts[bucket]
-    real_idx = rng.choice(len(real), n_real, p=w / w.sum())
+    real_idx = rng.choice(len(real), n_real, p=real_weights(real))
     items = [('s', i) for i in syn_idx] + [('r', i) for i in real_idx]
     rng.shuffle(items)
     return items
+
+
+def real_weights(real: WindowSet) -> np.ndarray:
+    """Sampling probability per real window: each class bucket 1/4, split evenly over its sources, then its windows."""
+    y = np.nan_to_num(real.y, nan=0.0)
+    bucket = np.where(y[:, 0] > 0.5, 0, np.where(y[:, 1] > 0.5, 1, np.where(y[:, 2] > 0.5, 2, 3)))
+    origin = real.origin if real.origin is not None else np.array(['unknown'] * len(real))
+    w = np.zeros(len(real))
+    for b in np.unique(bucket):
+        in_bucket = bucket == b
+        sources = np.unique(origin[in_bucket])
+        for src in sources:
+            member = in_bucket & (origin == src)
+            w[member] = 1.0 / (len(sources) * member.sum())
+    return w / w.sum()
 
 
 def evaluate(model, sets: dict, thresholds) -> dict:
