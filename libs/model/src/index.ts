@@ -7,3 +7,4 @@ export { loadVideoModel, type InferenceStats, type ModelMode, type ScoredWindow,
 export { resolveModelCard, shippedModelCard } from './paths';
 export { assembleWindow, frameLength, normaliseFrame, toPixelValues, windowLength, writeWindow, type RgbImage } from './preprocess';
 export { SlidingWindow } from './sliding-window';
+export { KEYPOINT_NAMES, PoseCardSchema, PoseEstimator, shippedPoseCard, type Keypoint, type PoseCard } from './pose/pose-estimator';

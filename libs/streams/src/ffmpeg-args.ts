@@ -52,9 +52,15 @@ export interface PreviewOutput {
   quality?: number;
 }
 
+/** The scale filter for a model input size, stretched or letterboxed (see FrameSize.fit). */
+export function scaleFilter(size: FrameSize): string {
+  const { width: w, height: h } = size;
+  return size.fit === 'letterbox' ? `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2` : `scale=${w}:${h}`;
+}
+
 /** Output arguments: sample at `fps`, scale to the model's input size, raw RGB on stdout. */
 export function frameOutputArguments(fps: number, size: FrameSize): string[] {
-  return ['-an', '-sn', '-dn', '-vf', `fps=${fps},scale=${size.width}:${size.height}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+  return ['-an', '-sn', '-dn', '-vf', `fps=${fps},${scaleFilter(size)}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
 }
 
 /**
@@ -62,7 +68,7 @@ export function frameOutputArguments(fps: number, size: FrameSize): string[] {
  * once per camera whatever the number of consumers.
  */
 export function dualOutputArguments(fps: number, size: FrameSize, preview: PreviewOutput): string[] {
-  const graph = `[0:v]split=2[m][p];[m]fps=${fps},scale=${size.width}:${size.height},format=rgb24[model];[p]fps=${preview.fps},scale=${preview.width}:-2,format=yuvj420p[preview]`;
+  const graph = `[0:v]split=2[m][p];[m]fps=${fps},${scaleFilter(size)},format=rgb24[model];[p]fps=${preview.fps},scale=${preview.width}:-2,format=yuvj420p[preview]`;
   return [
     '-filter_complex', graph,
     '-map', '[model]', '-f', 'rawvideo', 'pipe:1',

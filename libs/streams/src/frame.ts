@@ -12,6 +12,11 @@ export interface Frame {
 export interface FrameSize {
   width: number;
   height: number;
+  /**
+   * `stretch` (default) squashes the picture to the size, as the video models were trained; `letterbox` keeps the
+   * camera's aspect ratio and pads with black, as pose models expect people to be shaped.
+   */
+  fit?: 'stretch' | 'letterbox';
 }
 
 export function frameBytes(size: FrameSize): number {
