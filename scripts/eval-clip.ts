@@ -3,18 +3,17 @@
  * replay the event rule over those scores. Scores do not depend on the rule, so thresholds can be swept without
  * decoding again.
  */
-import { normaliseFrame, windowSeconds, type ModelCard, type VideoModel } from '@vigil/model';
+import { normaliseFrame, windowSeconds, type Keypoint, type ModelCard, type PoseEstimator, type PoseFallModel, type VideoModel } from '@vigil/model';
 import { EVENT_CLASSES, windowLabel, type ClipResult, type EvalClip, type EventClass, type RaisedEvent } from '@vigil/model/evaluation';
-import { FfmpegFrameSource, inputArguments, type Frame } from '@vigil/streams';
+import { FfmpegFrameSource, inputArguments, type Frame, type FrameSize } from '@vigil/streams';
 import { EventTracker, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
 
 /**
  * Every frame of a file at the model's rate and size, in order: ffmpeg waits for the scorer, so what is scored
  * never depends on how busy the machine is (a live camera drops frames instead; see FfmpegFrameSource).
  */
-export async function* decodeFile(file: string, card: ModelCard): AsyncGenerator<Frame> {
-  const size = { width: card.input.width, height: card.input.height };
-  const source = new FfmpegFrameSource({ input: inputArguments(file, { realtime: false }), fps: card.input.fps, size, delivery: 'every' });
+export async function* decodeFile(file: string, fps: number, size: FrameSize, side?: FrameSize): AsyncGenerator<Frame> {
+  const source = new FfmpegFrameSource({ input: inputArguments(file, { realtime: false }), fps, size, side, delivery: 'every' });
   let frames = 0;
   try {
     for await (const frame of source.frames()) {
@@ -37,19 +36,46 @@ export function scoresByKind(card: ModelCard, scores: number[]): Record<EventCla
   return out;
 }
 
+/** How a window's fall score comes from the video model's and the pose stage's. */
+export type FallSource = 'video' | 'pose' | 'max' | 'mean';
+
+/** The pose stage: keypoints per frame from the pose model, a window of them scored by the pose-fall model. */
+export interface PoseStage {
+  estimator: PoseEstimator;
+  fall: PoseFallModel;
+  combine: FallSource;
+}
+
+export function combineFall(video: number, pose: number, how: FallSource): number {
+  return how === 'video' ? video : how === 'pose' ? pose : how === 'max' ? Math.max(video, pose) : (video + pose) / 2;
+}
+
 /** The clip's windows with their scores and labels; `events` is left empty for `raiseEvents`. */
-export async function scoreClip(model: VideoModel, clip: EvalClip): Promise<{ result: ClipResult; frames: number }> {
+export async function scoreClip(model: VideoModel, clip: EvalClip, pose?: PoseStage): Promise<{ result: ClipResult; frames: number }> {
   const { card } = model;
+  const { fps } = card.input;
   const scorer = model.createScorer();
   const result: ClipResult = { clip, seconds: 0, windows: [], events: [] };
+  // as in the agent, the pose model sees the same sampled frames letterboxed at its own size (the `side` output)
+  const side = pose && ({ width: pose.estimator.size, height: pose.estimator.size, fit: 'letterbox' } as const);
+  const poses: Keypoint[][] = [];
   let frames = 0;
-  for await (const frame of decodeFile(clip.file, card)) {
+  for await (const frame of decodeFile(clip.file, fps, { width: card.input.width, height: card.input.height }, side)) {
     frames++;
-    const t = frames / card.input.fps;
+    const t = frames / fps;
+    if (pose && frame.side) {
+      poses.push(await pose.estimator.estimate({ data: frame.side, width: pose.estimator.size, height: pose.estimator.size }));
+      if (poses.length > pose.fall.frames) poses.shift();
+    }
     const scored = await scorer.push(normaliseFrame(frame, card), t * 1000);
     if (!scored) continue;
     const labels = Object.fromEntries(EVENT_CLASSES.map((k) => [k, windowLabel(clip, k, t, windowSeconds(card))])) as Record<EventClass, number>;
-    result.windows.push({ t, scores: scoresByKind(card, scored.scores), labels });
+    const scores = scoresByKind(card, scored.scores);
+    if (pose) {
+      const poseFall = poses.length === pose.fall.frames ? await pose.fall.score(poses) : 0;
+      scores.fall = combineFall(scores.fall, poseFall, pose.combine);
+    }
+    result.windows.push({ t, scores, labels });
   }
   result.seconds = frames / card.input.fps;
   return { result, frames };

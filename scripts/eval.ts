@@ -4,13 +4,15 @@
  *
  *   npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin | builtin-stream | card.json]
  *                   [--mode auto | window | streaming] [--hop N] [--config site.yaml] [--out folder] [--threads 2]
- *                   [--by source | dataset] [--budget N [--write-card card.json]]
+ *                   [--by source | dataset] [--budget N [--write-card card.json]] [--fall video | pose | max | mean]
  *
  * Every file is decoded frame by frame (never at a live camera's newest-frame-wins pace), so two runs give the
  * same report whatever else the machine is doing. `--by` groups the per-source rows by the manifest's
  * `source_repo` (default) or `dataset`. `--budget N` chooses, per class, the threshold that finds the most clips
  * with at most N false alarms per camera-hour on this set and reports the set again at those thresholds;
- * `--write-card` stores them in a card. Choose on a val split and report on other footage.
+ * `--write-card` stores them in a card. Choose on a val split and report on other footage. `--fall` takes the fall
+ * score from the video model (default), the pose stage (pose model keypoints -> pose-fall model, `--pose-card`),
+ * or the max or mean of both.
  *
  * `--config` takes the model (card, mode, hop) and the event rules from a site file, so a site's own settings can
  * be tried on footage before they go live; `--card`, `--mode` and `--hop` override the file.
@@ -19,7 +21,7 @@
  * "synthetic" renders the project's scripted fall, fire and normal clips (seeds the training never drew).
  */
 import { cliOption } from '@vigil/config';
-import { loadVideoModel, resolveModelCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
+import { loadVideoModel, PoseEstimator, PoseFallModel, resolveModelCard, shippedPoseFallCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
 import {
   averagePrecision,
   confusion,
@@ -50,10 +52,10 @@ import { loadSiteConfig } from '../apps/edge-agent/src/config/load-site-config';
 import { SiteConfigSchema, type SiteConfig } from '../apps/edge-agent/src/config/site-config.schema';
 import { trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
-import { raiseEvents, scoreClip } from './eval-clip';
+import { raiseEvents, scoreClip, type FallSource, type PoseStage } from './eval-clip';
 import { svgToPng } from './svg-to-png';
 
-const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]]';
+const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean]';
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -102,6 +104,8 @@ async function main(): Promise<void> {
   const budgetOption = cliOption(argv, '--budget');
   const budget = budgetOption === undefined ? undefined : Number(budgetOption);
   if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) fail(`--budget is false alarms per camera-hour, a number from 0 up, got "${budgetOption}"`);
+  const fallFrom = (cliOption(argv, '--fall') ?? 'video') as FallSource;
+  if (!['video', 'pose', 'max', 'mean'].includes(fallFrom)) fail(`--fall must be video, pose, max or mean, got "${fallFrom}"`);
   const writeCard = cliOption(argv, '--write-card');
   if (writeCard !== undefined && budget === undefined) fail('--write-card writes the thresholds that --budget chooses: add --budget N');
   if (writeCard !== undefined && !existsSync(writeCard)) fail(`--write-card: no card at ${writeCard}; pass the card file to update (e.g. libs/model/weights/vigil-vit-tiny.card.json)`);
@@ -118,11 +122,18 @@ async function main(): Promise<void> {
   }
   const model = await loadVideoModel(cardPath, { mode, hop, intraOpThreads: threads, maxBatch: 1 });
   const { card } = model;
+  let pose: PoseStage | undefined;
+  if (fallFrom !== 'video') {
+    const fall = await PoseFallModel.open(resolve(cliOption(argv, '--pose-card') ?? shippedPoseFallCard()), { intraOpThreads: threads });
+    pose = { estimator: await PoseEstimator.open(fall.poseCardPath, { intraOpThreads: threads }), fall, combine: fallFrom };
+    console.error(`fall scores: ${fallFrom === 'pose' ? 'the pose stage' : `${fallFrom} of the video model and the pose stage`} (${fall.card.name} over ${pose.estimator.card.name} keypoints)`);
+  }
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
   const hopTag = hop === undefined ? '' : `-hop${hop}`;
   const out = resolve(cliOption(argv, '--out') ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
-  const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], bestLabelThreshold(card, k))])) as Record<EventClass, TrackerRule>;
+  const cardThreshold = (k: EventClass) => (k === 'fall' && pose ? fallThreshold(bestLabelThreshold(card, k) ?? 0.5, pose.fall.card.thresholds.fall, fallFrom) : bestLabelThreshold(card, k));
+  const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], cardThreshold(k))])) as Record<EventClass, TrackerRule>;
   const rule = config.events.fall;
   const ruleText = `windows every ${card.window.hop} frames (${card.window.hop / card.input.fps} s), ${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
   console.error(`${model.describe()}\nevaluating ${clips.length} clips from ${manifest}${split ? ` (split ${split})` : ''} -> ${out}`);
@@ -131,7 +142,7 @@ async function main(): Promise<void> {
   let frames = 0;
   const started = Date.now();
   for (const [i, clip] of clips.entries()) {
-    const scored = await scoreClip(model, clip);
+    const scored = await scoreClip(model, clip, pose);
     frames += scored.frames;
     const result = scored.result;
     result.events = raiseEvents(result, rules);
@@ -140,7 +151,7 @@ async function main(): Promise<void> {
     console.error(`[${String(i + 1).padStart(String(clips.length).length)}/${clips.length}] ${relative(process.cwd(), clip.file)} (${clip.cls}${clip.onset !== undefined ? ` from ${clip.onset} s` : ''}, ${result.seconds.toFixed(1)} s): ${raised}`);
   }
   const summary = summarise(results, {
-    model: card.name,
+    model: pose ? `${card.name} + ${pose.fall.card.name} (fall: ${fallFrom})` : card.name,
     mode: model.mode,
     source: target === 'synthetic' ? 'the synthetic evaluation clips' : `${relative(process.cwd(), manifest) || manifest}${split ? ` (split ${split})` : ''}`,
     thresholds: Object.fromEntries(EVENT_CLASSES.map((k) => [k, rules[k].threshold])) as Record<EventClass, number>,
@@ -186,6 +197,7 @@ async function main(): Promise<void> {
     ),
   );
   await model.release();
+  await Promise.all([pose?.estimator.release(), pose?.fall.release()]);
   console.error(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(markdown({ pr: join(out, 'pr-curves.png'), timelines: join(out, 'timelines.png') }));
 }
@@ -234,6 +246,11 @@ function updateCardThresholds(path: string, card: ModelCard, chosen: Record<Even
   }
   json.calibration = { ...provenance, thresholds: chosen };
   writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
+}
+
+/** The fall threshold when the pose stage scores falls alone or with the video model. */
+function fallThreshold(video: number, pose: number, how: FallSource): number {
+  return how === 'pose' ? pose : how === 'max' ? Math.max(video, pose) : how === 'mean' ? (video + pose) / 2 : video;
 }
 
 /** The card's threshold for the label that maps to `kind` (the highest, when several do). */

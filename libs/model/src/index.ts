@@ -8,3 +8,4 @@ export { resolveModelCard, shippedModelCard } from './paths';
 export { assembleWindow, frameLength, normaliseFrame, toPixelValues, windowLength, writeWindow, type RgbImage } from './preprocess';
 export { SlidingWindow } from './sliding-window';
 export { KEYPOINT_NAMES, PoseCardSchema, PoseEstimator, shippedPoseCard, type Keypoint, type PoseCard } from './pose/pose-estimator';
+export { PoseFallCardSchema, PoseFallModel, shippedPoseFallCard, type PoseFallCard } from './pose/pose-fall';

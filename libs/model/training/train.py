@@ -42,7 +42,7 @@ from vigil_train.report import render as render_report  # noqa: E402
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--recipe', choices=['distill', 'window'], default='distill')
+    ap.add_argument('--recipe', choices=['distill', 'window', 'pose'], default='distill')
     ap.add_argument('--out', default=os.path.join(REPO, 'libs', 'model', 'weights'), help='folder for the .onnx files and cards')
     ap.add_argument('--name', default=None, help='model name (default vigil-stream-tiny or vigil-vit-tiny by recipe)')
     ap.add_argument('--clips', default=os.path.abspath(os.path.join(REPO, '..', 'shared', 'clips')),
@@ -67,11 +67,17 @@ def parse_args():
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--quick', action='store_true', help='tiny data and step counts: checks the recipe, not the model')
+    ap.add_argument('--keypoints', default=None, help='pose recipe: keypoints of the clips from scripts/pose-label (made when missing)')
+    ap.add_argument('--pose-epochs', type=int, default=12)
+    ap.add_argument('--pose-seeds', type=int, default=5, help='pose-fall models trained from different seeds and averaged')
+    ap.add_argument('--pose-synthetic', type=int, default=40, help='synthetic fall and normal clips each (rendered at 320x180) added to the pose-fall training')
     args = ap.parse_args()
     if args.quick:
         args.synthetic, args.per_epoch, args.mae_steps, args.epochs = 400, 160, 4, 1
         args.teacher_epochs, args.student_epochs = 1, 1
-    args.name = args.name or ('vigil-stream-tiny' if args.recipe == 'distill' else 'vigil-vit-tiny')
+    if args.quick:
+        args.pose_epochs = 2
+    args.name = args.name or {'distill': 'vigil-stream-tiny', 'window': 'vigil-vit-tiny', 'pose': 'vigil-pose-fall'}[args.recipe]
     return args
 
 
@@ -297,6 +303,63 @@ def recipe_distill(args, data: Data, t_start: float) -> None:
                             'variants': {'fp16': export_fp16(os.path.join(args.out, f'{name}.onnx'), os.path.join(args.out, f'{name}.fp16.onnx'))}})
 
 
+def recipe_pose(args, t_start: float) -> None:
+    """The pose-fall stage: keypoints from the pretrained pose model (run by the agent's own runtime) -> a temporal
+    classifier of falls, trained on the real train split, the epoch selected on val by window average precision."""
+    import subprocess
+    from vigil_train import pose_fall as P
+    keypoints_file = args.keypoints or os.path.join(args.cache, 'pose-keypoints.json')
+    script = os.path.join(REPO, 'dist', 'scripts', 'pose-label.js')
+    if not os.path.exists(script):
+        raise SystemExit(f'{script} is missing: run `npm run build` first (the pose model runs in onnxruntime-node)')
+    # resumes: clips already labelled in the file are kept
+    subprocess.run(['node', script, args.clips, '--out', keypoints_file, '--fps', str(args.fps), '--threads', str(args.threads)], check=True)
+    keypoints, fps = P.load_keypoints(keypoints_file)
+    clips = read_manifest(args.clips)
+    cfg = P.PoseFallConfig(frames=args.frames)
+    train = P.pose_windows([c for c in clips if c.split == 'train'], args.clips, keypoints, fps, cfg.frames, 1)
+    if args.pose_synthetic > 0:
+        syn_dir = os.path.join(args.cache, f'pose-synthetic-{args.pose_synthetic}')
+        P.render_synthetic_clips(syn_dir, args.pose_synthetic, seed=args.seed, fps=args.fps)
+        subprocess.run(['node', script, syn_dir, '--out', os.path.join(syn_dir, 'keypoints.json'), '--fps', str(args.fps), '--threads', str(args.threads)], check=True)
+        syn_keypoints, _ = P.load_keypoints(os.path.join(syn_dir, 'keypoints.json'))
+        syn = P.pose_windows(read_manifest(syn_dir), syn_dir, syn_keypoints, fps, cfg.frames, 1)
+        train = P.concat(train, syn)
+    val = P.pose_windows([c for c in clips if c.split == 'val'], args.clips, keypoints, fps, cfg.frames, args.hop)
+    print(f'pose windows: {len(train.y)} train ({int(np.nansum(train.y))} falling), {len(val.y)} val ({int(np.nansum(val.y))} falling)', flush=True)
+    members, history = [], []
+    for k in range(args.pose_seeds):
+        member, member_history = P.train_pose_fall(train, val, cfg, epochs=args.pose_epochs, per_epoch=4096, batch=64, lr=2e-3,
+                                                   seed=args.seed + k, log=lambda line, k=k: print(f'seed {k + 1}/{args.pose_seeds} {line}', flush=True))
+        members.append(member)
+        history.append(member_history)
+    model = P.Ensemble(members).eval()
+    val_scores = P.predict(model, val.x)
+    labels3 = np.stack([val.y, np.full_like(val.y, np.nan), np.full_like(val.y, np.nan)], 1)
+    threshold = M.best_thresholds(np.stack([val_scores] * 3, 1), labels3)[0]
+    name = args.name
+    parity = P.export_pose_fall(model, os.path.join(args.out, f'{name}.onnx'))
+    card = {
+        'schema': 'vigil.pose-fall-card/1', 'name': name, 'file': f'{name}.onnx',
+        'pose': 'movenet-lightning.card.json',
+        'architecture': {'type': f'keypoint window MLP, mean logit of {args.pose_seeds} seeds', **cfg.to_dict(), 'params': sum(p.numel() for p in model.parameters())},
+        'input': {'name': 'keypoints', 'frames': cfg.frames, 'fps': fps, 'layout': 'B,T,17,(y,x,score)'},
+        'output': {'name': 'logits', 'activation': 'sigmoid'},
+        'labels': ['fall'], 'thresholds': {'fall': threshold}, 'parity': parity,
+        'metrics': {'val_windows': {'average_precision': round(P.average_precision(val_scores, val.y), 4), 'windows': int(np.sum(~np.isnan(val.y))),
+                                    'positives': int(np.nansum(val.y))}},
+        'training': {'recipe': 'libs/model/training/train.py --recipe pose', 'command': ' '.join(['npm run model:train --'] + sys.argv[1:]),
+                     'date': datetime.date.today().isoformat(), 'seed': args.seed, 'history': history,
+                     'data': {'train_windows': len(train.y), 'val_windows': len(val.y), 'keypoints': os.path.relpath(keypoints_file, REPO)},
+                     'minutes': round((time.time() - t_start) / 60, 1),
+                     'selection': 'each seed: best epoch by window average precision on real_val (sources train never sees); threshold by F0.5 on the same windows'},
+    }
+    with open(os.path.join(args.out, f'{name}.card.json'), 'w') as f:
+        json.dump(card, f, indent=2)
+        f.write('\n')
+    print(f'wrote {os.path.join(args.out, name)}.onnx and its card: val window AP {card["metrics"]["val_windows"]["average_precision"]}, threshold {threshold}')
+
+
 def main() -> None:
     args = parse_args()
     torch.manual_seed(args.seed)
@@ -307,8 +370,11 @@ def main() -> None:
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.cache, exist_ok=True)
     print(f'Vigil training recipe "{args.recipe}": {args.name}, {args.frames}x{args.size}x{args.size} @ {args.fps} fps, seed {args.seed}', flush=True)
-    data = load_data(args)
-    (recipe_distill if args.recipe == 'distill' else recipe_window)(args, data, t_start)
+    if args.recipe == 'pose':
+        recipe_pose(args, t_start)
+    else:
+        data = load_data(args)
+        (recipe_distill if args.recipe == 'distill' else recipe_window)(args, data, t_start)
     print(f'done in {(time.time() - t_start) / 60:.1f} min')
 
 

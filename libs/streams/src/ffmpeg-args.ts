@@ -64,19 +64,24 @@ export function frameOutputArguments(fps: number, size: FrameSize): string[] {
 }
 
 /**
- * One decode, two outputs: model frames (raw RGB, stdout) and preview JPEGs (multipart, fd 3). The decoder runs
- * once per camera whatever the number of consumers.
+ * One decode, several outputs: model frames (raw RGB, stdout), preview JPEGs (multipart, fd 3) and, with `side`, the
+ * same sampled frames at a second size (raw RGB, fd 4; e.g. letterboxed for the pose model). The decoder runs once
+ * per camera whatever the number of consumers, and the two raw outputs carry the same frames in the same order.
  */
-export function dualOutputArguments(fps: number, size: FrameSize, preview: PreviewOutput): string[] {
-  const graph = `[0:v]split=2[m][p];[m]fps=${fps},${scaleFilter(size)},format=rgb24[model];[p]fps=${preview.fps},scale=${preview.width}:-2,format=yuvj420p[preview]`;
+export function dualOutputArguments(fps: number, size: FrameSize, preview?: PreviewOutput, side?: FrameSize): string[] {
+  const sampled = side
+    ? `fps=${fps},split=2[ms][ss];[ms]${scaleFilter(size)},format=rgb24[model];[ss]${scaleFilter(side)},format=rgb24[side]`
+    : `fps=${fps},${scaleFilter(size)},format=rgb24[model]`;
+  const graph = preview ? `[0:v]split=2[m][p];[m]${sampled};[p]fps=${preview.fps},scale=${preview.width}:-2,format=yuvj420p[preview]` : `[0:v]${sampled}`;
   return [
     '-filter_complex', graph,
     '-map', '[model]', '-f', 'rawvideo', 'pipe:1',
-    '-map', '[preview]', '-c:v', 'mjpeg', '-q:v', String(preview.quality ?? 5), '-f', 'mpjpeg', 'pipe:3',
+    ...(preview ? ['-map', '[preview]', '-c:v', 'mjpeg', '-q:v', String(preview.quality ?? 5), '-f', 'mpjpeg', 'pipe:3'] : []),
+    ...(side ? ['-map', '[side]', '-f', 'rawvideo', 'pipe:4'] : []),
   ];
 }
 
 /** The full command line (stdin stays open so `q` can stop ffmpeg cleanly). */
-export function ffmpegArguments(input: string[], fps: number, size: FrameSize, preview?: PreviewOutput): string[] {
-  return ['-hide_banner', '-loglevel', 'error', ...input, ...(preview ? dualOutputArguments(fps, size, preview) : frameOutputArguments(fps, size))];
+export function ffmpegArguments(input: string[], fps: number, size: FrameSize, preview?: PreviewOutput, side?: FrameSize): string[] {
+  return ['-hide_banner', '-loglevel', 'error', ...input, ...(preview || side ? dualOutputArguments(fps, size, preview, side) : frameOutputArguments(fps, size))];
 }

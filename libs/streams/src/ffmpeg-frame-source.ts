@@ -20,6 +20,8 @@ export interface FfmpegFrameSourceOptions {
   /** A second output from the same decode: JPEG pictures for snapshots, clips and live view. */
   preview?: PreviewOutput & { onJpeg: (jpeg: Buffer, at: number) => void };
   ffmpegPath?: string;
+  /** A second raw output of the same frames at another size, attached to each frame as `side` (fd 4). */
+  side?: FrameSize;
   /**
    * `latest` (live cameras): the newest frame wins and older undelivered frames are dropped.
    * `every` (files): every decoded frame is delivered in order; ffmpeg is paused while the consumer is behind,
@@ -70,12 +72,17 @@ export class FfmpegFrameSource {
   constructor(private readonly options: FfmpegFrameSourceOptions) {}
 
   async *frames(signal?: AbortSignal): AsyncGenerator<Frame> {
-    const { fps, size, preview } = this.options;
+    const { fps, size, preview, side } = this.options;
     const bytes = frameBytes(size);
     const recent: number[] = [];
-    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArguments(this.options.input, fps, size, preview), {
-      stdio: preview ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
+    const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArguments(this.options.input, fps, size, preview, side), {
+      stdio: side ? ['pipe', 'pipe', 'pipe', preview ? 'pipe' : 'ignore', 'pipe'] : preview ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
+    const stdout = child.stdout as Readable;
+    const stderrStream = child.stderr as Readable;
+    // with a side output, a frame is complete when both of its pictures are: each output's pictures wait here
+    const models: Buffer[] = [];
+    const sides: Buffer[] = [];
     const every = this.options.delivery === 'every';
     const queue: Frame[] = [];
     let ended: Error | undefined;
@@ -96,7 +103,7 @@ export class FfmpegFrameSource {
       notify();
     };
 
-    child.stdout.on('data', (chunk: Buffer) => {
+    stdout.on('data', (chunk: Buffer) => {
       let offset = 0;
       while (offset < chunk.length) {
         const n = Math.min(bytes - filled, chunk.length - offset);
@@ -104,24 +111,56 @@ export class FfmpegFrameSource {
         filled += n;
         offset += n;
         if (filled === bytes) {
-          if (!every && queue.length) {
-            queue.length = 0;
-            this.dropped++;
-          }
-          const now = Date.now();
-          // frames over the last few seconds of wall time: a burst after a stall must not read as a high rate
-          recent.push(now);
-          while (recent.length > 1 && recent[0] < now - FPS_WINDOW_MS) recent.shift();
-          if (recent.length > 1) this.measuredFps = (recent.length - 1) / ((now - recent[0]) / 1000);
-          lastFrameAt = now;
-          queue.push({ data: partial, width: size.width, height: size.height, seq: seq++, at: now });
+          models.push(partial);
           partial = Buffer.allocUnsafe(bytes);
           filled = 0;
-          if (every && queue.length >= EVERY_HIGH_WATER) child.stdout.pause();
-          notify();
+          deliver();
         }
       }
     });
+    const deliver = () => {
+      while (models.length && (!side || sides.length)) {
+        const data = models.shift()!;
+        const sidePicture = side ? sides.shift() : undefined;
+        if (!every && queue.length) {
+          queue.length = 0;
+          this.dropped++;
+        }
+        const now = Date.now();
+        // frames over the last few seconds of wall time: a burst after a stall must not read as a high rate
+        recent.push(now);
+        while (recent.length > 1 && recent[0] < now - FPS_WINDOW_MS) recent.shift();
+        if (recent.length > 1) this.measuredFps = (recent.length - 1) / ((now - recent[0]) / 1000);
+        lastFrameAt = now;
+        queue.push({ data, width: size.width, height: size.height, seq: seq++, at: now, ...(sidePicture && { side: sidePicture }) });
+        if (every && queue.length >= EVERY_HIGH_WATER) {
+          stdout.pause();
+          sideStream?.pause();
+        }
+        notify();
+      }
+    };
+    const sideStream = side ? (child.stdio[4] as Readable) : undefined;
+    if (side && sideStream) {
+      const sideBytes = frameBytes(side);
+      let sidePartial = Buffer.allocUnsafe(sideBytes);
+      let sideFilled = 0;
+      sideStream.on('data', (chunk: Buffer) => {
+        let offset = 0;
+        while (offset < chunk.length) {
+          const n = Math.min(sideBytes - sideFilled, chunk.length - offset);
+          sidePartial.set(chunk.subarray(offset, offset + n), sideFilled);
+          sideFilled += n;
+          offset += n;
+          if (sideFilled === sideBytes) {
+            sides.push(sidePartial);
+            sidePartial = Buffer.allocUnsafe(sideBytes);
+            sideFilled = 0;
+            deliver();
+          }
+        }
+      });
+    }
     if (preview) {
       const parser = new MpjpegParser((jpeg) => preview.onJpeg(jpeg, Date.now()));
       (child.stdio[3] as Readable).on('data', (chunk: Buffer) => {
@@ -132,7 +171,7 @@ export class FfmpegFrameSource {
         }
       });
     }
-    child.stderr.on('data', (chunk: Buffer) => {
+    stderrStream.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     child.on('error', (err) => fail(new StreamEndedError(`cannot run ffmpeg: ${err.message}; install ffmpeg or set its path`, null, '')));
@@ -158,7 +197,8 @@ export class FfmpegFrameSource {
         if (frame) {
           if (every && queue.length < EVERY_HIGH_WATER / 2) {
             lastFrameAt = Date.now(); // a paused decoder is waiting for us, not stalled
-            child.stdout.resume();
+            stdout.resume();
+            sideStream?.resume();
           }
           this.delivered++;
           yield frame;

@@ -7,6 +7,8 @@ export interface Frame {
   seq: number;
   /** Wall-clock time (ms since epoch) at which the frame was read from ffmpeg. */
   at: number;
+  /** The same picture at the source's `side` size, when it has one (packed RGB). */
+  side?: Buffer;
 }
 
 export interface FrameSize {
