@@ -3,7 +3,7 @@
  * replay the event rule over those scores. Scores do not depend on the rule, so thresholds can be swept without
  * decoding again.
  */
-import { normaliseFrame, windowSeconds, type Keypoint, type ModelCard, type PoseEstimator, type PoseFallModel, type VideoModel } from '@vigil/model';
+import { normaliseFrame, windowSeconds, type ModelCard, type PoseStage, type VideoModel } from '@vigil/model';
 import { EVENT_CLASSES, windowLabel, type ClipResult, type EvalClip, type EventClass, type RaisedEvent } from '@vigil/model/evaluation';
 import { FfmpegFrameSource, inputArguments, type Frame, type FrameSize } from '@vigil/streams';
 import { EventTracker, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
@@ -39,10 +39,9 @@ export function scoresByKind(card: ModelCard, scores: number[]): Record<EventCla
 /** How a window's fall score comes from the video model's and the pose stage's. */
 export type FallSource = 'video' | 'pose' | 'max' | 'mean';
 
-/** The pose stage: keypoints per frame from the pose model, a window of them scored by the pose-fall model. */
-export interface PoseStage {
-  estimator: PoseEstimator;
-  fall: PoseFallModel;
+/** The pose stage and how its fall score joins the video model's. */
+export interface PoseFallOption {
+  stage: PoseStage;
   combine: FallSource;
 }
 
@@ -51,30 +50,24 @@ export function combineFall(video: number, pose: number, how: FallSource): numbe
 }
 
 /** The clip's windows with their scores and labels; `events` is left empty for `raiseEvents`. */
-export async function scoreClip(model: VideoModel, clip: EvalClip, pose?: PoseStage): Promise<{ result: ClipResult; frames: number }> {
+export async function scoreClip(model: VideoModel, clip: EvalClip, pose?: PoseFallOption): Promise<{ result: ClipResult; frames: number }> {
   const { card } = model;
   const { fps } = card.input;
   const scorer = model.createScorer();
   const result: ClipResult = { clip, seconds: 0, windows: [], events: [] };
   // as in the agent, the pose model sees the same sampled frames letterboxed at its own size (the `side` output)
-  const side = pose && ({ width: pose.estimator.size, height: pose.estimator.size, fit: 'letterbox' } as const);
-  const poses: Keypoint[][] = [];
+  const side = pose?.stage.pictureSize;
+  const poseScorer = pose?.stage.createScorer();
   let frames = 0;
   for await (const frame of decodeFile(clip.file, fps, { width: card.input.width, height: card.input.height }, side)) {
     frames++;
     const t = frames / fps;
-    if (pose && frame.side) {
-      poses.push(await pose.estimator.estimate({ data: frame.side, width: pose.estimator.size, height: pose.estimator.size }));
-      if (poses.length > pose.fall.frames) poses.shift();
-    }
+    if (poseScorer && side && frame.side) await poseScorer.push({ data: frame.side, width: side.width, height: side.height });
     const scored = await scorer.push(normaliseFrame(frame, card), t * 1000);
     if (!scored) continue;
     const labels = Object.fromEntries(EVENT_CLASSES.map((k) => [k, windowLabel(clip, k, t, windowSeconds(card))])) as Record<EventClass, number>;
     const scores = scoresByKind(card, scored.scores);
-    if (pose) {
-      const poseFall = poses.length === pose.fall.frames ? await pose.fall.score(poses) : 0;
-      scores.fall = combineFall(scores.fall, poseFall, pose.combine);
-    }
+    if (pose && poseScorer) scores.fall = combineFall(scores.fall, (await poseScorer.score()) ?? 0, pose.combine);
     result.windows.push({ t, scores, labels });
   }
   result.seconds = frames / card.input.fps;

@@ -21,7 +21,7 @@
  * "synthetic" renders the project's scripted fall, fire and normal clips (seeds the training never drew).
  */
 import { cliOption } from '@vigil/config';
-import { loadVideoModel, PoseEstimator, PoseFallModel, resolveModelCard, shippedPoseFallCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
+import { loadVideoModel, PoseStage, resolveModelCard, shippedPoseFallCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
 import {
   averagePrecision,
   confusion,
@@ -52,7 +52,7 @@ import { loadSiteConfig } from '../apps/edge-agent/src/config/load-site-config';
 import { SiteConfigSchema, type SiteConfig } from '../apps/edge-agent/src/config/site-config.schema';
 import { trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
-import { raiseEvents, scoreClip, type FallSource, type PoseStage } from './eval-clip';
+import { raiseEvents, scoreClip, type FallSource, type PoseFallOption } from './eval-clip';
 import { svgToPng } from './svg-to-png';
 
 const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean]';
@@ -122,17 +122,16 @@ async function main(): Promise<void> {
   }
   const model = await loadVideoModel(cardPath, { mode, hop, intraOpThreads: threads, maxBatch: 1 });
   const { card } = model;
-  let pose: PoseStage | undefined;
+  let pose: PoseFallOption | undefined;
   if (fallFrom !== 'video') {
-    const fall = await PoseFallModel.open(resolve(cliOption(argv, '--pose-card') ?? shippedPoseFallCard()), { intraOpThreads: threads });
-    pose = { estimator: await PoseEstimator.open(fall.poseCardPath, { intraOpThreads: threads }), fall, combine: fallFrom };
-    console.error(`fall scores: ${fallFrom === 'pose' ? 'the pose stage' : `${fallFrom} of the video model and the pose stage`} (${fall.card.name} over ${pose.estimator.card.name} keypoints)`);
+    pose = { stage: await PoseStage.open(resolve(cliOption(argv, '--pose-card') ?? shippedPoseFallCard()), { intraOpThreads: threads }), combine: fallFrom };
+    console.error(`${pose.stage.describe()}${fallFrom === 'pose' ? '' : `, ${fallFrom} with the video model's`}`);
   }
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
   const hopTag = hop === undefined ? '' : `-hop${hop}`;
   const out = resolve(cliOption(argv, '--out') ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
-  const cardThreshold = (k: EventClass) => (k === 'fall' && pose ? fallThreshold(bestLabelThreshold(card, k) ?? 0.5, pose.fall.card.thresholds.fall, fallFrom) : bestLabelThreshold(card, k));
+  const cardThreshold = (k: EventClass) => (k === 'fall' && pose ? fallThreshold(bestLabelThreshold(card, k) ?? 0.5, pose.stage.threshold, fallFrom) : bestLabelThreshold(card, k));
   const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], cardThreshold(k))])) as Record<EventClass, TrackerRule>;
   const rule = config.events.fall;
   const ruleText = `windows every ${card.window.hop} frames (${card.window.hop / card.input.fps} s), ${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
@@ -151,7 +150,7 @@ async function main(): Promise<void> {
     console.error(`[${String(i + 1).padStart(String(clips.length).length)}/${clips.length}] ${relative(process.cwd(), clip.file)} (${clip.cls}${clip.onset !== undefined ? ` from ${clip.onset} s` : ''}, ${result.seconds.toFixed(1)} s): ${raised}`);
   }
   const summary = summarise(results, {
-    model: pose ? `${card.name} + ${pose.fall.card.name} (fall: ${fallFrom})` : card.name,
+    model: pose ? `${card.name} + ${pose.stage.fall.card.name} (fall: ${fallFrom})` : card.name,
     mode: model.mode,
     source: target === 'synthetic' ? 'the synthetic evaluation clips' : `${relative(process.cwd(), manifest) || manifest}${split ? ` (split ${split})` : ''}`,
     thresholds: Object.fromEntries(EVENT_CLASSES.map((k) => [k, rules[k].threshold])) as Record<EventClass, number>,
@@ -171,7 +170,7 @@ async function main(): Promise<void> {
     const calibrated = results.map((r) => ({ ...r, events: raiseEvents(r, calibratedRules) }));
     calibration = { budget, choices, summary: summarise(calibrated, { ...summary, thresholds: chosen, by, windowSeconds: windowSeconds(card) }) };
     if (writeCard) {
-      updateCardThresholds(writeCard, card, chosen, { budgetPerCameraHour: budget, set: summary.source, command: summary.command, date: summary.date });
+      updateCardThresholds(writeCard, chosen, { budgetPerCameraHour: budget, set: summary.source, command: summary.command, date: summary.date });
       console.error(`wrote thresholds ${EVENT_CLASSES.map((k) => `${k} ${chosen[k]}`).join(', ')} into ${writeCard}`);
     }
   }
@@ -197,7 +196,7 @@ async function main(): Promise<void> {
     ),
   );
   await model.release();
-  await Promise.all([pose?.estimator.release(), pose?.fall.release()]);
+  await pose?.stage.release();
   console.error(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   console.log(markdown({ pr: join(out, 'pr-curves.png'), timelines: join(out, 'timelines.png') }));
 }
@@ -236,15 +235,19 @@ function summarise(
   };
 }
 
-/** Writes the chosen thresholds into a card for every label that maps to each kind, with where they came from. */
-function updateCardThresholds(path: string, card: ModelCard, chosen: Record<EventClass, number>, provenance: Record<string, unknown>): void {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { thresholds?: Record<string, number>; calibration?: unknown };
+/**
+ * Writes the chosen thresholds into a card (a video model's or the pose-fall model's) for each of its labels that
+ * raises a chosen kind, with where they came from.
+ */
+function updateCardThresholds(path: string, chosen: Record<EventClass, number>, provenance: Record<string, unknown>): void {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { labels?: string[]; eventKinds?: Record<string, string>; thresholds?: Record<string, number>; calibration?: unknown };
+  const written: Partial<Record<EventClass, number>> = {};
   json.thresholds = { ...(json.thresholds ?? {}) };
-  for (const label of card.labels) {
-    const kind = card.eventKinds[label] as EventClass | undefined;
-    if (kind && kind in chosen) json.thresholds[label] = chosen[kind];
+  for (const label of json.labels ?? []) {
+    const kind = (json.eventKinds ? json.eventKinds[label] : label) as EventClass | undefined;
+    if (kind && kind in chosen) written[kind] = json.thresholds[label] = chosen[kind];
   }
-  json.calibration = { ...provenance, thresholds: chosen };
+  json.calibration = { ...provenance, thresholds: written };
   writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
 }
 

@@ -4,12 +4,14 @@
  * video model's frame rate, frame by frame.
  *
  *   node dist/scripts/pose-label.js <clips folder | manifest.tsv> --out keypoints.json [--fps 4] [--threads 2]
+ *                                   [--picture 192] [--tracking none | crop]
  *
- * Writes { model, fps, size, clips: { <file as in the manifest>: { frames, keypoints: [frames * 17 * 3] } } } with
+ * `--picture` is the letterboxed picture's size and `--tracking crop` follows the person with a crop of the pose
+ * model's size (PoseTracker, as the agent runs it). Writes { model, fps, size, picture, tracking, clips: { <file as in the manifest>: { frames, keypoints: [frames * 17 * 3] } } } with
  * keypoints as y, x, score (0..1 in the letterboxed square); a clip already in --out is kept, so a rerun resumes.
  */
 import { cliOption } from '@vigil/config';
-import { PoseEstimator, shippedPoseCard } from '@vigil/model';
+import { PoseEstimator, PoseTracker, shippedPoseCard } from '@vigil/model';
 import { readEvalSet } from '@vigil/model/evaluation';
 import { FfmpegFrameSource, inputArguments, StreamEndedError } from '@vigil/streams';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,8 @@ interface LabelFile {
   model: string;
   fps: number;
   size: number;
+  picture: number;
+  tracking: 'crop' | 'none';
   clips: Record<string, { frames: number; keypoints: number[] }>;
 }
 
@@ -43,19 +47,25 @@ async function main(): Promise<void> {
   }
   const pose = await PoseEstimator.open(shippedPoseCard(), { intraOpThreads: Number(cliOption(argv, '--threads') ?? 2) });
   const size = pose.size;
+  const picture = Number(cliOption(argv, '--picture') ?? size);
+  if (!(Number.isInteger(picture) && picture >= size && picture <= 1024)) fail(`--picture must be a whole number of pixels from ${size} to 1024, got "${cliOption(argv, '--picture')}"`);
+  const tracking = (cliOption(argv, '--tracking') ?? 'none') as 'crop' | 'none';
+  if (!['crop', 'none'].includes(tracking)) fail(`--tracking must be crop or none, got "${tracking}"`);
   const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as LabelFile) : undefined;
-  const labels: LabelFile = previous?.model === pose.card.name && previous.fps === fps ? previous : { model: pose.card.name, fps, size, clips: {} };
+  const same = previous?.model === pose.card.name && previous.fps === fps && (previous.picture ?? size) === picture && (previous.tracking ?? 'none') === tracking;
+  const labels: LabelFile = same && previous ? previous : { model: pose.card.name, fps, size, picture, tracking, clips: {} };
   const started = Date.now();
   let frames = 0;
   for (const [i, clip] of clips.entries()) {
     const key = relative(dirname(manifest), clip.file);
     if (!labels.clips[key]) {
-      const source = new FfmpegFrameSource({ input: inputArguments(clip.file, { realtime: false }), fps, size: { width: size, height: size, fit: 'letterbox' }, delivery: 'every' });
+      const source = new FfmpegFrameSource({ input: inputArguments(clip.file, { realtime: false }), fps, size: { width: picture, height: picture, fit: 'letterbox' }, delivery: 'every' });
+      const tracker = new PoseTracker(pose, tracking);
       const keypoints: number[] = [];
       let n = 0;
       try {
         for await (const frame of source.frames()) {
-          for (const k of await pose.estimate(frame)) keypoints.push(+k.y.toFixed(4), +k.x.toFixed(4), +k.score.toFixed(3));
+          for (const k of await tracker.next(frame)) keypoints.push(+k.y.toFixed(4), +k.x.toFixed(4), +k.score.toFixed(3));
           n++;
         }
       } catch (err) {

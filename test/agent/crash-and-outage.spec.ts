@@ -67,6 +67,8 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
         `storage: { path: "${dbPath}" }`,
         `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
         `http: { port: ${await freePort()} }`,
+        // the fixture's rendered figure: falls from the video model (the pose stage has its own test)
+        'model: { fall: video }',
         'events: { fall: { cooldownSeconds: 1, clearWindows: 1 } }',
         '',
       ].join('\n'),

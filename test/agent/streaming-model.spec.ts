@@ -42,7 +42,7 @@ describe('edge agent with the streaming model', () => {
         'site: { id: stream }',
         'cameras:',
         `  - { id: desk, name: "Desk camera", url: "${clip}" }`,
-        'model: { card: builtin-stream }',
+        'model: { card: builtin-stream, fall: video }',
         `mqtt: { url: "${broker.url}" }`,
         `storage: { path: "${join(dir, 'agent.db')}" }`,
         `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,

@@ -63,6 +63,8 @@ describe('camera to console (end to end)', () => {
         `http: { port: ${port} }`,
         'ingest: { reconnectMaxSeconds: 2 }',
         'logging: { level: info }',
+        // the fixtures show a rendered figure: falls from the video model (test/agent/pose-fall.spec.ts covers the pose stage)
+        'model: { fall: video }',
         '',
       ].join('\n'),
     );

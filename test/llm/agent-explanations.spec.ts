@@ -44,6 +44,7 @@ describe('edge agent with an LLM explainer', () => {
         `media: { dir: "${join(dir, `${site}-media`)}" }`,
         `http: { port: ${await freePort()} }`,
         `explanations: { provider: openai-compatible, baseUrl: "${server.baseUrl}", model: test-vlm, apiKeyEnv: TEST_LLM_KEY, vision: true, timeoutSeconds: 10, retries: 1 }`,
+        'model: { fall: video }', // the fixture's rendered figure: falls from the video model
         'events: { fall: { cooldownSeconds: 3600 } }',
         '',
       ].join('\n'),

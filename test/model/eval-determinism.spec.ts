@@ -39,6 +39,25 @@ describe('evaluation decode', () => {
     expect(latest.seqs.length + latest.dropped).toBe(12);
   });
 
+  it('should attach each frame letterboxed at a second size, in step with the model frames', async () => {
+    // a 16:9 picture letterboxed into a square has black bars above and below; the stretched model frame has none
+    const source = new FfmpegFrameSource({ input: inputArguments('lavfi:testsrc2=size=320x180:rate=25:duration=2', { realtime: false }), fps: 4, size: { width: 32, height: 32 }, side: { width: 64, height: 64, fit: 'letterbox' }, delivery: 'every' });
+    const frames = [];
+    try {
+      for await (const frame of source.frames()) frames.push(frame);
+    } catch (err) {
+      if (!(err instanceof StreamEndedError)) throw err;
+    }
+    expect(frames).toHaveLength(8);
+    for (const f of frames) {
+      expect(f.side).toHaveLength(64 * 64 * 3);
+      const row = (buf: Buffer, width: number, y: number) => buf.subarray(y * width * 3, (y + 1) * width * 3);
+      expect(Math.max(...row(f.side!, 64, 2))).toBe(0); // bar: (64 - 36) / 2 = 14 rows
+      expect(Math.max(...row(f.side!, 64, 32))).toBeGreaterThan(50);
+      expect(Math.max(...row(f.data, 32, 1))).toBeGreaterThan(50);
+    }
+  });
+
   it('should score a clip the same, window for window, on an idle machine and under full CPU load', async () => {
     const file = await fixtureClip('fall');
     const model: VideoModel = await loadVideoModel(shippedModelCard('window'), { intraOpThreads: 1, maxBatch: 1 });

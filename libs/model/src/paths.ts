@@ -18,3 +18,8 @@ export function resolveModelCard(setting: string): string {
   if (setting === 'builtin-stream') return shippedModelCard('streaming');
   return resolve(setting);
 }
+
+/** A `model.poseCard` setting -> a pose-fall card path: "builtin" or a path from the working directory. */
+export function resolvePoseFallCard(setting: string): string {
+  return setting === 'builtin' ? resolve(__dirname, '..', 'weights', 'vigil-pose-fall.card.json') : resolve(setting);
+}

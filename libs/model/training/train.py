@@ -70,6 +70,8 @@ def parse_args():
     ap.add_argument('--keypoints', default=None, help='pose recipe: keypoints of the clips from scripts/pose-label (made when missing)')
     ap.add_argument('--pose-epochs', type=int, default=12)
     ap.add_argument('--pose-seeds', type=int, default=5, help='pose-fall models trained from different seeds and averaged')
+    ap.add_argument('--pose-picture', type=int, default=384, help='pose recipe: letterboxed picture size the keypoints are taken from')
+    ap.add_argument('--pose-tracking', choices=['crop', 'none'], default='crop', help='pose recipe: follow the person with a crop of the pose model size')
     ap.add_argument('--pose-synthetic', type=int, default=40, help='synthetic fall and normal clips each (rendered at 320x180) added to the pose-fall training')
     args = ap.parse_args()
     if args.quick:
@@ -308,21 +310,23 @@ def recipe_pose(args, t_start: float) -> None:
     classifier of falls, trained on the real train split, the epoch selected on val by window average precision."""
     import subprocess
     from vigil_train import pose_fall as P
-    keypoints_file = args.keypoints or os.path.join(args.cache, 'pose-keypoints.json')
+    keypoints_file = args.keypoints or os.path.join(args.cache, f'pose-keypoints-{args.pose_picture}-{args.pose_tracking}.json')
     script = os.path.join(REPO, 'dist', 'scripts', 'pose-label.js')
     if not os.path.exists(script):
         raise SystemExit(f'{script} is missing: run `npm run build` first (the pose model runs in onnxruntime-node)')
     # resumes: clips already labelled in the file are kept
-    subprocess.run(['node', script, args.clips, '--out', keypoints_file, '--fps', str(args.fps), '--threads', str(args.threads)], check=True)
+    label = ['--fps', str(args.fps), '--threads', str(args.threads), '--picture', str(args.pose_picture), '--tracking', args.pose_tracking]
+    subprocess.run(['node', script, args.clips, '--out', keypoints_file, *label], check=True)
     keypoints, fps = P.load_keypoints(keypoints_file)
     clips = read_manifest(args.clips)
     cfg = P.PoseFallConfig(frames=args.frames)
     train = P.pose_windows([c for c in clips if c.split == 'train'], args.clips, keypoints, fps, cfg.frames, 1)
     if args.pose_synthetic > 0:
-        syn_dir = os.path.join(args.cache, f'pose-synthetic-{args.pose_synthetic}')
+        syn_dir = os.path.join(args.cache, f'pose-synthetic-v2-{args.pose_synthetic}')
         P.render_synthetic_clips(syn_dir, args.pose_synthetic, seed=args.seed, fps=args.fps)
-        subprocess.run(['node', script, syn_dir, '--out', os.path.join(syn_dir, 'keypoints.json'), '--fps', str(args.fps), '--threads', str(args.threads)], check=True)
-        syn_keypoints, _ = P.load_keypoints(os.path.join(syn_dir, 'keypoints.json'))
+        syn_keypoints_file = os.path.join(syn_dir, f'keypoints-{args.pose_picture}-{args.pose_tracking}.json')
+        subprocess.run(['node', script, syn_dir, '--out', syn_keypoints_file, *label], check=True)
+        syn_keypoints, _ = P.load_keypoints(syn_keypoints_file)
         syn = P.pose_windows(read_manifest(syn_dir), syn_dir, syn_keypoints, fps, cfg.frames, 1)
         train = P.concat(train, syn)
     val = P.pose_windows([c for c in clips if c.split == 'val'], args.clips, keypoints, fps, cfg.frames, args.hop)
@@ -344,6 +348,7 @@ def recipe_pose(args, t_start: float) -> None:
         'pose': 'movenet-lightning.card.json',
         'architecture': {'type': f'keypoint window MLP, mean logit of {args.pose_seeds} seeds', **cfg.to_dict(), 'params': sum(p.numel() for p in model.parameters())},
         'input': {'name': 'keypoints', 'frames': cfg.frames, 'fps': fps, 'layout': 'B,T,17,(y,x,score)'},
+        'keypoints': {'picture': args.pose_picture, 'tracking': args.pose_tracking},
         'output': {'name': 'logits', 'activation': 'sigmoid'},
         'labels': ['fall'], 'thresholds': {'fall': threshold}, 'parity': parity,
         'metrics': {'val_windows': {'average_precision': round(P.average_precision(val_scores, val.y), 4), 'windows': int(np.sum(~np.isnan(val.y))),

@@ -29,6 +29,15 @@ describe('ffmpeg arguments', () => {
     expect(args.slice(2)).toEqual(['-map', '[model]', '-f', 'rawvideo', 'pipe:1', '-map', '[preview]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'mpjpeg', 'pipe:3']);
   });
 
+  it('should add the same sampled frames letterboxed on fd 4 for the pose model', () => {
+    const args = dualOutputArguments(4, { width: 96, height: 96 }, { fps: 2, width: 640 }, { width: 192, height: 192, fit: 'letterbox' });
+    expect(args[1]).toBe(
+      '[0:v]split=2[m][p];[m]fps=4,split=2[ms][ss];[ms]scale=96:96,format=rgb24[model];[ss]scale=192:192:force_original_aspect_ratio=decrease,pad=192:192:(ow-iw)/2:(oh-ih)/2,format=rgb24[side];[p]fps=2,scale=640:-2,format=yuvj420p[preview]',
+    );
+    expect(args.slice(-5)).toEqual(['-map', '[side]', '-f', 'rawvideo', 'pipe:4']);
+    expect(dualOutputArguments(4, { width: 96, height: 96 }, undefined, { width: 192, height: 192 })[1]).toBe('[0:v]fps=4,split=2[ms][ss];[ms]scale=96:96,format=rgb24[model];[ss]scale=192:192,format=rgb24[side]');
+  });
+
   it('should sample, scale and emit raw RGB on stdout', () => {
     expect(frameOutputArguments(4, { width: 96, height: 96 })).toEqual(['-an', '-sn', '-dn', '-vf', 'fps=4,scale=96:96', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1']);
     const all = ffmpegArguments(['-i', 'x'], 2, { width: 8, height: 8 });

@@ -10,3 +10,4 @@ export { MpjpegParser } from './mpjpeg-parser';
 export { redactUrl } from './redact';
 export { ResilientFrameSource, type FrameSession, type ResilientOptions, type StreamState, type StreamStatus } from './resilient-frame-source';
 export { stopProcess } from './stop-process';
+export { jpegSize } from './jpeg-size';

@@ -38,6 +38,7 @@ export class CameraManagerService {
     const deps = {
       card: this.model.card,
       createScorer: () => this.model.createScorer(),
+      pose: this.model.pose,
       observe: this.events.observe.bind(this.events),
       onPicture: this.media.onPicture.bind(this.media),
       onStatus: (camera: CameraConfig, status: StreamStatus) => this.publishStatus(camera, status),

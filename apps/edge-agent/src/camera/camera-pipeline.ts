@@ -1,8 +1,8 @@
 import type { Logger } from '@nestjs/common';
-import { normaliseFrame, type ModelCard, type WindowScorer } from '@vigil/model';
-import { FfmpegFrameSource, hwaccelArguments, inputArguments, redactUrl, ResilientFrameSource, type Frame, type StreamStatus } from '@vigil/streams';
+import { normaliseFrame, type ModelCard, type PoseFallScorer, type WindowScorer } from '@vigil/model';
+import { FfmpegFrameSource, hwaccelArguments, inputArguments, jpegSize, redactUrl, ResilientFrameSource, type Frame, type FrameSize, type StreamStatus } from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
-import { applyMask, rasteriseMask } from './ignore-mask';
+import { applyMask, rasteriseLetterboxMask, rasteriseMask } from './ignore-mask';
 import { withFields } from '../common/log-fields';
 
 export type PipelineStage = 'idle' | 'connecting' | 'first-frame' | 'infer' | 'event';
@@ -17,9 +17,19 @@ export interface CameraHealth extends StreamStatus {
   lastScores?: Record<string, number>;
 }
 
+/** The pose stage as a camera uses it (ModelRepository.pose). */
+export interface PosePipelineDeps {
+  /** Size of the letterboxed pictures the pose model takes, decoded beside the model frames. */
+  picture: FrameSize & { width: number; height: number };
+  createScorer(): PoseFallScorer;
+  /** The window's scores in the card's label order with the pose stage's fall score in place. */
+  apply(scores: readonly number[], fall: number): number[];
+}
+
 export interface PipelineDeps {
   card: ModelCard;
   createScorer(): WindowScorer;
+  pose?: PosePipelineDeps;
   observe(camera: CameraConfig, scores: number[], at: number): void;
   onPicture(cameraId: string, jpeg: Buffer, at: number): void;
   onStatus(camera: CameraConfig, status: StreamStatus): void;
@@ -34,6 +44,8 @@ export class CameraPipeline {
   private lastScores?: Record<string, number>;
   /** Pixels of the model-size picture blanked before inference (camera `masks`), or undefined. */
   private readonly mask?: Uint8Array;
+  /** The same for the pose picture, known once the first preview picture gives the camera's aspect ratio. */
+  private poseMask?: Uint8Array;
 
   constructor(
     readonly camera: CameraConfig,
@@ -55,8 +67,9 @@ export class CameraPipeline {
           input,
           fps: card.input.fps,
           size: { width: card.input.width, height: card.input.height },
+          side: deps.pose?.picture,
           stallTimeoutMs: ingest.stallSeconds * 1000,
-          preview: { ...preview, onJpeg: (jpeg, at) => deps.onPicture(camera.id, jpeg, at) },
+          preview: { ...preview, onJpeg: (jpeg, at) => this.onPicture(jpeg, at) },
         });
       },
       {
@@ -84,20 +97,31 @@ export class CameraPipeline {
     const { card } = this.deps;
     // each frame is normalised once; the scorer shares it between the windows that hold it
     const scorer = this.deps.createScorer();
+    const pose = this.deps.pose;
+    const poseScorer = pose?.createScorer();
     const gapMs = Math.max(2000, (4 * 1000) / card.input.fps);
     let previous: Frame | undefined;
     for await (const frame of this.source.frames(signal)) {
       // frames on both sides of a reconnect or a stall never share a window
-      if (previous && (frame.seq <= previous.seq || frame.at - previous.at > gapMs)) scorer.reset();
+      if (previous && (frame.seq <= previous.seq || frame.at - previous.at > gapMs)) {
+        scorer.reset();
+        poseScorer?.reset();
+      }
       previous = frame;
       if (this.mask) applyMask(frame.data, this.mask);
       this.stage = 'infer';
       let scored;
       try {
+        if (pose && poseScorer && frame.side && this.poseReady) {
+          if (this.poseMask) applyMask(frame.side, this.poseMask, [0, 0, 0]);
+          await poseScorer.push({ data: frame.side, width: pose.picture.width, height: pose.picture.height });
+        }
         scored = await scorer.push(normaliseFrame(frame, card), frame.at);
+        if (scored && pose && poseScorer) scored = { ...scored, scores: pose.apply(scored.scores, (await poseScorer.score()) ?? 0) };
       } catch (err) {
         this.deps.logger.error(withFields({ camera: this.camera.id }, `Model inference failed for camera "${this.camera.id}" (window ${this.windows}): ${(err as Error).message}`));
         scorer.reset();
+        poseScorer?.reset();
         continue;
       }
       if (!scored) continue;
@@ -108,6 +132,20 @@ export class CameraPipeline {
       this.deps.observe(this.camera, scores, scored.at);
     }
     this.stage = 'idle';
+  }
+
+  /** A camera with masks scores poses only once its aspect ratio, and so the pose picture's mask, is known. */
+  private get poseReady(): boolean {
+    return !this.camera.masks.length || this.poseMask !== undefined;
+  }
+
+  private onPicture(jpeg: Buffer, at: number): void {
+    const pose = this.deps.pose;
+    if (pose && this.camera.masks.length && !this.poseMask) {
+      const size = jpegSize(jpeg);
+      if (size) this.poseMask = rasteriseLetterboxMask(this.camera.masks, size.width / size.height, pose.picture.width);
+    }
+    this.deps.onPicture(this.camera.id, jpeg, at);
   }
 
   private onStatus(s: StreamStatus): void {

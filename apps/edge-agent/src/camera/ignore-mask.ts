@@ -41,3 +41,15 @@ export function applyMask(rgb: Uint8Array, mask: Uint8Array, fill: [number, numb
     rgb[o + 2] = fill[2];
   }
 }
+
+/**
+ * The mask of a letterboxed square picture (the pose model's): the camera picture of `aspect` (width / height) is
+ * fitted inside `size` x `size`, centred, so the polygons move into its rectangle.
+ */
+export function rasteriseLetterboxMask(polygons: Polygon[], aspect: number, size: number): Uint8Array {
+  const w = aspect >= 1 ? size : size * aspect;
+  const h = aspect >= 1 ? size / aspect : size;
+  const [ox, oy] = [(size - w) / 2, (size - h) / 2];
+  const moved = polygons.map((p) => p.map(([x, y]) => [(ox + x * w) / size, (oy + y * h) / size] as [number, number]));
+  return rasteriseMask(moved, size, size);
+}

@@ -115,6 +115,11 @@ export const SiteConfigSchema = z.strictObject({
       batchWaitMs: z.number().min(0).max(1000).default(0).describe('ms an idle model waits for other cameras to fill a batch, 0-1000 (0 on a CPU; 5-20 can pay on a GPU)'),
       hop: z.number().int().min(1).max(64).optional().describe("score a window every N new frames, 1-64 (default: the model card's hop; 1 gives the earliest alerts at N times the window model's cost, little extra for a streaming model)"),
       precision: z.enum(['fp32', 'fp16']).default('fp32').describe('fp32, or fp16 for the card\'s half-precision variant on CUDA/TensorRT (window mode)'),
+      fall: z
+        .enum(['pose', 'video'])
+        .default('pose')
+        .describe('where fall scores come from: pose (the pose model\'s keypoints scored by the pose-fall model; holds up on new cameras) or video (the video model\'s fall label)'),
+      poseCard: z.string().default('builtin').describe('"builtin" or the path of a pose-fall card JSON file, its pose model beside it (used with fall: pose)'),
     })
     .prefault({}),
   events: EventsSchema,

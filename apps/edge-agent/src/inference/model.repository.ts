@@ -1,13 +1,29 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { loadVideoModel, resolveModelCard, type InferenceStats, type ModelCard, type VideoModel, type WindowScorer } from '@vigil/model';
+import {
+  loadVideoModel,
+  PoseStage,
+  resolveModelCard,
+  resolvePoseFallCard,
+  withPoseFall,
+  type InferenceStats,
+  type ModelCard,
+  type PoseFallScorer,
+  type VideoModel,
+  type WindowScorer,
+} from '@vigil/model';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
 
-/** The one model of this agent, shared by every camera: each camera gets a scorer, all scorers batch onto it. */
+/**
+ * The models of this agent, shared by every camera: the video model (each camera gets a scorer, all scorers batch
+ * onto it) and, with `model.fall: pose`, the pose stage whose fall scores take the place of the video model's.
+ */
 @Injectable()
 export class ModelRepository implements OnApplicationShutdown {
   private readonly logger = new Logger(ModelRepository.name);
   private model?: VideoModel;
+  private poseStage?: PoseStage;
+  private poseFall?: ReturnType<typeof withPoseFall>;
   private readonly runListeners: Array<(graph: string, ms: number, batch: number) => void> = [];
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
@@ -21,6 +37,20 @@ export class ModelRepository implements OnApplicationShutdown {
     const started = performance.now();
     const batch = await this.model.warmUp();
     this.logger.log(`model warmed up with one run of its largest batch (${batch}, model.maxBatch) in ${(performance.now() - started).toFixed(0)} ms`);
+    if (this.config.model.fall === 'pose') await this.loadPoseStage();
+  }
+
+  private async loadPoseStage(): Promise<void> {
+    const { poseCard, threads, executionProviders } = this.config.model;
+    const stage = await PoseStage.open(resolvePoseFallCard(poseCard), { intraOpThreads: threads, executionProviders });
+    const video = this.loaded.card;
+    if (stage.fall.card.input.fps !== video.input.fps) {
+      await stage.release();
+      throw new Error(`model.fall: pose needs the pose-fall model (${stage.fall.card.input.fps} fps) and the video model (${video.input.fps} fps) to sample frames at the same rate; set model.fall: video or use a matching model.poseCard`);
+    }
+    this.poseStage = stage;
+    this.poseFall = withPoseFall(video, stage.threshold);
+    this.logger.log(stage.describe());
   }
 
   private get loaded(): VideoModel {
@@ -28,8 +58,16 @@ export class ModelRepository implements OnApplicationShutdown {
     return this.model;
   }
 
+  /** The card the event rules use: with the pose stage, fall labels carry its threshold (see withPoseFall). */
   get card(): ModelCard {
-    return this.loaded.card;
+    return this.poseFall?.card ?? this.loaded.card;
+  }
+
+  /** With `model.fall: pose`: the pose pictures' size, a scorer per camera, and how its score joins the video scores. */
+  get pose(): { picture: PoseStage['pictureSize']; createScorer(): PoseFallScorer; apply(scores: readonly number[], fall: number): number[] } | undefined {
+    const { poseStage, poseFall } = this;
+    if (!poseStage || !poseFall) return undefined;
+    return { picture: poseStage.pictureSize, createScorer: () => poseStage.createScorer(), apply: poseFall.apply };
   }
 
   createScorer(): WindowScorer {
@@ -46,6 +84,6 @@ export class ModelRepository implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.model?.release();
+    await Promise.all([this.model?.release(), this.poseStage?.release()]);
   }
 }

@@ -11,6 +11,11 @@ export const PoseFallCardSchema = z.object({
   /** The pose model's card, beside this one. */
   pose: z.string(),
   input: z.object({ name: z.string(), frames: z.number().int().positive(), fps: z.number().positive() }),
+  /**
+   * How the keypoints were taken: the letterboxed picture's size and whether the pose model follows the person
+   * with a crop (`crop`: each frame looks at the region the previous pose gives, at the pose model's resolution).
+   */
+  keypoints: z.object({ picture: z.number().int().positive(), tracking: z.enum(['crop', 'none']) }).optional(),
   output: z.object({ name: z.string(), activation: z.literal('sigmoid') }),
   thresholds: z.object({ fall: z.number().min(0).max(1) }),
   parity: z.object({ batch: z.number().int().positive(), logits: z.array(z.array(z.number())), tolerance: z.number() }).optional(),

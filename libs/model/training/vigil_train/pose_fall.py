@@ -116,21 +116,23 @@ def concat(a: PoseWindows, b: PoseWindows) -> PoseWindows:
 
 
 def _render(job):
-    scenario, seed, path, fps = job
+    scenario, seed, path, fps, (width, height) = job
     script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'render_clip.py')
-    out = subprocess.run([sys.executable, script, scenario, path, '--width', '320', '--height', '180', '--fps', str(int(fps)), '--seed', str(seed)],
+    out = subprocess.run([sys.executable, script, scenario, path, '--width', str(width), '--height', str(height), '--fps', str(int(fps)), '--seed', str(seed)],
                          check=True, capture_output=True, text=True).stdout
     return scenario, path, json.loads(out.strip().splitlines()[-1])
 
 
 def render_synthetic_clips(folder: str, n: int, *, seed: int, fps: float) -> str:
     """n scripted falls and n normal scenes from the project's renderer, as a clips folder with a manifest (one
-    source: weighed as one more camera, not as n). Seeds start at 5000 + seed, away from the eval and test seeds."""
+    source: weighed as one more camera, not as n), rendered at 320x180 and 640x360 in turn. Seeds start at
+    5000 + seed, away from the eval and test seeds."""
     manifest = os.path.join(folder, 'manifest.tsv')
     if os.path.exists(manifest):
         return manifest
     os.makedirs(folder, exist_ok=True)
-    jobs = [(scenario, 5000 + seed + i, os.path.join(folder, f'{scenario}-{5000 + seed + i}.mp4'), fps)
+    sizes = [(320, 180), (640, 360)]
+    jobs = [(scenario, 5000 + seed + i, os.path.join(folder, f'{scenario}-{5000 + seed + i}.mp4'), fps, sizes[i % 2])
             for i in range(n) for scenario in ('fall', 'normal')]
     rows = ['file\tclass\tsplit\tevent_span_s\tsource_repo\tdataset\tduration_s']
     bar = Progress(len(jobs), 'render synthetic pose clips')

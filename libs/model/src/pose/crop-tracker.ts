@@ -1,0 +1,63 @@
+import type { RgbImage } from '../preprocess';
+import type { Keypoint } from './pose-estimator';
+
+/** A square-ish region of the picture, in picture coordinates from 0 to 1 (it may reach past the edges). */
+export interface CropRegion {
+  y0: number;
+  x0: number;
+  h: number;
+  w: number;
+}
+
+export const FULL_PICTURE: CropRegion = { y0: 0, x0: 0, h: 1, w: 1 };
+
+/** Keypoints below this score do not steer the crop (MoveNet's own tracking value). */
+const MIN_CROP_SCORE = 0.2;
+const [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP] = [5, 6, 11, 12];
+
+/**
+ * The region to look at in the next frame, from this frame's pose: a square around the hips that holds the
+ * torso with a margin of 1.9 and the whole body with 1.2 (MoveNet's published cropping algorithm), or the whole
+ * picture when no torso is seen or the body fills most of it. Works in a square picture (the letterboxed one).
+ */
+export function nextCropRegion(pose: readonly Keypoint[]): CropRegion {
+  const seen = (i: number) => pose[i].score > MIN_CROP_SCORE;
+  if (!((seen(L_HIP) || seen(R_HIP)) && (seen(L_SHOULDER) || seen(R_SHOULDER)))) return FULL_PICTURE;
+  const cy = (pose[L_HIP].y + pose[R_HIP].y) / 2;
+  const cx = (pose[L_HIP].x + pose[R_HIP].x) / 2;
+  let torso = 0, body = 0;
+  for (const i of [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]) torso = Math.max(torso, Math.abs(cy - pose[i].y), Math.abs(cx - pose[i].x));
+  pose.forEach((k) => {
+    if (k.score > MIN_CROP_SCORE) body = Math.max(body, Math.abs(cy - k.y), Math.abs(cx - k.x));
+  });
+  let half = Math.max(torso * 1.9, body * 1.2);
+  half = Math.min(half, Math.max(cx, 1 - cx, cy, 1 - cy));
+  if (half > 0.5 || half <= 0) return FULL_PICTURE;
+  return { y0: cy - half, x0: cx - half, h: 2 * half, w: 2 * half };
+}
+
+/** The region of `picture` resampled (bilinear) into a size x size RGB picture; outside the picture is black. */
+export function cropResize(picture: RgbImage, region: CropRegion, size: number, out: Uint8Array = new Uint8Array(size * size * 3)): Uint8Array {
+  const { data, width, height } = picture;
+  for (let oy = 0; oy < size; oy++) {
+    const sy = (region.y0 + ((oy + 0.5) / size) * region.h) * height - 0.5;
+    const y0 = Math.floor(sy), fy = sy - y0;
+    for (let ox = 0; ox < size; ox++) {
+      const sx = (region.x0 + ((ox + 0.5) / size) * region.w) * width - 0.5;
+      const x0 = Math.floor(sx), fx = sx - x0;
+      const o = (oy * size + ox) * 3;
+      for (let c = 0; c < 3; c++) {
+        const at = (y: number, x: number) => (y < 0 || x < 0 || y >= height || x >= width ? 0 : data[(y * width + x) * 3 + c]);
+        const top = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx;
+        const bottom = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx;
+        out[o + c] = Math.round(top * (1 - fy) + bottom * fy);
+      }
+    }
+  }
+  return out;
+}
+
+/** Keypoints found in a crop, back in the coordinates of the whole picture. */
+export function fromCrop(pose: readonly Keypoint[], region: CropRegion): Keypoint[] {
+  return pose.map((k) => ({ y: region.y0 + k.y * region.h, x: region.x0 + k.x * region.w, score: k.score }));
+}

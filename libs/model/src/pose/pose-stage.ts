@@ -1,0 +1,124 @@
+import type { ModelCard } from '../model-card';
+import type { RgbImage } from '../preprocess';
+import type { ModelRuntimeOptions } from '../session';
+import { cropResize, fromCrop, FULL_PICTURE, nextCropRegion, type CropRegion } from './crop-tracker';
+import { PoseEstimator, type Keypoint } from './pose-estimator';
+import { PoseFallModel, shippedPoseFallCard } from './pose-fall';
+
+/**
+ * One camera's poses, one per letterboxed picture. With `crop` tracking each picture is looked at in the region
+ * the previous pose gives, so a person far from the camera is seen at the pose model's full resolution; the
+ * keypoints come back in the coordinates of the whole picture either way.
+ */
+export class PoseTracker {
+  private region: CropRegion = FULL_PICTURE;
+  private readonly crop: Uint8Array;
+
+  constructor(
+    private readonly estimator: PoseEstimator,
+    readonly tracking: 'crop' | 'none',
+  ) {
+    this.crop = new Uint8Array(estimator.size * estimator.size * 3);
+  }
+
+  async next(picture: RgbImage): Promise<Keypoint[]> {
+    const size = this.estimator.size;
+    const direct = this.region === FULL_PICTURE && picture.width === size && picture.height === size;
+    const found = await this.estimator.estimate(direct ? picture : { data: cropResize(picture, this.region, size, this.crop), width: size, height: size });
+    const pose = direct ? found : fromCrop(found, this.region);
+    if (this.tracking === 'crop') this.region = nextCropRegion(pose);
+    return pose;
+  }
+
+  reset(): void {
+    this.region = FULL_PICTURE;
+  }
+}
+
+/**
+ * One camera's pose-fall scoring: a pose per sampled frame, the last `frames` poses scored as one window. Frames on
+ * either side of a gap must not share a window: call `reset()`.
+ */
+export class PoseFallScorer {
+  private readonly poses: Keypoint[][] = [];
+
+  constructor(
+    private readonly tracker: PoseTracker,
+    private readonly fall: PoseFallModel,
+  ) {}
+
+  /** The pose in one letterboxed picture of the stage's `pictureSize`. */
+  async push(picture: RgbImage): Promise<Keypoint[]> {
+    const pose = await this.tracker.next(picture);
+    this.poses.push(pose);
+    if (this.poses.length > this.fall.frames) this.poses.shift();
+    return pose;
+  }
+
+  /** The fall probability of the last window of poses, or undefined until a window is full. */
+  async score(): Promise<number | undefined> {
+    return this.poses.length === this.fall.frames ? this.fall.score(this.poses) : undefined;
+  }
+
+  reset(): void {
+    this.poses.length = 0;
+    this.tracker.reset();
+  }
+}
+
+/** The pose stage of an agent: the pose model and the pose-fall model, shared by every camera. */
+export class PoseStage {
+  private constructor(
+    readonly estimator: PoseEstimator,
+    readonly fall: PoseFallModel,
+  ) {}
+
+  static async open(fallCardPath: string = shippedPoseFallCard(), options: ModelRuntimeOptions = {}): Promise<PoseStage> {
+    const fall = await PoseFallModel.open(fallCardPath, options);
+    return new PoseStage(await PoseEstimator.open(fall.poseCardPath, options), fall);
+  }
+
+  /** The size of the letterboxed pictures the stage takes (the frame source's `side` output), as the keypoints were taken in training. */
+  get pictureSize(): { width: number; height: number; fit: 'letterbox' } {
+    const size = this.fall.card.keypoints?.picture ?? this.estimator.size;
+    return { width: size, height: size, fit: 'letterbox' };
+  }
+
+  get tracking(): 'crop' | 'none' {
+    return this.fall.card.keypoints?.tracking ?? 'none';
+  }
+
+  get threshold(): number {
+    return this.fall.card.thresholds.fall;
+  }
+
+  describe(): string {
+    const { width } = this.pictureSize;
+    return `fall scores from the pose stage: ${this.fall.card.name} over ${this.fall.frames} poses from ${this.estimator.card.name} (${width}x${width} letterboxed${this.tracking === 'crop' ? `, following the person with a ${this.estimator.size}x${this.estimator.size} crop` : ''}); providers ${this.estimator.providers.join(', ')}`;
+  }
+
+  createScorer(): PoseFallScorer {
+    return new PoseFallScorer(new PoseTracker(this.estimator, this.tracking), this.fall);
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.estimator.release(), this.fall.release()]);
+  }
+}
+
+/**
+ * The video model's card as the event rules see it when falls come from the pose stage: every label that raises
+ * falls takes the pose stage's threshold (a `fall` label is added when the video model has none), and `apply`
+ * puts the pose stage's score in those labels' places.
+ */
+export function withPoseFall(card: ModelCard, threshold: number): { card: ModelCard; apply(scores: readonly number[], fall: number): number[] } {
+  const fallLabels = card.labels.filter((l) => card.eventKinds[l] === 'fall');
+  const labels = fallLabels.length ? card.labels : [...card.labels, 'fall'];
+  const eventKinds = fallLabels.length ? card.eventKinds : { ...card.eventKinds, fall: 'fall' };
+  const thresholds = { ...card.thresholds, ...Object.fromEntries((fallLabels.length ? fallLabels : ['fall']).map((l) => [l, threshold])) };
+  const isFall = labels.map((l) => eventKinds[l] === 'fall');
+  return {
+    card: { ...card, labels, eventKinds, thresholds },
+    apply: (scores, fall) => labels.map((_, i) => (isFall[i] ? fall : (scores[i] ?? 0))),
+  };
+}
