@@ -170,8 +170,8 @@ async function main(): Promise<void> {
     const calibrated = results.map((r) => ({ ...r, events: raiseEvents(r, calibratedRules) }));
     calibration = { budget, choices, summary: summarise(calibrated, { ...summary, thresholds: chosen, by, windowSeconds: windowSeconds(card) }) };
     if (writeCard) {
-      updateCardThresholds(writeCard, chosen, { budgetPerCameraHour: budget, set: summary.source, command: summary.command, date: summary.date });
-      console.error(`wrote thresholds ${EVENT_CLASSES.map((k) => `${k} ${chosen[k]}`).join(', ')} into ${writeCard}`);
+      const written = updateCardThresholds(writeCard, chosen, fallFrom, { budgetPerCameraHour: budget, set: summary.source, command: summary.command, date: summary.date });
+      console.error(`wrote thresholds ${Object.entries(written).map(([k, v]) => `${k} ${v}`).join(', ') || '(none: no kind here is scored by that card)'} into ${writeCard}`);
     }
   }
 
@@ -236,19 +236,23 @@ function summarise(
 }
 
 /**
- * Writes the chosen thresholds into a card (a video model's or the pose-fall model's) for each of its labels that
- * raises a chosen kind, with where they came from.
+ * Writes the chosen thresholds into a card for each of its labels that raises a chosen kind, with where they came
+ * from; only kinds whose scores came from that card's model (a pose-fall card takes the fall threshold when falls
+ * came from the pose stage; a video card takes the others, and fall only when falls came from it).
  */
-function updateCardThresholds(path: string, chosen: Record<EventClass, number>, provenance: Record<string, unknown>): void {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { labels?: string[]; eventKinds?: Record<string, string>; thresholds?: Record<string, number>; calibration?: unknown };
+function updateCardThresholds(path: string, chosen: Record<EventClass, number>, fallFrom: FallSource, provenance: Record<string, unknown>): Partial<Record<EventClass, number>> {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { schema?: string; labels?: string[]; eventKinds?: Record<string, string>; thresholds?: Record<string, number>; calibration?: unknown };
+  const poseCard = json.schema === 'vigil.pose-fall-card/1';
+  const fromThisCard = (kind: EventClass) => (kind === 'fall' ? (poseCard ? fallFrom === 'pose' : fallFrom === 'video') : !poseCard);
   const written: Partial<Record<EventClass, number>> = {};
   json.thresholds = { ...(json.thresholds ?? {}) };
   for (const label of json.labels ?? []) {
     const kind = (json.eventKinds ? json.eventKinds[label] : label) as EventClass | undefined;
-    if (kind && kind in chosen) written[kind] = json.thresholds[label] = chosen[kind];
+    if (kind && kind in chosen && fromThisCard(kind)) written[kind] = json.thresholds[label] = chosen[kind];
   }
   json.calibration = { ...provenance, thresholds: written };
   writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
+  return written;
 }
 
 /** The fall threshold when the pose stage scores falls alone or with the video model. */
