@@ -34,6 +34,10 @@ export interface SiteOptions {
   mark?: { at: number; period: number };
   /** The fall rule's cooldown (default 5 s: a fall event on every camera on every loop of the clip). */
   fallCooldownSeconds?: number;
+  /** model.fall of the agent (default: the agent's, pose). */
+  fall?: 'pose' | 'video';
+  /** The fall rule's threshold (default: the card's). */
+  fallThreshold?: number;
 }
 
 export async function simulatedSite(site: string, n: number, clip: string, options: SiteOptions = {}): Promise<SimulatedSite> {
@@ -50,13 +54,13 @@ export async function simulatedSite(site: string, n: number, clip: string, optio
       'cameras:',
       ...Array.from({ length: n }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
       `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", embeddedBroker: { enabled: true, port: ${mqttPort} }${options.extraMqtt ?? ''} }`,
-      `model: { card: ${options.model ?? 'builtin'}${options.hop ? `, hop: ${options.hop}` : ''} }`,
+      `model: { card: ${options.model ?? 'builtin'}${options.hop ? `, hop: ${options.hop}` : ''}${options.fall ? `, fall: ${options.fall}` : ''} }`,
       `storage: { path: "${join(dir, 'agent.db')}" }`,
       `media: { dir: "${join(dir, 'media')}" }`,
       `http: { port: ${httpPort} }`,
       options.events === false
         ? 'events: { fall: { enabled: false }, fire: { enabled: false }, smoke: { enabled: false } }'
-        : `events: { fall: { cooldownSeconds: ${options.fallCooldownSeconds ?? 5}, clearWindows: 2 } }`,
+        : `events: { fall: { cooldownSeconds: ${options.fallCooldownSeconds ?? 5}, clearWindows: 2${options.fallThreshold ? `, threshold: ${options.fallThreshold}` : ''} } }`,
       'logging: { level: warn }',
       '',
     ].join('\n'),

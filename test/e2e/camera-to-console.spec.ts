@@ -48,7 +48,7 @@ describe('camera to console (end to end)', () => {
   const OPERATOR = { username: 'ana', password: 'operator-password-1' };
   const VIEWER = { username: 'watcher', password: 'viewer-password-1' };
 
-  function agentConfig(site: string, url: string, port: number, extraCameras: string[] = []): string {
+  function agentConfig(site: string, url: string, port: number, extraCameras: string[] = [], extra: string[] = []): string {
     const path = join(dir, `${site}.yaml`);
     writeFileSync(
       path,
@@ -63,8 +63,7 @@ describe('camera to console (end to end)', () => {
         `http: { port: ${port} }`,
         'ingest: { reconnectMaxSeconds: 2 }',
         'logging: { level: info }',
-        // the fixtures show a rendered figure: falls from the video model (test/agent/pose-fall.spec.ts covers the pose stage)
-        'model: { fall: video }',
+        ...extra,
         '',
       ].join('\n'),
     );
@@ -92,7 +91,10 @@ describe('camera to console (end to end)', () => {
     // a second camera that is down from the start must not disturb the first one
     const deadCamera = `  - { id: cam-dead, name: "Dead camera", url: "rtsp://viewer:hunter2@127.0.0.1:${await freePort()}/gone" }`;
     fallAgentUrl = `http://127.0.0.1:${fallPort}`;
-    fallAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-fall', rtsp.url('fall'), fallPort, [deadCamera])]);
+    fallAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-fall', rtsp.url('fall'), fallPort, [deadCamera], [
+      // the fixture's fall is a rendered figure: scored by the video model (test/agent/pose-fall.spec.ts covers the pose stage)
+      'model: { fall: video }',
+    ])]);
     quietAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-quiet', rtsp.url('normal'), quietPort)]);
     await Promise.all([fallAgent.waitForLine(/edge agent for site \\?"e2e-fall\\?" up/, 30_000), quietAgent.waitForLine(/edge agent for site \\?"e2e-quiet\\?" up/, 30_000)]);
   });

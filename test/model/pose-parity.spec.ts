@@ -1,4 +1,4 @@
-import { PoseEstimator, shippedPoseCard } from '@vigil/model';
+import { PoseEstimator, PoseFallModel, shippedPoseCard, shippedPoseFallCard } from '@vigil/model';
 import { FfmpegFrameSource, inputArguments, StreamEndedError, type Frame } from '@vigil/streams';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -80,5 +80,22 @@ describe('pose model converted from TF.js', () => {
     const { maxDiff, confident } = await compare(frames);
     expect(maxDiff).toBeLessThan(1e-4);
     expect(confident).toBeGreaterThan(5);
+  });
+});
+
+/** The pose-fall model as exported by the recipe: onnxruntime-node replays the card's PyTorch fixture. */
+describe('pose-fall model', () => {
+  it("should reproduce the recipe's PyTorch logits on the card's fixture, in a batch", async () => {
+    const model = await PoseFallModel.open(shippedPoseFallCard());
+    try {
+      const parity = model.card.parity!;
+      const input = Float32Array.from({ length: parity.batch * model.frames * 17 * 3 }, (_, i) => ((i * 7919) % 1000) / 1000);
+      const logits = await model.logits(input, parity.batch);
+      expect(logits).toHaveLength(parity.batch);
+      parity.logits.forEach(([expected], b) => expect(Math.abs(logits[b] - expected)).toBeLessThan(parity.tolerance));
+      expect(model.card.keypoints).toEqual({ picture: 384, tracking: 'crop' });
+    } finally {
+      await model.release();
+    }
   });
 });
