@@ -11,8 +11,8 @@
  * `source_repo` (default) or `dataset`. `--budget N` chooses, per class, the threshold that finds the most clips
  * with at most N false alarms per camera-hour on this set and reports the set again at those thresholds;
  * `--write-card` stores them in a card. Choose on a val split and report on other footage. `--fall` takes the fall
- * score from the video model (default), the pose stage (pose model keypoints -> pose-fall model, `--pose-card`),
- * or the max or mean of both.
+ * score from the pose stage (the agent's default, `model.fall`: pose model keypoints -> pose-fall model,
+ * `--pose-card`), the video model, or the max or mean of both.
  *
  * `--config` takes the model (card, mode, hop) and the event rules from a site file, so a site's own settings can
  * be tried on footage before they go live; `--card`, `--mode` and `--hop` override the file.
@@ -21,7 +21,7 @@
  * "synthetic" renders the project's scripted fall, fire and normal clips (seeds the training never drew).
  */
 import { cliOption } from '@vigil/config';
-import { loadVideoModel, PoseStage, resolveModelCard, shippedPoseFallCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
+import { loadVideoModel, PoseStage, resolveModelCard, resolvePoseFallCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
 import {
   averagePrecision,
   confusion,
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   const budgetOption = cliOption(argv, '--budget');
   const budget = budgetOption === undefined ? undefined : Number(budgetOption);
   if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) fail(`--budget is false alarms per camera-hour, a number from 0 up, got "${budgetOption}"`);
-  const fallFrom = (cliOption(argv, '--fall') ?? 'video') as FallSource;
+  const fallFrom = (cliOption(argv, '--fall') ?? config.model.fall) as FallSource;
   if (!['video', 'pose', 'max', 'mean'].includes(fallFrom)) fail(`--fall must be video, pose, max or mean, got "${fallFrom}"`);
   const writeCard = cliOption(argv, '--write-card');
   if (writeCard !== undefined && budget === undefined) fail('--write-card writes the thresholds that --budget chooses: add --budget N');
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const { card } = model;
   let pose: PoseFallOption | undefined;
   if (fallFrom !== 'video') {
-    pose = { stage: await PoseStage.open(resolve(cliOption(argv, '--pose-card') ?? shippedPoseFallCard()), { intraOpThreads: threads }), combine: fallFrom };
+    pose = { stage: await PoseStage.open(resolvePoseFallCard(cliOption(argv, '--pose-card') ?? config.model.poseCard), { intraOpThreads: threads }), combine: fallFrom };
     console.error(`${pose.stage.describe()}${fallFrom === 'pose' ? '' : `, ${fallFrom} with the video model's`}`);
   }
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
