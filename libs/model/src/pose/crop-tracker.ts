@@ -39,18 +39,30 @@ export function nextCropRegion(pose: readonly Keypoint[]): CropRegion {
 /** The region of `picture` resampled (bilinear) into a size x size RGB picture; outside the picture is black. */
 export function cropResize(picture: RgbImage, region: CropRegion, size: number, out: Uint8Array = new Uint8Array(size * size * 3)): Uint8Array {
   const { data, width, height } = picture;
+  // per output column: the two source columns (byte offsets, -1 outside) and the weight of the right one
+  const xa = new Int32Array(size), xb = new Int32Array(size), xf = new Float32Array(size);
+  for (let ox = 0; ox < size; ox++) {
+    const sx = (region.x0 + ((ox + 0.5) / size) * region.w) * width - 0.5;
+    const x0 = Math.floor(sx);
+    xa[ox] = x0 >= 0 && x0 < width ? x0 * 3 : -1;
+    xb[ox] = x0 + 1 >= 0 && x0 + 1 < width ? (x0 + 1) * 3 : -1;
+    xf[ox] = sx - x0;
+  }
   for (let oy = 0; oy < size; oy++) {
     const sy = (region.y0 + ((oy + 0.5) / size) * region.h) * height - 0.5;
     const y0 = Math.floor(sy), fy = sy - y0;
+    const rowA = y0 >= 0 && y0 < height ? y0 * width * 3 : -1;
+    const rowB = y0 + 1 >= 0 && y0 + 1 < height ? (y0 + 1) * width * 3 : -1;
     for (let ox = 0; ox < size; ox++) {
-      const sx = (region.x0 + ((ox + 0.5) / size) * region.w) * width - 0.5;
-      const x0 = Math.floor(sx), fx = sx - x0;
+      const a = xa[ox], b = xb[ox], fx = xf[ox];
       const o = (oy * size + ox) * 3;
       for (let c = 0; c < 3; c++) {
-        const at = (y: number, x: number) => (y < 0 || x < 0 || y >= height || x >= width ? 0 : data[(y * width + x) * 3 + c]);
-        const top = at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx;
-        const bottom = at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx;
-        out[o + c] = Math.round(top * (1 - fy) + bottom * fy);
+        const tl = rowA >= 0 && a >= 0 ? data[rowA + a + c] : 0;
+        const tr = rowA >= 0 && b >= 0 ? data[rowA + b + c] : 0;
+        const bl = rowB >= 0 && a >= 0 ? data[rowB + a + c] : 0;
+        const br = rowB >= 0 && b >= 0 ? data[rowB + b + c] : 0;
+        const top = tl + (tr - tl) * fx;
+        out[o + c] = Math.round(top + (bl + (br - bl) * fx - top) * fy);
       }
     }
   }
