@@ -79,5 +79,7 @@ describe('edge agent with the pose stage', () => {
     // the pose model sees only black: its fall score stays near zero while the open camera's moves
     expect(masked.lastScores?.fall).toBeLessThan(0.2);
     expect(events.filter((e) => e.after.camera.id === 'masked')).toEqual([]);
+    const metrics = await (await fetch(`${httpUrl}/metrics`)).text();
+    for (const graph of ['window', 'pose', 'pose-fall']) expect(metrics).toMatch(new RegExp(`vigil_inference_run_seconds_count\\{graph="${graph}"\\} [1-9]`));
   });
 });

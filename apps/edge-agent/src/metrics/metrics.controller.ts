@@ -39,7 +39,7 @@ export class MetricsController {
     new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers: [this.registry], collect() { this.set(mqtt.connected ? 1 : 0); } });
     const runs = new Histogram({
       name: 'vigil_inference_run_seconds',
-      help: 'Duration of one session run (a batch), by graph: window, frame (encoder) or temporal',
+      help: 'Duration of one session run (a batch), by graph: window, frame (encoder), temporal, pose or pose-fall',
       labelNames: ['graph'],
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
       registers: [this.registry],

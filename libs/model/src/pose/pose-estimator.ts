@@ -43,17 +43,18 @@ export class PoseEstimator {
     readonly card: PoseCard,
     private readonly session: ort.InferenceSession,
     readonly providers: string[],
+    private readonly onRun?: (ms: number) => void,
   ) {
     this.input = new Int32Array(card.input.size * card.input.size * 3);
   }
 
-  static async open(cardPath: string = shippedPoseCard(), options: ModelRuntimeOptions = {}): Promise<PoseEstimator> {
+  static async open(cardPath: string = shippedPoseCard(), options: ModelRuntimeOptions & { onRun?: (ms: number) => void } = {}): Promise<PoseEstimator> {
     const card = PoseCardSchema.parse(JSON.parse(readFileSync(cardPath, 'utf8')));
     const { session, providers } = await openSession(resolve(dirname(cardPath), card.file), options, (s) => {
       if (!s.inputNames.includes(card.input.name)) throw new Error(`pose model ${card.file} has no input "${card.input.name}" (inputs: ${s.inputNames.join(', ')})`);
       if (!s.outputNames.includes(card.output.name)) throw new Error(`pose model ${card.file} has no output "${card.output.name}" (outputs: ${s.outputNames.join(', ')})`);
     });
-    return new PoseEstimator(card, session, providers);
+    return new PoseEstimator(card, session, providers, options.onRun);
   }
 
   get size(): number {
@@ -64,7 +65,9 @@ export class PoseEstimator {
     const { size } = this;
     if (frame.width !== size || frame.height !== size) throw new RangeError(`pose frames are ${size}x${size} letterboxed RGB, got ${frame.width}x${frame.height}`);
     for (let i = 0; i < this.input.length; i++) this.input[i] = frame.data[i];
+    const started = performance.now();
     const out = await this.session.run({ [this.card.input.name]: new ort.Tensor('int32', this.input, [1, size, size, 3]) });
+    this.onRun?.(performance.now() - started);
     const data = out[this.card.output.name].data as Float32Array;
     return KEYPOINT_NAMES.map((_, k) => ({ y: data[k * 3], x: data[k * 3 + 1], score: data[k * 3 + 2] }));
   }

@@ -34,14 +34,15 @@ export class PoseFallModel {
     readonly card: PoseFallCard,
     readonly cardPath: string,
     private readonly session: ort.InferenceSession,
+    private readonly onRun?: (ms: number, batch: number) => void,
   ) {}
 
-  static async open(cardPath: string = shippedPoseFallCard(), options: ModelRuntimeOptions = {}): Promise<PoseFallModel> {
+  static async open(cardPath: string = shippedPoseFallCard(), options: ModelRuntimeOptions & { onRun?: (ms: number, batch: number) => void } = {}): Promise<PoseFallModel> {
     const card = PoseFallCardSchema.parse(JSON.parse(readFileSync(cardPath, 'utf8')));
     const { session } = await openSession(resolve(dirname(cardPath), card.file), options, (s) => {
       if (!s.inputNames.includes(card.input.name)) throw new Error(`pose-fall model ${card.file} has no input "${card.input.name}"`);
     });
-    return new PoseFallModel(card, cardPath, session);
+    return new PoseFallModel(card, cardPath, session, options.onRun);
   }
 
   get frames(): number {
@@ -56,7 +57,9 @@ export class PoseFallModel {
   /** Raw logits for a batch of flattened windows (frames * 17 * 3 values each). */
   async logits(batch: Float32Array, size: number): Promise<Float32Array> {
     const input = new ort.Tensor('float32', batch, [size, this.frames, KEYPOINT_NAMES.length, 3]);
+    const started = performance.now();
     const out = await this.session.run({ [this.card.input.name]: input });
+    this.onRun?.(performance.now() - started, size);
     return out[this.card.output.name].data as Float32Array;
   }
 

@@ -73,9 +73,11 @@ export class PoseStage {
     readonly fall: PoseFallModel,
   ) {}
 
-  static async open(fallCardPath: string = shippedPoseFallCard(), options: ModelRuntimeOptions = {}): Promise<PoseStage> {
-    const fall = await PoseFallModel.open(fallCardPath, options);
-    return new PoseStage(await PoseEstimator.open(fall.poseCardPath, options), fall);
+  /** `onRun` hears every session run: graph `pose` (the pose model) or `pose-fall`, milliseconds, batch size. */
+  static async open(fallCardPath: string = shippedPoseFallCard(), options: ModelRuntimeOptions & { onRun?: (graph: string, ms: number, batch: number) => void } = {}): Promise<PoseStage> {
+    const { onRun, ...runtime } = options;
+    const fall = await PoseFallModel.open(fallCardPath, { ...runtime, onRun: onRun && ((ms, batch) => onRun('pose-fall', ms, batch)) });
+    return new PoseStage(await PoseEstimator.open(fall.poseCardPath, { ...runtime, onRun: onRun && ((ms) => onRun('pose', ms, 1)) }), fall);
   }
 
   /** The size of the letterboxed pictures the stage takes (the frame source's `side` output), as the keypoints were taken in training. */
