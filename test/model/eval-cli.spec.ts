@@ -25,7 +25,8 @@ describe('evaluation CLI', () => {
   });
 
   it('should report per-class metrics, latency from the onset, false alarms and plots', async () => {
-    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--out', out]);
+    // the fixture's rendered figure: falls from the video model (the pose stage is the default; see below)
+    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--fall', 'video', '--out', out]);
     expect(await run.exited).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     expect(report.model).toBe('vigil-stream-tiny');
@@ -61,7 +62,7 @@ describe('evaluation CLI', () => {
 
   it("should take the model and the event rule from a site file, so a site's settings can be tried on footage", async () => {
     const site = join(dir, 'site.yaml');
-    writeFileSync(site, ['site: { id: lobby }', 'cameras: [{ id: door, url: "rtsp://127.0.0.1/door" }]', 'model: { card: builtin-stream, hop: 1 }', 'events: { fall: { minWindows: 3 } }', ''].join('\n'));
+    writeFileSync(site, ['site: { id: lobby }', 'cameras: [{ id: door, url: "rtsp://127.0.0.1/door" }]', 'model: { card: builtin-stream, hop: 1, fall: video }', 'events: { fall: { minWindows: 3 } }', ''].join('\n'));
     const first = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     const again = join(dir, 'hop1');
     const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--config', site, '--out', again]);
@@ -81,7 +82,7 @@ describe('evaluation CLI', () => {
   it('should choose thresholds for a false-alarm budget, group by dataset, and write the thresholds into a card', async () => {
     const card = join(dir, 'card.json');
     writeFileSync(card, readFileSync(join(DIST, 'libs', 'model', 'weights', 'vigil-stream-tiny.card.json')));
-    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--by', 'dataset', '--budget', '0', '--write-card', card, '--out', join(dir, 'budget')]);
+    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--fall', 'video', '--by', 'dataset', '--budget', '0', '--write-card', card, '--out', join(dir, 'budget')]);
     expect(await run.exited).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'budget', 'eval.json'), 'utf8'));
     expect(report.groups.map((g: { group: string }) => g.group)).toEqual(['synthetic']);
@@ -96,6 +97,16 @@ describe('evaluation CLI', () => {
     expect(written.thresholds.fall).toBe(fall.chosen.threshold);
     expect(written.calibration).toMatchObject({ budgetPerCameraHour: 0, thresholds: { fall: fall.chosen.threshold } });
     expect(readFileSync(join(dir, 'budget', 'eval.md'), 'utf8')).toMatch(/## Thresholds for at most 0 false alarms per camera-hour/);
+
+    // by default falls come from the pose stage: a video card then takes fire and smoke thresholds only
+    const before = JSON.parse(readFileSync(card, 'utf8')).thresholds.fall;
+    const pose = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--budget', '0', '--write-card', card, '--out', join(dir, 'pose')]);
+    expect(await pose.exited).toBe(0);
+    expect(pose.output()).toMatch(/fall scores from the pose stage: vigil-pose-fall over 8 poses/);
+    expect(JSON.parse(readFileSync(join(dir, 'pose', 'eval.json'), 'utf8')).model).toBe('vigil-stream-tiny + vigil-pose-fall (fall: pose)');
+    const afterPose = JSON.parse(readFileSync(card, 'utf8'));
+    expect(afterPose.thresholds.fall).toBe(before);
+    expect(Object.keys(afterPose.calibration.thresholds).sort()).toEqual(['fire', 'smoke']);
 
     const bad = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--by', 'camera']);
     expect(await bad.exited).toBe(2);
