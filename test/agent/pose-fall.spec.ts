@@ -1,12 +1,7 @@
-import type { EventMessage } from '@vigil/contracts';
-import mqtt from 'mqtt';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
-import { startMosquitto, type Mosquitto } from '../support/mosquitto';
-import { freePort, waitFor } from '../support/ports';
-import { startNode, stopAll, type Running } from '../support/processes';
+import { startObservedAgent, type ObservedAgent } from '../support/observed-agent';
+import { waitFor } from '../support/ports';
+import { stopAll } from '../support/processes';
 
 jest.setTimeout(120_000);
 
@@ -20,50 +15,26 @@ interface Health {
  * with its own threshold. A camera whose picture is masked entirely gives the pose model nothing to see.
  */
 describe('edge agent with the pose stage', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-pose-agent-'));
-  let broker: Mosquitto;
-  let agent: Running;
-  let observer: mqtt.MqttClient;
-  let httpUrl: string;
-  const events: EventMessage[] = [];
+  let site: ObservedAgent;
 
   beforeAll(async () => {
     const clip = await fixtureClip('fall');
-    broker = await startMosquitto();
-    observer = await mqtt.connectAsync(broker.url, { clientId: 'pose-observer' });
-    observer.on('message', (topic, payload) => topic.endsWith('/events') && events.push(JSON.parse(payload.toString()) as EventMessage));
-    await observer.subscribeAsync('vigil/pose/events', { qos: 1 });
-    const port = await freePort();
-    httpUrl = `http://127.0.0.1:${port}`;
-    const config = join(dir, 'agent.yaml');
-    writeFileSync(
-      config,
-      [
-        'site: { id: pose }',
-        'cameras:',
-        `  - { id: open, url: "${clip}" }`,
-        `  - { id: masked, url: "${clip}", masks: [[[0, 0], [1, 0], [1, 1], [0, 1]]] }`,
-        // the fixture's rendered figure scores lower than real people: one window over 0.8 opens the event here
-        'events: { fall: { threshold: 0.8, minWindows: 1, smoothingWindows: 1 }, fire: { enabled: false }, smoke: { enabled: false } }',
-        `mqtt: { url: "${broker.url}" }`,
-        `storage: { path: "${join(dir, 'agent.db')}" }`,
-        `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
-        `http: { port: ${port} }`,
-        '',
-      ].join('\n'),
-    );
-    agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
-    await agent.waitForLine(/edge agent for site \\?"pose\\?" up/, 30_000);
+    site = await startObservedAgent('pose', [
+      'cameras:',
+      `  - { id: open, url: "${clip}" }`,
+      `  - { id: masked, url: "${clip}", masks: [[[0, 0], [1, 0], [1, 1], [0, 1]]] }`,
+      // the fixture's rendered figure scores lower than real people: one window over 0.8 opens the event here
+      'events: { fall: { threshold: 0.8, minWindows: 1, smoothingWindows: 1 }, fire: { enabled: false }, smoke: { enabled: false } }',
+    ]);
   });
 
   afterAll(async () => {
-    await observer?.endAsync(true);
-    await agent?.stop();
-    await broker?.stop();
+    await site?.stop();
     await stopAll();
   });
 
   it('should raise the fall from the pose stage, and nothing where the picture is masked', async () => {
+    const { agent, events, httpUrl } = site;
     expect(agent.output()).toMatch(/fall scores from the pose stage: vigil-pose-fall over 8 poses from movenet-lightning \(384x384 letterboxed, following the person with a 192x192 crop\)/);
     const fall = await waitFor(() => `a fall event; agent output:\n${agent.output().slice(-3000)}`, () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'), 60_000, 200);
     expect(fall.after.camera.id).toBe('open');

@@ -1,12 +1,7 @@
-import type { EventMessage } from '@vigil/contracts';
-import mqtt from 'mqtt';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
-import { startMosquitto, type Mosquitto } from '../support/mosquitto';
-import { freePort, waitFor } from '../support/ports';
-import { startNode, stopAll, type Running } from '../support/processes';
+import { startObservedAgent, type ObservedAgent } from '../support/observed-agent';
+import { waitFor } from '../support/ports';
+import { stopAll } from '../support/processes';
 
 jest.setTimeout(120_000);
 
@@ -20,48 +15,20 @@ interface Health {
  * encoder, windows through the temporal head, and the fall in the project's fall clip comes out as an event.
  */
 describe('edge agent with the streaming model', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-stream-agent-'));
-  let broker: Mosquitto;
-  let agent: Running;
-  let observer: mqtt.MqttClient;
-  let httpUrl: string;
-  const events: EventMessage[] = [];
+  let site: ObservedAgent;
 
   beforeAll(async () => {
     const clip = await fixtureClip('fall');
-    broker = await startMosquitto();
-    observer = await mqtt.connectAsync(broker.url, { clientId: 'stream-observer' });
-    observer.on('message', (topic, payload) => topic.endsWith('/events') && events.push(JSON.parse(payload.toString()) as EventMessage));
-    await observer.subscribeAsync('vigil/stream/events', { qos: 1 });
-    const port = await freePort();
-    httpUrl = `http://127.0.0.1:${port}`;
-    const config = join(dir, 'agent.yaml');
-    writeFileSync(
-      config,
-      [
-        'site: { id: stream }',
-        'cameras:',
-        `  - { id: desk, name: "Desk camera", url: "${clip}" }`,
-        'model: { card: builtin-stream, fall: video }',
-        `mqtt: { url: "${broker.url}" }`,
-        `storage: { path: "${join(dir, 'agent.db')}" }`,
-        `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
-        `http: { port: ${port} }`,
-        '',
-      ].join('\n'),
-    );
-    agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
-    await agent.waitForLine(/edge agent for site \\?"stream\\?" up/, 30_000);
+    site = await startObservedAgent('stream', ['cameras:', `  - { id: desk, name: "Desk camera", url: "${clip}" }`, 'model: { card: builtin-stream, fall: video }']);
   });
 
   afterAll(async () => {
-    await observer?.endAsync(true);
-    await agent?.stop();
-    await broker?.stop();
+    await site?.stop();
     await stopAll();
   });
 
   it('should raise the fall, encoding each frame once and scoring windows with the temporal head', async () => {
+    const { agent, events, httpUrl } = site;
     expect(agent.output()).toMatch(/model vigil-stream-tiny: 8 frames of 96x96 .*streaming \(frame encoder once per frame, temporal head per window\); providers cpu/);
     const fall = await waitFor(() => `a fall event; agent output:\n${agent.output().slice(-3000)}`, () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'), 60_000, 200);
     expect(fall.after.model.name).toBe('vigil-stream-tiny');

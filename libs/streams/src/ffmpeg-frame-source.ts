@@ -88,8 +88,6 @@ export class FfmpegFrameSource {
     let ended: Error | undefined;
     let wake: (() => void) | undefined;
     let seq = 0;
-    let partial = Buffer.allocUnsafe(bytes);
-    let filled = 0;
     let stderr = '';
     const startedAt = Date.now();
     let lastFrameAt = startedAt;
@@ -103,21 +101,13 @@ export class FfmpegFrameSource {
       notify();
     };
 
-    stdout.on('data', (chunk: Buffer) => {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const n = Math.min(bytes - filled, chunk.length - offset);
-        partial.set(chunk.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === bytes) {
-          models.push(partial);
-          partial = Buffer.allocUnsafe(bytes);
-          filled = 0;
-          deliver();
-        }
-      }
-    });
+    stdout.on(
+      'data',
+      pictureReader(bytes, (picture) => {
+        models.push(picture);
+        deliver();
+      }),
+    );
     const deliver = () => {
       while (models.length && (!side || sides.length)) {
         const data = models.shift()!;
@@ -142,24 +132,13 @@ export class FfmpegFrameSource {
     };
     const sideStream = side ? (child.stdio[4] as Readable) : undefined;
     if (side && sideStream) {
-      const sideBytes = frameBytes(side);
-      let sidePartial = Buffer.allocUnsafe(sideBytes);
-      let sideFilled = 0;
-      sideStream.on('data', (chunk: Buffer) => {
-        let offset = 0;
-        while (offset < chunk.length) {
-          const n = Math.min(sideBytes - sideFilled, chunk.length - offset);
-          sidePartial.set(chunk.subarray(offset, offset + n), sideFilled);
-          sideFilled += n;
-          offset += n;
-          if (sideFilled === sideBytes) {
-            sides.push(sidePartial);
-            sidePartial = Buffer.allocUnsafe(sideBytes);
-            sideFilled = 0;
-            deliver();
-          }
-        }
-      });
+      sideStream.on(
+        'data',
+        pictureReader(frameBytes(side), (picture) => {
+          sides.push(picture);
+          deliver();
+        }),
+      );
     }
     if (preview) {
       const parser = new MpjpegParser((jpeg) => preview.onJpeg(jpeg, Date.now()));
@@ -213,4 +192,25 @@ export class FfmpegFrameSource {
       await stopProcess(child);
     }
   }
+}
+
+/** A 'data' listener that cuts a raw video byte stream into pictures of `bytes` bytes, each in its own buffer. */
+function pictureReader(bytes: number, onPicture: (picture: Buffer) => void): (chunk: Buffer) => void {
+  let partial = Buffer.allocUnsafe(bytes);
+  let filled = 0;
+  return (chunk) => {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(bytes - filled, chunk.length - offset);
+      partial.set(chunk.subarray(offset, offset + n), filled);
+      filled += n;
+      offset += n;
+      if (filled === bytes) {
+        const picture = partial;
+        partial = Buffer.allocUnsafe(bytes);
+        filled = 0;
+        onPicture(picture);
+      }
+    }
+  };
 }
