@@ -39,6 +39,7 @@ describe('edge agent with the pose stage', () => {
     const fall = await waitFor(() => `a fall event; agent output:\n${agent.output().slice(-3000)}`, () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'), 60_000, 200);
     expect(fall.after.camera.id).toBe('open');
     expect(fall.after.threshold).toBe(0.8);
+    expect(fall.after.model).toEqual({ name: 'vigil-pose-fall', windowSeconds: 2 });
     expect(fall.after.peakScore).toBeGreaterThanOrEqual(0.8);
     // past the clip's fall (5.1 s; a window every 0.5 s once 2 s are in) on the masked camera too
     const masked = await waitFor(

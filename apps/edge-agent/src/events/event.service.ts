@@ -240,7 +240,6 @@ export class EventService {
   }
 
   private state(row: EventRow, camera: CameraConfig, withTimeline: boolean): EventState {
-    const card = this.model.card;
     return {
       camera: { id: camera.id, name: camera.name ?? camera.id, ...(camera.location ? { location: camera.location } : {}) },
       kind: row.kind as EventKind,
@@ -251,7 +250,7 @@ export class EventService {
       score: clamp01(row.score),
       peakScore: clamp01(row.peakScore),
       threshold: row.threshold,
-      model: { name: card.name, windowSeconds: windowSeconds(card) },
+      model: this.model.scorerOf(row.kind),
       explanation: row.explanation,
       media: {
         snapshot: row.snapshotPath ? this.urls.eventMedia(row.id, 'snapshot.jpg') : null,

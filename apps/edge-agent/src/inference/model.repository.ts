@@ -4,6 +4,7 @@ import {
   PoseStage,
   resolveModelCard,
   resolvePoseFallCard,
+  windowSeconds,
   withPoseFall,
   type InferenceStats,
   type ModelCard,
@@ -61,6 +62,13 @@ export class ModelRepository implements OnApplicationShutdown {
   /** The card the event rules use: with the pose stage, fall labels carry its threshold (see withPoseFall). */
   get card(): ModelCard {
     return this.poseFall?.card ?? this.loaded.card;
+  }
+
+  /** The model that scores `kind` as events name it: the pose-fall model for falls with the pose stage, else the video model. */
+  scorerOf(kind: string): { name: string; windowSeconds: number } {
+    const { poseStage } = this;
+    if (kind === 'fall' && poseStage) return { name: poseStage.fall.card.name, windowSeconds: poseStage.fall.frames / poseStage.fall.card.input.fps };
+    return { name: this.card.name, windowSeconds: windowSeconds(this.card) };
   }
 
   /** With `model.fall: pose`: the pose pictures' size, a scorer per camera, and how its score joins the video scores. */
