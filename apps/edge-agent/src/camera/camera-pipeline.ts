@@ -20,7 +20,7 @@ export interface CameraHealth extends StreamStatus {
 /** The pose stage as a camera uses it (ModelRepository.pose). */
 export interface PosePipelineDeps {
   /** Size of the letterboxed pictures the pose model takes, decoded beside the model frames. */
-  picture: FrameSize & { width: number; height: number };
+  picture: FrameSize;
   createScorer(): PoseFallScorer;
   /** The window's scores in the card's label order with the pose stage's fall score in place. */
   apply(scores: readonly number[], fall: number): number[];
@@ -152,6 +152,7 @@ export class CameraPipeline {
     const name = `camera "${this.camera.id}"`;
     if (s.state === 'connecting') {
       this.stage = 'connecting';
+      this.poseMask = undefined; // the stream that comes back may have another aspect ratio
       const line = `${name}: connecting to ${redactUrl(this.camera.url)}`;
       if (s.reconnects === 0) this.deps.logger.log(withFields({ camera: this.camera.id }, line));
       else this.deps.logger.debug(withFields({ camera: this.camera.id }, line));
