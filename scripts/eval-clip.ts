@@ -50,7 +50,7 @@ export function combineFall(video: number, pose: number, how: FallSource): numbe
 }
 
 /** The clip's windows with their scores and labels; `events` is left empty for `raiseEvents`. */
-export async function scoreClip(model: VideoModel, clip: EvalClip, pose?: PoseFallOption): Promise<{ result: ClipResult; frames: number }> {
+export async function scoreClip(model: VideoModel, clip: EvalClip, pose?: PoseFallOption): Promise<{ result: ClipResult; frames: number; posesReused: number }> {
   const { card } = model;
   const { fps } = card.input;
   const scorer = model.createScorer();
@@ -71,7 +71,7 @@ export async function scoreClip(model: VideoModel, clip: EvalClip, pose?: PoseFa
     result.windows.push({ t, scores, labels });
   }
   result.seconds = frames / card.input.fps;
-  return { result, frames };
+  return { result, frames, posesReused: poseScorer?.reused ?? 0 };
 }
 
 /** The event starts the agent's rule raises over a clip's scored windows, one tracker per kind. */

@@ -12,7 +12,8 @@
  * with at most N false alarms per camera-hour on this set and reports the set again at those thresholds;
  * `--write-card` stores them in a card. Choose on a val split and report on other footage. `--fall` takes the fall
  * score from the pose stage (the agent's default, `model.fall`: pose model keypoints -> pose-fall model,
- * `--pose-card`), the video model, or the max or mean of both.
+ * `--pose-card`), the video model, or the max or mean of both; `--pose-gate N` (`model.poseMotionGate`) keeps the
+ * previous pose where nothing moved by more than N grey levels.
  *
  * `--config` takes the model (card, mode, hop) and the event rules from a site file, so a site's own settings can
  * be tried on footage before they go live; `--card`, `--mode` and `--hop` override the file.
@@ -124,7 +125,9 @@ async function main(): Promise<void> {
   const { card } = model;
   let pose: PoseFallOption | undefined;
   if (fallFrom !== 'video') {
-    pose = { stage: await PoseStage.open(resolvePoseFallCard(cliOption(argv, '--pose-card') ?? config.model.poseCard), { intraOpThreads: threads }), combine: fallFrom };
+    const motionGate = Number(cliOption(argv, '--pose-gate') ?? config.model.poseMotionGate);
+    if (!(motionGate >= 0 && motionGate <= 50)) fail(`--pose-gate must be grey levels from 0 to 50, got "${cliOption(argv, '--pose-gate')}"`);
+    pose = { stage: await PoseStage.open(resolvePoseFallCard(cliOption(argv, '--pose-card') ?? config.model.poseCard), { intraOpThreads: threads, motionGate }), combine: fallFrom };
     console.error(`${pose.stage.describe()}${fallFrom === 'pose' ? '' : `, ${fallFrom} with the video model's`}`);
   }
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
@@ -139,10 +142,12 @@ async function main(): Promise<void> {
 
   const results: ClipResult[] = [];
   let frames = 0;
+  let posesReused = 0;
   const started = Date.now();
   for (const [i, clip] of clips.entries()) {
     const scored = await scoreClip(model, clip, pose);
     frames += scored.frames;
+    posesReused += scored.posesReused;
     const result = scored.result;
     result.events = raiseEvents(result, rules);
     results.push(result);
@@ -197,7 +202,7 @@ async function main(): Promise<void> {
   );
   await model.release();
   await pose?.stage.release();
-  console.error(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.error(`done in ${((Date.now() - started) / 1000).toFixed(0)} s${pose ? `; poses kept from the previous frame (nothing moved): ${posesReused} of ${frames}` : ''}`);
   console.log(markdown({ pr: join(out, 'pr-curves.png'), timelines: join(out, 'timelines.png') }));
 }
 

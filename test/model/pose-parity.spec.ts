@@ -1,4 +1,4 @@
-import { PoseEstimator, PoseFallModel, shippedPoseCard, shippedPoseFallCard } from '@vigil/model';
+import { maxBlockChange, PoseEstimator, PoseFallModel, PoseTracker, shippedPoseCard, shippedPoseFallCard } from '@vigil/model';
 import { FfmpegFrameSource, inputArguments, StreamEndedError, type Frame } from '@vigil/streams';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -96,6 +96,36 @@ describe('pose-fall model', () => {
       expect(model.card.keypoints).toEqual({ picture: 384, tracking: 'crop' });
     } finally {
       await model.release();
+    }
+  });
+});
+
+/** With a motion gate, a picture where nothing moved keeps the previous pose; a moving person runs the model. */
+describe('pose motion gate', () => {
+  it('should keep the pose of an unchanged picture and run the model where a block changed', async () => {
+    const estimator = await PoseEstimator.open(shippedPoseCard());
+    try {
+      const frames = await letterboxed(await fixtureClip('fall'), [1, 1.5, 5.5], 384);
+      expect(frames).toHaveLength(3);
+      const [a, b, falling] = frames;
+      const still = { ...b, data: Buffer.from(a.data) };
+      // a copy changes nothing; the person a second later has moved somewhere on the grid
+      expect(maxBlockChange(a, still)).toBe(0);
+      expect(maxBlockChange(a, falling)).toBeGreaterThan(6);
+      const gated = new PoseTracker(estimator, 'crop', 4);
+      const first = await gated.next(a);
+      expect(await gated.next(still)).toBe(first);
+      expect(gated.reused).toBe(1);
+      expect(await gated.next(falling)).not.toBe(first);
+      expect(gated.reused).toBe(1);
+      gated.reset();
+      expect(await gated.next(a)).not.toBe(first); // after a gap nothing is kept
+      const ungated = new PoseTracker(estimator, 'crop');
+      await ungated.next(a);
+      await ungated.next(still);
+      expect(ungated.reused).toBe(0);
+    } finally {
+      await estimator.release();
     }
   });
 });

@@ -9,5 +9,5 @@ export { assembleWindow, frameLength, normaliseFrame, toPixelValues, windowLengt
 export { SlidingWindow } from './sliding-window';
 export { KEYPOINT_NAMES, PoseCardSchema, PoseEstimator, shippedPoseCard, type Keypoint, type PoseCard } from './pose/pose-estimator';
 export { PoseFallCardSchema, PoseFallModel, shippedPoseFallCard, type PoseFallCard } from './pose/pose-fall';
-export { PoseFallScorer, PoseStage, PoseTracker, withPoseFall } from './pose/pose-stage';
+export { maxBlockChange, PoseFallScorer, PoseStage, PoseTracker, withPoseFall } from './pose/pose-stage';
 export { cropResize, fromCrop, FULL_PICTURE, nextCropRegion, type CropRegion } from './pose/crop-tracker';

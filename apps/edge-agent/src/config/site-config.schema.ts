@@ -120,6 +120,12 @@ export const SiteConfigSchema = z.strictObject({
         .default('pose')
         .describe('where fall scores come from: pose (the pose model\'s keypoints scored by the pose-fall model; holds up on new cameras) or video (the video model\'s fall label)'),
       poseCard: z.string().default('builtin').describe('"builtin" or the path of a pose-fall card JSON file, its pose model beside it (used with fall: pose)'),
+      poseMotionGate: z
+        .number()
+        .min(0)
+        .max(50)
+        .default(0)
+        .describe('grey levels: a frame where no region changed more than this keeps the previous pose instead of running the pose model (0: off; 3-6 saves CPU on quiet cameras)'),
     })
     .prefault({}),
   events: EventsSchema,

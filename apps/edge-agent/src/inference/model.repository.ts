@@ -42,8 +42,13 @@ export class ModelRepository implements OnApplicationShutdown {
   }
 
   private async loadPoseStage(): Promise<void> {
-    const { poseCard, threads, executionProviders } = this.config.model;
-    const stage = await PoseStage.open(resolvePoseFallCard(poseCard), { intraOpThreads: threads, executionProviders, onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)) });
+    const { poseCard, poseMotionGate, threads, executionProviders } = this.config.model;
+    const stage = await PoseStage.open(resolvePoseFallCard(poseCard), {
+      intraOpThreads: threads,
+      executionProviders,
+      motionGate: poseMotionGate,
+      onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)),
+    });
     const video = this.loaded.card;
     if (stage.fall.card.input.fps !== video.input.fps) {
       await stage.release();

@@ -13,15 +13,35 @@ import { PoseFallModel, shippedPoseFallCard } from './pose-fall';
 export class PoseTracker {
   private region: CropRegion = FULL_PICTURE;
   private readonly crop: Uint8Array;
+  private previous?: RgbImage;
+  private last?: Keypoint[];
+  /** Pictures whose pose was taken from the previous one because nothing moved (`motionGate`). */
+  reused = 0;
 
+  /**
+   * With `motionGate` (grey levels), a picture in which no 8x8-sample block of a coarse grid changed by more than
+   * that on average since the previous one keeps the previous pose instead of running the pose model.
+   */
   constructor(
     private readonly estimator: PoseEstimator,
     readonly tracking: 'crop' | 'none',
+    private readonly motionGate = 0,
   ) {
     this.crop = new Uint8Array(estimator.size * estimator.size * 3);
   }
 
   async next(picture: RgbImage): Promise<Keypoint[]> {
+    const still = this.motionGate > 0 && this.last && this.previous && maxBlockChange(picture, this.previous) < this.motionGate;
+    this.previous = picture;
+    if (still && this.last) {
+      this.reused++;
+      return this.last;
+    }
+    this.last = await this.estimate(picture);
+    return this.last;
+  }
+
+  private async estimate(picture: RgbImage): Promise<Keypoint[]> {
     const size = this.estimator.size;
     const direct = this.region === FULL_PICTURE && picture.width === size && picture.height === size;
     const found = await this.estimator.estimate(direct ? picture : { data: cropResize(picture, this.region, size, this.crop), width: size, height: size });
@@ -32,7 +52,36 @@ export class PoseTracker {
 
   reset(): void {
     this.region = FULL_PICTURE;
+    this.previous = this.last = undefined;
   }
+}
+
+/** Step between sampled pixels of the motion grid, and samples per block side. */
+const GRID_STEP = 8;
+const BLOCK = 8;
+
+/**
+ * The largest mean absolute change (grey levels, summed RGB / 3) of any block of the sampled grid between two
+ * pictures of the same size: a person moving anywhere changes their block even when the picture barely changes.
+ */
+export function maxBlockChange(a: RgbImage, b: RgbImage): number {
+  if (a.width !== b.width || a.height !== b.height) return Infinity;
+  const cols = Math.ceil(a.width / GRID_STEP), rows = Math.ceil(a.height / GRID_STEP);
+  const bw = Math.ceil(cols / BLOCK), bh = Math.ceil(rows / BLOCK);
+  const sum = new Float64Array(bw * bh), count = new Uint32Array(bw * bh);
+  for (let gy = 0; gy < rows; gy++) {
+    const row = gy * GRID_STEP * a.width;
+    for (let gx = 0; gx < cols; gx++) {
+      const o = (row + gx * GRID_STEP) * 3;
+      const d = Math.abs(a.data[o] - b.data[o]) + Math.abs(a.data[o + 1] - b.data[o + 1]) + Math.abs(a.data[o + 2] - b.data[o + 2]);
+      const k = Math.floor(gy / BLOCK) * bw + Math.floor(gx / BLOCK);
+      sum[k] += d / 3;
+      count[k]++;
+    }
+  }
+  let max = 0;
+  for (let k = 0; k < sum.length; k++) if (count[k]) max = Math.max(max, sum[k] / count[k]);
+  return max;
 }
 
 /**
@@ -64,6 +113,11 @@ export class PoseFallScorer {
     this.poses.length = 0;
     this.tracker.reset();
   }
+
+  /** Pictures whose pose was kept from the previous one (nothing moved). */
+  get reused(): number {
+    return this.tracker.reused;
+  }
 }
 
 /** The pose stage of an agent: the pose model and the pose-fall model, shared by every camera. */
@@ -71,13 +125,17 @@ export class PoseStage {
   private constructor(
     readonly estimator: PoseEstimator,
     readonly fall: PoseFallModel,
+    readonly motionGate: number,
   ) {}
 
   /** `onRun` hears every session run: graph `pose` (the pose model) or `pose-fall`, milliseconds, batch size. */
-  static async open(fallCardPath: string = shippedPoseFallCard(), options: ModelRuntimeOptions & { onRun?: (graph: string, ms: number, batch: number) => void } = {}): Promise<PoseStage> {
-    const { onRun, ...runtime } = options;
+  static async open(
+    fallCardPath: string = shippedPoseFallCard(),
+    options: ModelRuntimeOptions & { onRun?: (graph: string, ms: number, batch: number) => void; motionGate?: number } = {},
+  ): Promise<PoseStage> {
+    const { onRun, motionGate = 0, ...runtime } = options;
     const fall = await PoseFallModel.open(fallCardPath, { ...runtime, onRun: onRun && ((ms, batch) => onRun('pose-fall', ms, batch)) });
-    return new PoseStage(await PoseEstimator.open(fall.poseCardPath, { ...runtime, onRun: onRun && ((ms) => onRun('pose', ms, 1)) }), fall);
+    return new PoseStage(await PoseEstimator.open(fall.poseCardPath, { ...runtime, onRun: onRun && ((ms) => onRun('pose', ms, 1)) }), fall, motionGate);
   }
 
   /** The size of the letterboxed pictures the stage takes (the frame source's `side` output), as the keypoints were taken in training. */
@@ -96,11 +154,13 @@ export class PoseStage {
 
   describe(): string {
     const { width } = this.pictureSize;
-    return `fall scores from the pose stage: ${this.fall.card.name} over ${this.fall.frames} poses from ${this.estimator.card.name} (${width}x${width} letterboxed${this.tracking === 'crop' ? `, following the person with a ${this.estimator.size}x${this.estimator.size} crop` : ''}); providers ${this.estimator.providers.join(', ')}`;
+    const tracking = this.tracking === 'crop' ? `, following the person with a ${this.estimator.size}x${this.estimator.size} crop` : '';
+    const gate = this.motionGate > 0 ? `, pose kept where nothing moved by more than ${this.motionGate} grey levels` : '';
+    return `fall scores from the pose stage: ${this.fall.card.name} over ${this.fall.frames} poses from ${this.estimator.card.name} (${width}x${width} letterboxed${tracking}${gate}); providers ${this.estimator.providers.join(', ')}`;
   }
 
   createScorer(): PoseFallScorer {
-    return new PoseFallScorer(new PoseTracker(this.estimator, this.tracking), this.fall);
+    return new PoseFallScorer(new PoseTracker(this.estimator, this.tracking, this.motionGate), this.fall);
   }
 
   async release(): Promise<void> {
