@@ -45,6 +45,7 @@ export interface PoseFallOption {
   combine: FallSource;
 }
 
+/** A fall score from the two stages as `how` says; the same joins their thresholds. */
 export function combineFall(video: number, pose: number, how: FallSource): number {
   return how === 'video' ? video : how === 'pose' ? pose : how === 'max' ? Math.max(video, pose) : (video + pose) / 2;
 }

@@ -53,7 +53,7 @@ import { loadSiteConfig } from '../apps/edge-agent/src/config/load-site-config';
 import { SiteConfigSchema, type SiteConfig } from '../apps/edge-agent/src/config/site-config.schema';
 import { trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
-import { raiseEvents, scoreClip, type FallSource, type PoseFallOption } from './eval-clip';
+import { combineFall, raiseEvents, scoreClip, type FallSource, type PoseFallOption } from './eval-clip';
 import { svgToPng } from './svg-to-png';
 
 const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean]';
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   const hopTag = hop === undefined ? '' : `-hop${hop}`;
   const out = resolve(cliOption(argv, '--out') ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
-  const cardThreshold = (k: EventClass) => (k === 'fall' && pose ? fallThreshold(bestLabelThreshold(card, k) ?? 0.5, pose.stage.threshold, fallFrom) : bestLabelThreshold(card, k));
+  const cardThreshold = (k: EventClass) => (k === 'fall' && pose ? combineFall(bestLabelThreshold(card, k) ?? 0.5, pose.stage.threshold, fallFrom) : bestLabelThreshold(card, k));
   const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], cardThreshold(k))])) as Record<EventClass, TrackerRule>;
   const rule = config.events.fall;
   const ruleText = `windows every ${card.window.hop} frames (${card.window.hop / card.input.fps} s), ${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
@@ -217,6 +217,7 @@ function summarise(
   o: Pick<EvalSummary, 'model' | 'mode' | 'source' | 'thresholds' | 'rule' | 'msPerFrame' | 'command' | 'by'> & { windowSeconds: number },
 ): EvalSummary {
   const groups = groupRows(results, o.by, o.windowSeconds);
+  const bySource = o.by === 'source' ? groups : groupRows(results, 'source', o.windowSeconds);
   return {
     model: o.model,
     mode: o.mode,
@@ -229,7 +230,7 @@ function summarise(
     windows: windowMetrics(results, o.thresholds),
     averagePrecision: Object.fromEntries(EVENT_CLASSES.map((k) => [k, averagePrecision(results, k)])) as Record<EventClass, number | null>,
     events: eventMetrics(results, o.windowSeconds),
-    sourceRecall: Object.fromEntries(EVENT_CLASSES.map((k) => [k, sourceWeightedRecall(groupRows(results, 'source', o.windowSeconds), k)])) as Record<EventClass, number | null>,
+    sourceRecall: Object.fromEntries(EVENT_CLASSES.map((k) => [k, sourceWeightedRecall(bySource, k)])) as Record<EventClass, number | null>,
     falseAlarms: falseAlarmsPerHour(results),
     cameraHours: falseAlarmsPerCameraHour(results),
     confusion: confusion(results),
@@ -258,11 +259,6 @@ function updateCardThresholds(path: string, chosen: Record<EventClass, number>, 
   json.calibration = { ...provenance, thresholds: written };
   writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
   return written;
-}
-
-/** The fall threshold when the pose stage scores falls alone or with the video model. */
-function fallThreshold(video: number, pose: number, how: FallSource): number {
-  return how === 'pose' ? pose : how === 'max' ? Math.max(video, pose) : how === 'mean' ? (video + pose) / 2 : video;
 }
 
 /** The card's threshold for the label that maps to `kind` (the highest, when several do). */

@@ -72,7 +72,7 @@ def parse_args():
     ap.add_argument('--pose-seeds', type=int, default=5, help='pose-fall models trained from different seeds and averaged')
     ap.add_argument('--pose-picture', type=int, default=384, help='pose recipe: letterboxed picture size the keypoints are taken from')
     ap.add_argument('--pose-tracking', choices=['crop', 'none'], default='crop', help='pose recipe: follow the person with a crop of the pose model size')
-    ap.add_argument('--pose-synthetic', type=int, default=40, help='synthetic fall and normal clips each (rendered at 320x180) added to the pose-fall training')
+    ap.add_argument('--pose-synthetic', type=int, default=40, help='synthetic fall and normal clips each (320x180 and 640x360 in turn) added to the pose-fall training')
     args = ap.parse_args()
     if args.quick:
         args.synthetic, args.per_epoch, args.mae_steps, args.epochs = 400, 160, 4, 1

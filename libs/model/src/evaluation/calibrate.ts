@@ -1,5 +1,5 @@
 import { isCompanion, type EventClass } from './eval-set';
-import { detection, type ClipResult, type RaisedEvent } from './metrics';
+import { detection, falseAlarmsOn, type ClipResult, type RaisedEvent } from './metrics';
 
 export interface OperatingPoint {
   threshold: number;
@@ -43,10 +43,9 @@ export function thresholdForBudget(
     let detected = 0, falseAlarms = 0;
     for (const r of results) {
       if (isCompanion(r.clip, kind)) continue;
-      const replayed = { ...r, events: eventsAt(r, threshold).filter((e) => e.kind === kind) };
-      const hit = detection(replayed, kind, windowSeconds);
-      if (hit) detected++;
-      falseAlarms += replayed.events.filter((e) => e !== hit).length;
+      const replayed = { ...r, events: eventsAt(r, threshold) };
+      if (detection(replayed, kind, windowSeconds)) detected++;
+      falseAlarms += falseAlarmsOn(replayed, kind, windowSeconds);
     }
     const clips = results.filter((r) => r.clip.cls === kind).length;
     return { threshold, clips, detected, falseAlarms, negativeHours, perCameraHour: negativeHours ? falseAlarms / negativeHours : falseAlarms ? Infinity : 0 };

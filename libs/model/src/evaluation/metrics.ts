@@ -94,16 +94,19 @@ export function detection(r: ClipResult, kind: EventClass, windowSeconds: number
   return r.events.find((e) => e.kind === kind && e.t >= r.clip.onset! - windowSeconds);
 }
 
+/** Events of `kind` on a clip that are not its detection (none on a clip where `kind` is a companion). */
+export function falseAlarmsOn(r: ClipResult, kind: EventClass, windowSeconds: number): number {
+  if (isCompanion(r.clip, kind)) return 0;
+  const hit = detection(r, kind, windowSeconds);
+  return r.events.filter((e) => e.kind === kind && e !== hit).length;
+}
+
 export function eventMetrics(results: ClipResult[], windowSeconds: number): Record<EventClass, EventMetrics> {
   const out = {} as Record<EventClass, EventMetrics>;
   for (const kind of EVENT_CLASSES) {
     const own = results.filter((r) => r.clip.cls === kind);
     const hits = own.map((r) => ({ r, e: detection(r, kind, windowSeconds) })).filter((h) => h.e);
-    let falseAlarms = 0;
-    for (const r of results) {
-      const hit = detection(r, kind, windowSeconds);
-      if (!isCompanion(r.clip, kind)) falseAlarms += r.events.filter((e) => e.kind === kind && e !== hit).length;
-    }
+    const falseAlarms = results.reduce((n, r) => n + falseAlarmsOn(r, kind, windowSeconds), 0);
     const latencies = hits.map((h) => Math.max(0, h.e!.t - h.r.clip.onset!)).sort((a, b) => a - b);
     const recall = own.length ? hits.length / own.length : 0;
     const precision = hits.length + falseAlarms ? hits.length / (hits.length + falseAlarms) : 0;
@@ -122,10 +125,8 @@ export function eventMetrics(results: ClipResult[], windowSeconds: number): Reco
 
 /** Events raised on normal footage, per hour of it. */
 export function falseAlarmsPerHour(results: ClipResult[]): { hours: number; events: number; perHour: number | null } {
-  const normal = results.filter((r) => r.clip.cls === 'normal');
-  const hours = normal.reduce((s, r) => s + r.seconds, 0) / 3600;
-  const events = normal.reduce((s, r) => s + r.events.length, 0);
-  return { hours: round(hours, 4), events, perHour: hours ? round(events / hours, 1) : null };
+  const { hours, events, perCameraHour } = cameraHourRate(results.filter((r) => r.clip.cls === 'normal'));
+  return { hours, events, perHour: perCameraHour };
 }
 
 /** Clip level: the true class against the first event raised on the clip (normal when none; companions skipped). */
@@ -170,14 +171,16 @@ export interface CameraHourRate {
 }
 
 /** False alarms per camera-hour on normal footage, all of it and only the long recordings. */
+/** Events raised on these clips per hour of them (each clip one camera). */
+function cameraHourRate(rs: ClipResult[]): CameraHourRate {
+  const hours = rs.reduce((s, r) => s + r.seconds, 0) / 3600;
+  const events = rs.reduce((s, r) => s + r.events.length, 0);
+  return { hours: round(hours, 4), events, perCameraHour: hours ? round(events / hours, 1) : null };
+}
+
 export function falseAlarmsPerCameraHour(results: ClipResult[]): { all: CameraHourRate; long: CameraHourRate } {
-  const rate = (rs: ClipResult[]): CameraHourRate => {
-    const hours = rs.reduce((s, r) => s + r.seconds, 0) / 3600;
-    const events = rs.reduce((s, r) => s + r.events.length, 0);
-    return { hours: round(hours, 4), events, perCameraHour: hours ? round(events / hours, 1) : null };
-  };
   const normal = results.filter((r) => r.clip.cls === 'normal');
-  return { all: rate(normal), long: rate(normal.filter((r) => r.seconds >= LONG_RECORDING_SECONDS)) };
+  return { all: cameraHourRate(normal), long: cameraHourRate(normal.filter((r) => r.seconds >= LONG_RECORDING_SECONDS)) };
 }
 
 export type GroupBy = 'source' | 'dataset';
@@ -205,10 +208,7 @@ export function groupRows(results: ClipResult[], by: GroupBy, windowSeconds: num
       for (const kind of EVENT_CLASSES) {
         const own = rs.filter((r) => r.clip.cls === kind);
         detected[kind] = { clips: own.length, detected: own.filter((r) => detection(r, kind, windowSeconds)).length };
-        for (const r of rs) {
-          const hit = detection(r, kind, windowSeconds);
-          if (!isCompanion(r.clip, kind)) falseAlarms += r.events.filter((e) => e.kind === kind && e !== hit).length;
-        }
+        falseAlarms += rs.reduce((n, r) => n + falseAlarmsOn(r, kind, windowSeconds), 0);
       }
       return {
         group,

@@ -79,6 +79,19 @@ def _generator_version() -> str:
     return h.hexdigest()[:12]
 
 
+def source_balanced(bucket: np.ndarray, origin: np.ndarray) -> np.ndarray:
+    """Unnormalised sampling weight per window: every bucket present weighs the same, split evenly over the sources
+    (repositories) in it, then over their windows, so one lab with many clips weighs as much as one camera."""
+    w = np.zeros(len(bucket))
+    for b in np.unique(bucket):
+        in_bucket = bucket == b
+        sources = np.unique(origin[in_bucket])
+        for src in sources:
+            member = in_bucket & (origin == src)
+            w[member] = 1.0 / (len(sources) * member.sum())
+    return w
+
+
 # ---- real clips -------------------------------------------------------------------------------------------------
 
 @dataclass

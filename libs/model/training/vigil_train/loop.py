@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from . import metrics as M
-from .data import WindowSet
+from .data import WindowSet, source_balanced
 from .export import IMAGENET_MEAN, IMAGENET_STD
 
 
@@ -75,13 +75,7 @@ def real_weights(real: WindowSet) -> np.ndarray:
     y = np.nan_to_num(real.y, nan=0.0)
     bucket = np.where(y[:, 0] > 0.5, 0, np.where(y[:, 1] > 0.5, 1, np.where(y[:, 2] > 0.5, 2, 3)))
     origin = real.origin if real.origin is not None else np.array(['unknown'] * len(real))
-    w = np.zeros(len(real))
-    for b in np.unique(bucket):
-        in_bucket = bucket == b
-        sources = np.unique(origin[in_bucket])
-        for src in sources:
-            member = in_bucket & (origin == src)
-            w[member] = 1.0 / (len(sources) * member.sum())
+    w = source_balanced(bucket, origin)
     return w / w.sum()
 
 

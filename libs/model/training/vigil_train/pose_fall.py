@@ -19,7 +19,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .data import Clip, clip_window_labels
+from .data import Clip, clip_window_labels, source_balanced
 from .progress import Progress
 
 # left/right keypoint pairs of MoveNet's 17 (eyes, ears, shoulders, elbows, wrists, hips, knees, ankles)
@@ -150,13 +150,7 @@ def render_synthetic_clips(folder: str, n: int, *, seed: int, fps: float) -> str
 
 def sample_weights(ws: PoseWindows) -> np.ndarray:
     """Falls and not-falls half each, and within each the sources evenly, then their windows."""
-    y = np.nan_to_num(ws.y, nan=0.0) > 0.5
-    w = np.zeros(len(ws.y))
-    for bucket in (y, ~y):
-        sources = np.unique(ws.origin[bucket])
-        for src in sources:
-            member = bucket & (ws.origin == src)
-            w[member] = 1.0 / (len(sources) * member.sum())
+    w = source_balanced(np.nan_to_num(ws.y, nan=0.0) > 0.5, ws.origin)
     w[np.isnan(ws.y)] = 0
     return w / w.sum()
 
