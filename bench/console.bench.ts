@@ -10,10 +10,10 @@
  *     DOM), p50/p95, against the same event's arrival on a bare SSE client of /api/stream.
  */
 import { cliOption } from '@vigil/config';
-import type { EventMessage } from '@vigil/contracts';
+import { keyId, publicKeyText, signMessage, type EventMessage } from '@vigil/contracts';
 import mqtt from 'mqtt';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,11 @@ async function main(): Promise<void> {
   children.push(broker);
   await sleep(300);
   const brokerUrl = `mqtt://127.0.0.1:${brokerPort}`;
-  writeFileSync(join(dir, 'console.yaml'), `http: { port: ${httpPort} }\nmqtt: { url: "${brokerUrl}" }\nstorage: { path: "${join(dir, 'console.db')}" }\nlogging: { level: warn }\n`);
+  // events are signed as the agents sign them, so verification is part of what is measured
+  const site = generateKeyPairSync('ed25519');
+  const siteKey = publicKeyText(site.publicKey);
+  const sign = (m: EventMessage) => signMessage(JSON.stringify(m), site.privateKey, keyId(siteKey));
+  writeFileSync(join(dir, 'console.yaml'), `http: { port: ${httpPort} }\nmqtt: { url: "${brokerUrl}", siteKeys: { bench: ["${siteKey}"], bench-live: ["${siteKey}"] } }\nstorage: { path: "${join(dir, 'console.db')}" }\nlogging: { level: warn }\n`);
   const app = spawn('node', [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(dir, 'console.yaml')], { stdio: 'ignore' });
   children.push(app);
   const url = `http://127.0.0.1:${httpPort}`;
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
     await bare.subscribeAsync('vigil/+/events', { qos: 1 });
     const publisher = await mqtt.connectAsync(brokerUrl, { clientId: 'bench-publisher' });
     const before = await received();
-    const payloads = Array.from({ length: total }, (_, i) => JSON.stringify(message('bench', i)));
+    const payloads = Array.from({ length: total }, (_, i) => sign(message('bench', i)));
     const t0 = performance.now();
     await Promise.all(payloads.map((p) => publisher.publishAsync('vigil/bench/events', p, { qos: 1 })));
     const published = performance.now();
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
       const m = message('bench-live', i);
       const start = performance.now();
       const wallStart = Date.now();
-      await publisher.publishAsync('vigil/bench-live/events', JSON.stringify(m), { qos: 1 });
+      await publisher.publishAsync('vigil/bench-live/events', sign(m), { qos: 1 });
       await page.locator(`[data-event-id="${m.eventId}"]`).waitFor({ state: 'attached', timeout: 10_000 });
       const shown = await page.evaluate((id) => (window as unknown as { seenAt: Record<string, number> }).seenAt[id], m.eventId);
       browserMs.push(shown - wallStart);

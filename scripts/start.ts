@@ -4,9 +4,12 @@
  *
  *   npm start -- [--console-port 8080] [--agent-port 8081] [--mqtt-port 1883] [--rtsp-port 8554] [--data-dir var]
  */
+import { publicKeyText } from '@vigil/contracts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { agentEnv } from './agent-env';
 import { ensureClip, PYTHON, REPO_ROOT } from './demo-clip';
 
@@ -108,6 +111,19 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
+/**
+ * What the demo console needs from the agent's first start: the broker's `console` password (from the users file
+ * the embedded broker made, mode 0600) and the demo site's public key, so it takes only that site's signed events.
+ */
+function consoleSecrets(dataDir: string): Record<string, string> {
+  const dir = resolve(REPO_ROOT, dataDir);
+  const users = JSON.parse(readFileSync(join(dir, 'mqtt-users.json'), 'utf8')) as { users: Array<{ username: string; password: string }> };
+  const reader = users.users.find((u) => u.username === 'console');
+  if (!reader) throw new Error(`${join(dir, 'mqtt-users.json')} has no "console" user; move the file away and start again to make a new one`);
+  const siteKey = publicKeyText(createPublicKey(createPrivateKey(readFileSync(join(dir, 'site-key.pem'), 'utf8'))));
+  return { VIGIL_MQTT_PASSWORD: reader.password, VIGIL_DEMO_SITE_KEY: siteKey };
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   checkPrerequisites();
@@ -133,10 +149,10 @@ async function main(): Promise<void> {
   await waitFor('the demo RTSP camera', () => rtspReady, 15_000);
   run('agent', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'demo.yaml')], env);
   await waitFor('the edge agent', () => httpOk(`http://127.0.0.1:${opts.agentPort}/health`), 60_000);
-  run('console', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'console.yaml')], env);
+  run('console', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'console.yaml')], { ...env, ...consoleSecrets(opts.dataDir) });
   await waitFor('the console', () => httpOk(`http://127.0.0.1:${opts.consolePort}/health`), 30_000);
   const url = `http://localhost:${opts.consolePort}/`;
-  console.log(`\n  Vigil is running.\n\n  Operator console:  ${url}  (first visit: create the administrator account)\n  API docs:          ${url}api/docs\n  Agent health:      http://localhost:${opts.agentPort}/health\n  Demo camera:       rtsp://127.0.0.1:${opts.rtspPort}/demo (a fall at ~5 s, a fire from ~13 s, looping every 30 s)\n  MQTT (embedded):   mqtt://127.0.0.1:${opts.mqttPort}\n\n  Press Ctrl+C to stop.\n`);
+  console.log(`\n  Vigil is running.\n\n  Operator console:  ${url}  (first visit: create the administrator account)\n  API docs:          ${url}api/docs\n  Agent health:      http://localhost:${opts.agentPort}/health\n  Demo camera:       rtsp://127.0.0.1:${opts.rtspPort}/demo (a fall at ~5 s, a fire from ~13 s, looping every 30 s)\n  MQTT (embedded):   mqtt://127.0.0.1:${opts.mqttPort}  (users and passwords: ${join(opts.dataDir, 'mqtt-users.json')}; anonymous clients are refused)\n\n  Press Ctrl+C to stop.\n`);
   console.log(`VIGIL_CONSOLE_URL=${url}`);
 }
 

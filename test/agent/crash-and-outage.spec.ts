@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
 import { setupAdmin, type ConsoleClient } from '../support/console-session';
+import { makeSiteKey, siteKeysYaml } from '../support/site-keys';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
@@ -52,7 +53,8 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
     const consolePort = await freePort();
     consoleUrl = `http://127.0.0.1:${consolePort}`;
     const consoleConfig = join(dir, 'console.yaml');
-    writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: crash-console }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
+    const key = makeSiteKey(dir, 'crash');
+    writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: crash-console, siteKeys: ${siteKeysYaml({ crash: key })} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
     admin = await setupAdmin(consoleUrl);
@@ -63,7 +65,7 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
         'site: { id: crash }',
         'cameras:',
         `  - { id: desk, name: "Desk camera", url: "${clip}" }`,
-        `mqtt: { url: "${broker.url}" }`,
+        `mqtt: { url: "${broker.url}", signingKey: "${key.path}" }`,
         `storage: { path: "${dbPath}" }`,
         `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
         `http: { port: ${await freePort()} }`,
@@ -126,5 +128,14 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
       return eventIds.every((id) => list.some((e) => e.id === id)) && list;
     }, 20_000);
     for (const id of eventIds) expect(consoleEvents.filter((e) => e.id === id)).toHaveLength(1);
+
+    // an event the SIGKILL left open is ended by the restarted agent, with the reason
+    const lastBefore = new Map(before.map((r) => [r.event_id, JSON.parse(r.payload) as EventMessage]));
+    for (const [id, last] of lastBefore) {
+      if (last.type === 'end') continue;
+      const end = await waitFor(`the end of interrupted event ${id}`, () => arrived.find((m) => m.eventId === id && m.type === 'end'), 20_000);
+      expect(end.after).toMatchObject({ endReason: 'agent-restarted', endedAt: last.after.updatedAt });
+      await waitFor('the console to show it ended', async () => (await admin.get<{ state: string }>(`/api/events/${id}`)).state === 'ended', 10_000);
+    }
   });
 });

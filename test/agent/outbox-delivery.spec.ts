@@ -18,7 +18,15 @@ jest.setTimeout(30_000);
 describe(OutboxPublisherService.name, () => {
   it('should keep messages while the broker is away and deliver them in order once it is up', async () => {
     const port = await freePort();
-    const config: SiteConfig = SiteConfigSchema.parse({ site: { id: 'north' }, cameras: [{ id: 'a', url: 'x.mp4' }], mqtt: { url: `mqtt://127.0.0.1:${port}` } });
+    const users = [
+      { username: 'north', password: 'north-agent-password', role: 'agent' as const, site: 'north' },
+      { username: 'console', password: 'console-reader-password', role: 'reader' as const },
+    ];
+    const config: SiteConfig = SiteConfigSchema.parse({
+      site: { id: 'north' },
+      cameras: [{ id: 'a', url: 'x.mp4' }],
+      mqtt: { url: `mqtt://127.0.0.1:${port}`, username: 'north', password: 'north-agent-password' },
+    });
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'vigil-outbox-')), 'agent.db'));
     const outbox = new OutboxRepository(db);
     const mqttRepo = new MqttRepository(config);
@@ -31,9 +39,9 @@ describe(OutboxPublisherService.name, () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(outbox.pending()).toBe(5);
 
-    const broker = await EmbeddedBroker.start('127.0.0.1', port);
+    const broker = await EmbeddedBroker.start('127.0.0.1', port, { users, topicPrefix: 'vigil', discoveryPrefix: 'homeassistant' });
     const received: string[] = [];
-    const sub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'observer' });
+    const sub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'observer', username: 'console', password: 'console-reader-password' });
     await sub.subscribeAsync('vigil/north/events', { qos: 1 });
     sub.on('message', (_t, p) => received.push(p.toString()));
     await waitFor('all messages delivered', () => outbox.pending() === 0 && received.length === 5, 20_000);

@@ -8,6 +8,7 @@ import { login, setupAdmin, type ConsoleClient } from '../support/console-sessio
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
+import { makeSiteKey, siteKeysYaml, type TestSiteKey } from '../support/site-keys';
 
 jest.setTimeout(60_000);
 
@@ -18,13 +19,15 @@ describe('operator console API', () => {
   let app: Running;
   let url: string;
   let admin: ConsoleClient;
+  let keys: Record<'north' | 'south', TestSiteKey>;
 
   beforeAll(async () => {
+    keys = { north: makeSiteKey(dir, 'north'), south: makeSiteKey(dir, 'south') };
     broker = await startMosquitto();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     const config = join(dir, 'console.yaml');
-    writeFileSync(config, `http: { port: ${port} }\nmqtt: { url: "${broker.url}", clientId: api-console, sharedGroup: consoles }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
+    writeFileSync(config, `http: { port: ${port} }\nmqtt: { url: "${broker.url}", clientId: api-console, sharedGroup: consoles, siteKeys: ${siteKeysYaml(keys)} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
     app = startNode('apps/console/src/main.js', ['--config', config]);
     await app.waitForLine(/operator console at/, 30_000);
   });
@@ -66,6 +69,13 @@ describe('operator console API', () => {
     expect((await op.post('/api/users', { username: 'op2', password: 'op2-password-1', role: 'admin' })).status).toBe(403);
   });
 
+  it('should answer a malformed Cookie header as signed out, not with a server error', async () => {
+    const res = await fetch(`${url}/api/session`, { headers: { cookie: 'vigil_session=%E0%A4%A; other' } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: unknown }).user).toBeNull();
+    expect((await fetch(`${url}/api/events`, { headers: { cookie: 'vigil_session=%' } })).status).toBe(401);
+  });
+
   it('should send security headers and serve the OpenAPI document and its viewer locally', async () => {
     const page = await fetch(`${url}/`);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
@@ -95,7 +105,8 @@ describe('operator console API', () => {
     const health = async () => ((await (await fetch(`${url}/health`)).json()) as { ingest: { received: number; duplicates: number; rejected: number } }).ingest;
     const before = await health();
     const client = await mqtt.connectAsync(broker.url, { clientId: 'api-publisher' });
-    for (const payload of [JSON.stringify(message), JSON.stringify(message), '{"schema":"vigil.event/2"}']) await client.publishAsync('vigil/north/events', payload, { qos: 1 });
+    const signed = keys.north.sign(JSON.stringify(message));
+    for (const payload of [signed, signed, '{"schema":"vigil.event/2"}']) await client.publishAsync('vigil/north/events', payload, { qos: 1 });
     await client.endAsync();
     const after = await waitFor('three messages counted', async () => {
       const h = await health();
@@ -106,5 +117,52 @@ describe('operator console API', () => {
     const events = (await admin.get<{ events: Array<{ id: string }> }>('/api/events')).events;
     expect(events.filter((e) => e.id === eventId)).toHaveLength(1);
     expect(app.output()).toMatch(/rejected an event message \(type: .*after: Invalid input/);
+  });
+
+  it('should take an event only from its own site, signed by that site, and never let a forged message end or freeze it', async () => {
+    const eventId = randomUUID();
+    const now = new Date().toISOString();
+    const state = (score: number) => ({
+      camera: { id: 'dock', name: 'Dock' }, kind: 'fire' as const, label: 'fire', startedAt: now, updatedAt: now, endedAt: null,
+      score, peakScore: score, threshold: 0.9, model: { name: 'm', windowSeconds: 2 }, explanation: null,
+    });
+    const message = (over: Partial<EventMessage>): EventMessage => ({ schema: 'vigil.event/2', type: 'new', eventId, seq: 0, site: 'north', before: null, after: state(0.95), ...over });
+    const ended: EventMessage = message({ type: 'end', seq: 2 ** 53 - 1, after: { ...state(0.1), endedAt: now } });
+    const client = await mqtt.connectAsync(broker.url, { clientId: 'api-forger' });
+    const send = (topic: string, payload: string) => client.publishAsync(topic, payload, { qos: 1 });
+    const before = app.output().length;
+    const rejections = () => app.output().slice(before).match(/rejected an event message \([^)]*\)/g) ?? [];
+
+    await send('vigil/north/events', JSON.stringify(message({})));                                    // unsigned
+    await send('vigil/north/events', keys.south.sign(JSON.stringify(message({}))));                   // another site's key
+    await send('vigil/south/events', keys.south.sign(JSON.stringify(message({}))));                   // payload names another site
+    await send('vigil/east/events', keys.north.sign(JSON.stringify(message({ site: 'east' }))));     // no key for the site
+    const tampered = keys.north.sign(JSON.stringify(message({}))).replace('"score":0.95', '"score":0.05');
+    await send('vigil/north/events', tampered);
+    await waitFor('five rejections', () => rejections().length >= 5, 10_000);
+    expect((await fetch(`${url}/api/events/${eventId}`, { headers: { cookie: admin.cookie } })).status).toBe(404);
+
+    await send('vigil/north/events', keys.north.sign(JSON.stringify(message({}))));                   // the genuine alarm
+    await waitFor('the genuine event', async () => (await fetch(`${url}/api/events/${eventId}`, { headers: { cookie: admin.cookie } })).status === 200, 10_000);
+    await send('vigil/north/events', keys.north.sign(JSON.stringify(ended)));                           // seq jump, even if signed
+    const stolen = { ...message({ type: 'end', seq: 1, site: 'south', after: { ...state(0.1), endedAt: now } }) };
+    await send('vigil/south/events', keys.south.sign(JSON.stringify(stolen)));                          // another site's account ends it
+    await waitFor('seven rejections', () => rejections().length >= 7, 10_000);
+    await send('vigil/north/events', keys.north.sign(JSON.stringify(message({ type: 'update', seq: 1, after: state(0.97) }))));
+    const event = await waitFor('the real update', async () => {
+      const e = await admin.get<{ state: string; peakScore: number }>(`/api/events/${eventId}`);
+      return e.peakScore === 0.97 && e;
+    }, 10_000);
+    expect(event.state).toBe('active');
+    await client.endAsync();
+    expect(rejections()).toEqual([
+      expect.stringContaining('the message is not signed'),
+      expect.stringContaining('not trusted for this site'),
+      expect.stringMatching(/names site \W*north\W* but came on the topic of site \W*south/),
+      expect.stringMatching(/no key is trusted for site \W*east\W*; add mqtt\.siteKeys\.east/),
+      expect.stringContaining('the signature does not match the message'),
+      expect.stringContaining('jumps more than'),
+      expect.stringMatching(/belongs to site \W*north/),
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { launchChromium } from '../support/browser';
 import { setupAdmin, login, type ConsoleClient } from '../support/console-session';
+import { makeSiteKey, siteKeysYaml, type TestSiteKey } from '../support/site-keys';
 import { fixtureClip } from '../support/clips';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
@@ -48,6 +49,9 @@ describe('camera to console (end to end)', () => {
   const OPERATOR = { username: 'ana', password: 'operator-password-1' };
   const VIEWER = { username: 'watcher', password: 'viewer-password-1' };
 
+  const keys: Record<string, TestSiteKey> = {};
+  const keyOf = (site: string) => (keys[site] ??= makeSiteKey(dir, site));
+
   function agentConfig(site: string, url: string, port: number, extraCameras: string[] = [], extra: string[] = []): string {
     const path = join(dir, `${site}.yaml`);
     writeFileSync(
@@ -57,7 +61,7 @@ describe('camera to console (end to end)', () => {
         'cameras:',
         `  - { id: cam-1, name: "Test camera", location: "Test bench", url: "${url}" }`,
         ...extraCameras,
-        `mqtt: { url: "${broker.url}" }`,
+        `mqtt: { url: "${broker.url}", signingKey: "${keyOf(site).path}" }`,
         `storage: { path: "${join(dir, `${site}.db`)}" }`,
         `media: { dir: "${join(dir, `${site}-media`)}", clipPreSeconds: 3, clipPostSeconds: 3 }`,
         `http: { port: ${port} }`,
@@ -82,7 +86,8 @@ describe('camera to console (end to end)', () => {
     consoleUrl = `http://127.0.0.1:${consolePort}`;
     quietAgentUrl = `http://127.0.0.1:${quietPort}`;
     const consoleConfig = join(dir, 'console.yaml');
-    writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: e2e-console }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
+    for (const site of ['e2e-fall', 'e2e-quiet', 'e2e-live']) keyOf(site);
+    writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: e2e-console, siteKeys: ${siteKeysYaml(keys)} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
     admin = await setupAdmin(consoleUrl);
@@ -206,7 +211,7 @@ describe('camera to console (end to end)', () => {
     };
     const publisher = await mqtt.connectAsync(broker.url, { clientId: 'e2e-publisher' });
     await publisher.publishAsync('vigil/e2e-live/events', 'this is not JSON', { qos: 1 });
-    await publisher.publishAsync('vigil/e2e-live/events', JSON.stringify(message), { qos: 1 });
+    await publisher.publishAsync('vigil/e2e-live/events', keyOf('e2e-live').sign(JSON.stringify(message)), { qos: 1 });
     await publisher.endAsync();
     const liveRow = page.locator(`[data-event-id="${liveId}"]`);
     await liveRow.waitFor({ state: 'visible', timeout: 10_000 });

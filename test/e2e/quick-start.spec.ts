@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import mqtt from 'mqtt';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupAdmin } from '../support/console-session';
@@ -6,6 +7,8 @@ import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
 
 jest.setTimeout(240_000);
+
+type ApiEvent = { id: string; kind: string; site: string; media: { snapshot: string | null } };
 
 /** README quick start: `npm start` runs the demo camera, agent (embedded aedes broker) and console on one box. */
 describe('npm start (quick start)', () => {
@@ -30,7 +33,7 @@ describe('npm start (quick start)', () => {
     const kinds = await waitFor(
       () => `fall and fire events; output so far:\n${demo.output().slice(-4000)}`,
       async () => {
-        const body = await admin.get<{ events: Array<{ kind: string; site: string }> }>('/api/events');
+        const body = await admin.get<{ events: ApiEvent[] }>('/api/events');
         const seen = new Set(body.events.map((e) => e.kind));
         return seen.has('fall') && seen.has('fire') ? body.events : undefined;
       },
@@ -39,6 +42,16 @@ describe('npm start (quick start)', () => {
     );
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(kinds.every((e) => e.site === 'demo')).toBe(true);
+    // every event's snapshot is served (the media folder is relative in the demo config)
+    for (const { id, kind } of kinds) {
+      const snapshot = await waitFor(`the ${kind} snapshot`, async () => (await admin.get<ApiEvent>(`/api/events/${id}`)).media.snapshot, 20_000);
+      const res = await fetch(snapshot!);
+      expect(res.status).toBe(200);
+      expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 2)]).toEqual([0xff, 0xd8]);
+    }
+    // the embedded broker made its users privately and refuses anonymous clients
+    expect(statSync(join(dataDir, 'mqtt-users.json')).mode & 0o777).toBe(0o600);
+    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/not authori[sz]ed|bad user/i);
     const page = await fetch(url);
     expect(await page.text()).toContain('<title>Vigil · Operator console</title>');
 

@@ -16,6 +16,10 @@ export interface MosquittoOptions {
   port?: number;
   /** Require this user (password file made with mosquitto_passwd); anonymous clients are refused. */
   user?: { name: string; password: string };
+  /** More users, for topic rules. */
+  users?: Array<{ name: string; password: string }>;
+  /** Apply this mosquitto ACL file (e.g. the shipped docker/mosquitto.acl). */
+  aclFile?: string;
   /** Serve MQTT over TLS with this server certificate and key (PEM paths). */
   tls?: { cert: string; key: string };
 }
@@ -28,10 +32,12 @@ export async function startMosquitto(portOrOptions?: number | MosquittoOptions):
   const conf = join(dir, 'mosquitto.conf');
   // stay the current user: mosquitto started as root would switch to `mosquitto`, who cannot read our temp files
   const lines = [`user ${userInfo().username}`, `listener ${p} 127.0.0.1`];
-  if (options.user) {
+  const users = [...(options.user ? [options.user] : []), ...(options.users ?? [])];
+  if (users.length) {
     const passwords = join(dir, 'passwd');
-    execFileSync('mosquitto_passwd', ['-b', '-c', passwords, options.user.name, options.user.password]);
+    users.forEach((u, i) => execFileSync('mosquitto_passwd', ['-b', ...(i === 0 ? ['-c'] : []), passwords, u.name, u.password]));
     lines.push('allow_anonymous false', `password_file ${passwords}`);
+    if (options.aclFile) lines.push(`acl_file ${options.aclFile}`);
   } else {
     lines.push('allow_anonymous true');
   }

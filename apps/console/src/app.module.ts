@@ -11,6 +11,7 @@ import { CamerasRepository } from './cameras/cameras.repository';
 import { CONSOLE_CONFIG, type ConsoleConfig } from './config/console-config.schema';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
+import { MessageVerifier } from './ingest/message-verifier';
 import { HealthController } from './health/health.controller';
 import { MqttIngestService } from './ingest/mqtt-ingest.service';
 import { DATABASE, openDatabase, type Db } from './store/database';
@@ -50,6 +51,7 @@ export class AppModule {
         { provide: CamerasRepository, useFactory: (db: Db) => new CamerasRepository(db), inject: [DATABASE] },
         AuthService,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: MessageVerifier, useFactory: () => new MessageVerifier(config.mqtt.siteKeys, config.mqtt.requireSignatures) },
         EventsService,
         MqttIngestService,
         DatabaseLifecycle,

@@ -4,9 +4,12 @@ import type { SiteConfig } from './config/site-config.schema';
 import { SITE_CONFIG } from './config/site-config.token';
 import { EventService } from './events/event.service';
 import { ModelRepository } from './inference/model.repository';
+import { CONSOLE_USER, openBrokerUsers } from './mqtt/broker-users';
 import { EmbeddedBroker } from './mqtt/embedded-broker';
 import { MqttRepository } from './mqtt/mqtt.repository';
 import { OutboxPublisherService } from './mqtt/outbox-publisher.service';
+import { secretPaths } from './security/secret-paths';
+import { SiteKey } from './security/site-key';
 import { DATABASE } from './storage/storage.tokens';
 import type { Db } from './storage/database';
 
@@ -26,16 +29,31 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     private readonly publisher: OutboxPublisherService,
     private readonly cameras: CameraManagerService,
     private readonly events: EventService,
+    private readonly siteKey: SiteKey,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { embeddedBroker } = this.config.mqtt;
+    const { embeddedBroker, topicPrefix, homeAssistant, username } = this.config.mqtt;
+    const site = this.config.site.id;
+    const paths = secretPaths(this.config);
+    this.logger.log(
+      `site key ${this.siteKey.publicKey} (id ${this.siteKey.id})${this.siteKey.created ? `, made now in ${paths.siteKey}` : ''}: consoles trust this site's events with mqtt.siteKeys.${site}: ["${this.siteKey.publicKey}"]`,
+    );
+    let credentials: { username: string; password: string } | undefined;
     if (embeddedBroker.enabled) {
-      this.broker = await EmbeddedBroker.start(embeddedBroker.host, embeddedBroker.port);
-      this.logger.log(`embedded MQTT broker listening on mqtt://${embeddedBroker.host}:${this.broker.port}`);
+      const { users, created } = openBrokerUsers(paths.brokerUsers, site);
+      this.broker = await EmbeddedBroker.start(embeddedBroker.host, embeddedBroker.port, { users, topicPrefix, discoveryPrefix: homeAssistant.discoveryPrefix });
+      this.logger.log(`embedded MQTT broker listening on mqtt://${embeddedBroker.host}:${this.broker.port} (users in ${paths.brokerUsers}; anonymous clients are refused)`);
+      const reader = users.find((u) => u.username === CONSOLE_USER);
+      if (created && reader) {
+        this.logger.warn(`made MQTT users in ${paths.brokerUsers} (mode 0600). The console connects as mqtt.username "${reader.username}", mqtt.password "${reader.password}"; this password is not shown again`);
+      }
+      const self = users.find((u) => u.role === 'agent' && u.site === site);
+      if (!username && self) credentials = { username: self.username, password: self.password };
     }
     await this.model.load();
-    this.mqtt.connect();
+    this.events.endInterrupted();
+    this.mqtt.connect(credentials);
     this.publisher.start();
     this.cameras.start();
   }

@@ -14,6 +14,8 @@ import { ModelRepository } from './inference/model.repository';
 import { MediaService } from './media/media.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MqttRepository } from './mqtt/mqtt.repository';
+import { secretPaths } from './security/secret-paths';
+import { SiteKey } from './security/site-key';
 import { OutboxPublisherService } from './mqtt/outbox-publisher.service';
 import { OutboxSignal } from './mqtt/outbox-signal';
 import { openDatabase, type Db } from './storage/database';
@@ -46,6 +48,7 @@ export class AppModule {
         ModelRepository,
         MediaService,
         AgentUrl,
+        { provide: SiteKey, useFactory: () => SiteKey.open(secretPaths(config).siteKey) },
         MqttRepository,
         OutboxSignal,
         OutboxPublisherService,

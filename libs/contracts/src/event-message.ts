@@ -36,12 +36,14 @@ export const EventStateSchema = z.object({
   score: z.number().min(0).max(1),
   peakScore: z.number().min(0).max(1),
   threshold: z.number().min(0).max(1),
-  model: z.object({ name: z.string().min(1), windowSeconds: z.number().positive() }),
+  model: z.object({ name: z.string().min(1).max(120), windowSeconds: z.number().positive() }),
   explanation: ExplanationSchema.nullable(),
   /** Where the agent serves the event's pictures; null until written (the clip follows as an `update`). */
-  media: z.object({ snapshot: z.url().nullable(), clip: z.url().nullable() }).optional(),
+  media: z.object({ snapshot: z.url().max(2048).nullable(), clip: z.url().max(2048).nullable() }).optional(),
   /** Window scores of the event as [seconds since startedAt, score], oldest first (evenly thinned when long). */
   timeline: z.array(z.tuple([z.number().min(-60), z.number().min(0).max(1)])).max(MAX_TIMELINE_POINTS).optional(),
+  /** Why an ended event ended when not by its scores: `agent-restarted` after the agent died with it open. */
+  endReason: z.enum(['agent-restarted']).optional(),
 });
 export type EventState = z.infer<typeof EventStateSchema>;
 
@@ -59,5 +61,7 @@ export const EventMessageSchema = z.object({
   /** The state as of the previous message of this event; null for `new`. */
   before: EventStateSchema.nullable(),
   after: EventStateSchema,
+  /** The site agent's ed25519 signature of the message before this member (see signature.ts). */
+  signature: z.object({ keyId: z.string().regex(/^[0-9a-f]{12}$/), value: z.base64().max(100) }).optional(),
 });
 export type EventMessage = z.infer<typeof EventMessageSchema>;

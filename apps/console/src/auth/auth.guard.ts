@@ -6,12 +6,20 @@ import { hasRole, PUBLIC_KEY, ROLE_KEY, type Role, type SessionUser } from './ro
 
 export type AuthedRequest = Request & { user?: SessionUser };
 
-/** Reads the session cookie of a request (no cookie-parser needed for one cookie). */
-export function sessionToken(req: Request): string | undefined {
+/**
+ * Reads the session cookie of a request (no cookie-parser needed for one cookie). A header nobody's browser would
+ * send (a bad %-escape, no `=`) reads as no session, never as a server error.
+ */
+export function sessionToken(req: Pick<Request, 'headers'>): string | undefined {
   const header = req.headers.cookie ?? '';
   for (const part of header.split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === SESSION_COOKIE) return decodeURIComponent(value.join('='));
+    const at = part.indexOf('=');
+    if (at < 0 || part.slice(0, at).trim() !== SESSION_COOKIE) continue;
+    try {
+      return decodeURIComponent(part.slice(at + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -1,4 +1,13 @@
+import { parsePublicKey } from '@vigil/contracts';
 import { z } from 'zod';
+
+const SiteKeyText = z.string().superRefine((text, ctx) => {
+  try {
+    parsePublicKey(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
 
 export const ConsoleConfigSchema = z.strictObject({
   http: z
@@ -19,6 +28,14 @@ export const ConsoleConfigSchema = z.strictObject({
         .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" or "-"')
         .optional()
         .describe('subscribe as $share/<group>/... so several console replicas split the events (all share one database)'),
+      siteKeys: z
+        .record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a site id'), z.array(SiteKeyText).min(1))
+        .default({})
+        .describe('per site id, the public keys (ed25519:...) whose signatures the console accepts on that site\'s events; each agent logs its key at start'),
+      requireSignatures: z
+        .boolean()
+        .default(true)
+        .describe('false accepts unsigned events from any site (only for a broker nobody else can write to, e.g. a test bench)'),
     })
     .prefault({}),
   auth: z

@@ -4,7 +4,16 @@ import { Subject, type Observable } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
 import { CameraStateSchema } from '../cameras/camera-state';
 import { CamerasRepository, type ConsoleCamera } from '../cameras/cameras.repository';
+import { MessageVerifier } from '../ingest/message-verifier';
 import { EventStoreRepository, type ConsoleEvent, type ListQuery } from '../store/event-store.repository';
+
+/** The largest event message taken: a full one (timeline, explanation, media) is a few kilobytes. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+/**
+ * The furthest `seq` may move past the last one stored for an event (or past 0 for an unknown one): messages of
+ * one event come in order, so a jump this large is a forgery meant to freeze the event.
+ */
+export const MAX_SEQ_STEP = 10_000;
 
 export type LiveUpdate =
   | { type: 'event'; event: ConsoleEvent }
@@ -19,21 +28,26 @@ export class EventsService {
   private readonly logger = new Logger(EventsService.name);
   private readonly live = new Subject<LiveUpdate>();
   private readonly sites = new Map<string, boolean>();
-  readonly counters = { received: 0, rejected: 0, duplicates: 0 };
+  readonly counters = { received: 0, rejected: 0, duplicates: 0, unverified: 0 };
 
   constructor(
     private readonly store: EventStoreRepository,
     private readonly audit: AuditRepository,
     private readonly camerasStore: CamerasRepository,
+    private readonly verifier: MessageVerifier,
   ) {}
 
   get updates(): Observable<LiveUpdate> {
     return this.live.asObservable();
   }
 
-  /** Validates and stores one MQTT payload. A malformed message is counted and logged, never thrown. */
-  ingest(raw: string, receivedAt = new Date().toISOString()): IngestResult {
+  /**
+   * Validates and stores one MQTT payload from the events topic of `site`. A malformed, unsigned or forged message
+   * is counted and logged, never thrown.
+   */
+  ingest(raw: string, site: string, receivedAt = new Date().toISOString()): IngestResult {
     this.counters.received++;
+    if (Buffer.byteLength(raw, 'utf8') > MAX_EVENT_BYTES) return this.reject(`payload is over ${MAX_EVENT_BYTES / 1024} KiB`, raw);
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -44,7 +58,17 @@ export class EventsService {
     if (!result.success) {
       return this.reject(result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; '), raw);
     }
-    const outcome = this.store.apply(result.data, raw, receivedAt);
+    const message = result.data;
+    if (message.site !== site) return this.reject(`the message names site "${message.site}" but came on the topic of site "${site}"`, raw);
+    const verified = this.verifier.verify(site, raw);
+    if (!verified.ok) {
+      this.counters.unverified++;
+      return this.reject(verified.reason, raw);
+    }
+    const known = this.store.head(message.eventId);
+    if (known && known.site !== site) return this.reject(`event ${message.eventId} belongs to site "${known.site}"`, raw);
+    if (message.seq > (known?.seq ?? 0) + MAX_SEQ_STEP) return this.reject(`seq ${message.seq} jumps more than ${MAX_SEQ_STEP} past the event's last message`, raw);
+    const outcome = this.store.apply(message, raw, receivedAt);
     if (outcome === 'duplicate') this.counters.duplicates++;
     if (outcome === 'new' || outcome === 'updated') {
       const event = this.store.get(result.data.eventId);

@@ -50,7 +50,8 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
         this.events.cameraState(parts[0], parts[1], text);
         return;
       }
-      if (topics.siteFromEventsTopic(topicPrefix, topic)) this.events.ingest(text);
+      const site = topics.siteFromEventsTopic(topicPrefix, topic);
+      if (site) this.events.ingest(text, site);
     });
     client.on('error', (err) => {
       const message = `MQTT broker ${redactUrl(url)}: ${err.message}`;

@@ -47,6 +47,7 @@ export class EventStoreRepository {
   private readonly getStmt;
   private readonly ackStmt;
   private readonly resolveStmt;
+  private readonly headStmt;
 
   constructor(private readonly db: Db) {
     this.recordStmt = db.prepare('INSERT OR IGNORE INTO event_messages (event_id, seq, type, payload, received_at) VALUES (?, ?, ?, ?, ?)');
@@ -62,6 +63,7 @@ export class EventStoreRepository {
        WHERE excluded.seq > events.seq`,
     );
     this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
+    this.headStmt = db.prepare('SELECT site, seq FROM events WHERE id = ?');
     this.ackStmt = db.prepare('UPDATE events SET acknowledged_at = ?, acknowledged_by = ?, ack_note = ? WHERE id = ? AND acknowledged_at IS NULL');
     // resolving also acknowledges an event nobody acknowledged yet
     this.resolveStmt = db.prepare(
@@ -105,6 +107,11 @@ export class EventStoreRepository {
       if (!existed) return 'new';
       return info.changes > 0 ? 'updated' : 'stale';
     })();
+  }
+
+  /** The site an event belongs to and the seq of its latest message, if it is known. */
+  head(id: string): { site: string; seq: number } | undefined {
+    return this.headStmt.get(id) as { site: string; seq: number } | undefined;
   }
 
   get(id: string): ConsoleEvent | undefined {

@@ -136,12 +136,22 @@ export const SiteConfigSchema = z.strictObject({
       username: z.string().optional(),
       password: z.string().optional().describe('the broker password; use ${MQTT_PASSWORD} to keep it out of the file'),
       clientId: z.string().min(1).max(128).optional().describe('a client id unique on the broker (default: vigil-agent-<site id>)'),
+      signingKey: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("path of the site's ed25519 private key (PEM, mode 0600) that signs event messages; made at first start (default: site-key.pem beside storage.path)"),
       topicPrefix: z.string().regex(/^[^#+\s]+$/, 'must not contain #, + or spaces').default('vigil'),
       embeddedBroker: z
         .strictObject({
           enabled: z.boolean().default(false).describe('true to run an MQTT broker (aedes) inside the agent'),
           host: z.string().default('127.0.0.1').describe('the address the embedded broker listens on'),
           port: z.number().int().min(1).max(65535).default(1883).describe('a TCP port 1-65535'),
+          users: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('path of the broker users file (JSON, mode 0600); made at first start with this agent and a "console" reader (default: mqtt-users.json beside storage.path)'),
         })
         .prefault({}),
       homeAssistant: z

@@ -51,6 +51,21 @@ export class EventService {
     private readonly mqtt: MqttRepository,
   ) {}
 
+  /**
+   * Ends the events a crash left open (the agent died before their scores fell), at their last update, so no
+   * console shows them active forever. Run once at start, before any camera.
+   */
+  endInterrupted(): number {
+    const ids = this.events.openIds();
+    for (const id of ids) {
+      const row = this.events.get(id)!;
+      const camera = this.config.cameras.find((c) => c.id === row.cameraId) ?? ({ id: row.cameraId, name: row.cameraId } as CameraConfig);
+      this.persist({ ...row, endedAt: row.updatedAt, seq: row.seq + 1 }, camera, 'end', row, 'agent-restarted');
+      this.logger.warn(withFields({ camera: row.cameraId, event: id, kind: row.kind }, `${row.kind} event ${id} on camera ${row.cameraId} was open when the agent stopped; ended it at its last update (${row.updatedAt})`));
+    }
+    return ids.length;
+  }
+
   /** Feed one window's probabilities (in the card's label order) for `camera`, taken at wall-clock `at`. */
   observe(camera: CameraConfig, scores: number[], at: number): void {
     const card = this.model.card;
@@ -218,7 +233,7 @@ export class EventService {
   }
 
   /** Writes the event row and its message in one transaction; `previous` is the row before this change (null when new). */
-  private persist(row: EventRow, camera: CameraConfig, type: EventMessage['type'], previous: EventRow | null): void {
+  private persist(row: EventRow, camera: CameraConfig, type: EventMessage['type'], previous: EventRow | null, endReason?: EventState['endReason']): void {
     const message: EventMessage = {
       schema: EVENT_SCHEMA_ID,
       type,
@@ -226,7 +241,7 @@ export class EventService {
       seq: row.seq,
       site: this.config.site.id,
       before: previous ? this.state(previous, camera, false) : null,
-      after: this.state(row, camera, true),
+      after: { ...this.state(row, camera, true), ...(endReason ? { endReason } : {}) },
     };
     this.events.transaction(() => {
       if (previous) this.events.update(row);

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readdir, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 /** Files stat'ed at once while pruning: enough to keep the disk busy, few enough to leave the thread pool to others. */
 const STAT_CONCURRENCY = 16;
@@ -13,7 +13,12 @@ export interface PruneResult {
 
 /** Event snapshots and clips on disk: <dir>/<camera>/<yyyy-mm-dd>/<event id>.jpg|.mp4, paths stored relative. */
 export class MediaRepository {
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+
+  /** `dir` may be relative (to the working directory); files are served by absolute path. */
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+  }
 
   relativePath(cameraId: string, eventId: string, startedAt: string, ext: 'jpg' | 'mp4'): string {
     return join(cameraId, startedAt.slice(0, 10), `${eventId}.${ext}`);

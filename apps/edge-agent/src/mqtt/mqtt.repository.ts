@@ -24,8 +24,10 @@ export class MqttRepository {
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
-  connect(): void {
-    const { url, username, password, clientId, topicPrefix, homeAssistant } = this.config.mqtt;
+  /** `credentials` replace mqtt.username and mqtt.password (the agent's own user on its embedded broker). */
+  connect(credentials?: { username: string; password: string }): void {
+    const { url, clientId, topicPrefix, homeAssistant } = this.config.mqtt;
+    const { username, password } = credentials ?? this.config.mqtt;
     const site = this.config.site.id;
     const availability = topics.availability(topicPrefix, site);
     if (homeAssistant.discovery) for (const m of homeAssistantDiscovery(this.config)) this.states.set(m.topic, m.payload);

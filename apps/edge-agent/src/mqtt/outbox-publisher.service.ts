@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { backoffDelay, sleep } from '@vigil/streams';
 import { Clock } from '../common/clock';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
+import { SiteKey } from '../security/site-key';
 import { OutboxRepository } from '../storage/outbox.repository';
 import { MqttRepository } from './mqtt.repository';
 import { OutboxSignal } from './outbox-signal';
@@ -29,6 +30,8 @@ export class OutboxPublisherService {
     private readonly signal: OutboxSignal,
     private readonly clock: Clock,
     @Inject(SITE_CONFIG) private readonly config: Pick<SiteConfig, 'storage'>,
+    /** Signs event messages as they leave, so a key rotation applies to what is still queued. */
+    @Optional() private readonly siteKey?: SiteKey,
   ) {}
 
   start(): void {
@@ -65,7 +68,8 @@ export class OutboxPublisherService {
       for (const row of rows) {
         if (this.stop.signal.aborted) break;
         try {
-          await this.mqtt.publish(row.topic, row.payload, { qos: row.qos, retain: row.retain });
+          const payload = row.eventId && this.siteKey ? this.siteKey.sign(row.payload) : row.payload;
+          await this.mqtt.publish(row.topic, payload, { qos: row.qos, retain: row.retain });
           this.outbox.markSent(row.id, new Date(this.clock.now()).toISOString());
           this.published++;
           failures = 0;

@@ -25,6 +25,7 @@ export class EventRepository {
   private readonly updateStmt;
   private readonly getStmt;
   private readonly recentStmt;
+  private readonly openStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -39,6 +40,7 @@ export class EventRepository {
        WHERE id = @id`,
     );
     this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
+    this.openStmt = db.prepare('SELECT id FROM events WHERE ended_at IS NULL ORDER BY started_at');
     this.recentStmt = db.prepare('SELECT id, camera_id, kind, started_at FROM events WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?');
   }
 
@@ -53,6 +55,11 @@ export class EventRepository {
   /** Events that started at or after `since` (ISO time), newest first. */
   startedSince(since: string, limit = 20): Array<{ id: string; cameraId: string; kind: string; startedAt: string }> {
     return (this.recentStmt.all(since, limit) as Array<Record<string, string>>).map((r) => ({ id: r.id, cameraId: r.camera_id, kind: r.kind, startedAt: r.started_at }));
+  }
+
+  /** Events never ended: after a clean stop none, after a crash the ones that were open. */
+  openIds(): string[] {
+    return (this.openStmt.all() as Array<{ id: string }>).map((r) => r.id);
   }
 
   get(id: string): EventRow | undefined {
