@@ -62,12 +62,17 @@ async function main(): Promise<void> {
   const siteKey = publicKeyText(site.publicKey);
   const sign = (m: EventMessage) => signMessage(JSON.stringify(m), site.privateKey, keyId(siteKey));
   writeFileSync(join(dir, 'console.yaml'), `http: { port: ${httpPort} }\nmqtt: { url: "${brokerUrl}", siteKeys: { bench: ["${siteKey}"], bench-live: ["${siteKey}"] } }\nstorage: { path: "${join(dir, 'console.db')}" }\nlogging: { level: warn }\n`);
-  const app = spawn('node', [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(dir, 'console.yaml')], { stdio: 'ignore' });
+  const app = spawn('node', [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(dir, 'console.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(app);
+  let setupCode = '';
+  const readCode = (d: Buffer) => (setupCode ||= /setup code ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(d.toString())?.[1] ?? '');
+  app.stdout?.on('data', readCode);
+  app.stderr?.on('data', readCode);
   const url = `http://127.0.0.1:${httpPort}`;
   try {
     await until('the console', async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok === true, 30_000, 200);
-    const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password-1' }) });
+    await until("the console's setup code", async () => setupCode !== '', 10_000, 50);
+    const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password-1', setupCode }) });
     const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
     const received = async () => ((await (await fetch(`${url}/health`)).json()) as { ingest: { received: number } }).ingest.received;
 

@@ -149,10 +149,13 @@ async function main(): Promise<void> {
   await waitFor('the demo RTSP camera', () => rtspReady, 15_000);
   run('agent', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'demo.yaml')], env);
   await waitFor('the edge agent', () => httpOk(`http://127.0.0.1:${opts.agentPort}/health`), 60_000);
-  run('console', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'console.yaml')], { ...env, ...consoleSecrets(opts.dataDir) });
+  let setupCode: string | undefined;
+  run('console', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'console.yaml')], { ...env, ...consoleSecrets(opts.dataDir) }, (line) => {
+    setupCode ??= /setup code ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(line)?.[1];
+  });
   await waitFor('the console', () => httpOk(`http://127.0.0.1:${opts.consolePort}/health`), 30_000);
   const url = `http://localhost:${opts.consolePort}/`;
-  console.log(`\n  Vigil is running.\n\n  Operator console:  ${url}  (first visit: create the administrator account)\n  API docs:          ${url}api/docs\n  Agent health:      http://localhost:${opts.agentPort}/health\n  Demo camera:       rtsp://127.0.0.1:${opts.rtspPort}/demo (a fall at ~5 s, a fire from ~13 s, looping every 30 s)\n  MQTT (embedded):   mqtt://127.0.0.1:${opts.mqttPort}  (users and passwords: ${join(opts.dataDir, 'mqtt-users.json')}; anonymous clients are refused)\n\n  Press Ctrl+C to stop.\n`);
+  console.log(`\n  Vigil is running.\n\n  Operator console:  ${url}${setupCode ? `  (first visit: create the administrator with setup code ${setupCode})` : ''}\n  API docs:          ${url}api/docs\n  Agent health:      http://localhost:${opts.agentPort}/health\n  Demo camera:       rtsp://127.0.0.1:${opts.rtspPort}/demo (a fall at ~5 s, a fire from ~13 s, looping every 30 s)\n  MQTT (embedded):   mqtt://127.0.0.1:${opts.mqttPort}  (users and passwords: ${join(opts.dataDir, 'mqtt-users.json')}; anonymous clients are refused)\n\n  Press Ctrl+C to stop.\n`);
   console.log(`VIGIL_CONSOLE_URL=${url}`);
 }
 

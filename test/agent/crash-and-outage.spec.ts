@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
-import { setupAdmin, type ConsoleClient } from '../support/console-session';
+import { setupAdmin, setupCodeOf, type ConsoleClient } from '../support/console-session';
 import { makeSiteKey, siteKeysYaml } from '../support/site-keys';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
@@ -57,7 +57,7 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
     writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: crash-console, siteKeys: ${siteKeysYaml({ crash: key })} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
-    admin = await setupAdmin(consoleUrl);
+    admin = await setupAdmin(consoleUrl, await setupCodeOf(consoleApp.waitForLine));
     configPath = join(dir, 'agent.yaml');
     writeFileSync(
       configPath,
@@ -88,6 +88,9 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
   it('should deliver every stored message after a SIGKILL and a broker outage, in order, each event once in the console', async () => {
     await broker!.stop();
     broker = undefined;
+    // the console cannot receive events now: not ready (503), still alive
+    await waitFor('the console not ready', async () => (await fetch(`${consoleUrl}/health/ready`)).status === 503, 20_000);
+    expect((await fetch(`${consoleUrl}/health/live`)).status).toBe(200);
     agent = startNode('apps/edge-agent/src/main.js', ['--config', configPath]);
     await agent.waitForLine(/edge agent for site \\?"crash\\?" up/, 30_000);
     const stored = await waitFor(
@@ -111,6 +114,7 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
     observer.on('message', (_t, p) => arrived.push(JSON.parse(p.toString()) as EventMessage));
     await observer.subscribeAsync('vigil/crash/events', { qos: 1 });
     await waitFor('the console back on the broker', async () => ((await (await fetch(`${consoleUrl}/health`)).json()) as { mqtt: { connected: boolean } }).mqtt.connected, 20_000);
+    expect((await fetch(`${consoleUrl}/health/ready`)).status).toBe(200);
 
     agent = startNode('apps/edge-agent/src/main.js', ['--config', configPath]);
     await waitFor(() => `the stored messages delivered; agent output:\n${agent!.output().slice(-3000)}`, () => arrived.length >= before.length, 30_000);

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { login, setupAdmin, type ConsoleClient } from '../support/console-session';
+import { login, setupAdmin, setupCodeOf, type ConsoleClient } from '../support/console-session';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
@@ -38,18 +38,43 @@ describe('operator console API', () => {
     await stopAll();
   });
 
-  it('should ask for the first admin once, then refuse a second set-up', async () => {
+  it('should ask for the first admin once, only with the setup code from its log, then refuse a second set-up', async () => {
     const before = (await (await fetch(`${url}/api/session`)).json()) as { needsSetup: boolean; user: unknown };
     expect(before).toEqual({ needsSetup: true, user: null });
-    const weak = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'root', password: 'short' }) });
+    const code = await setupCodeOf(app.waitForLine);
+    const post = (body: unknown) => fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const weak = await post({ username: 'root', password: 'short', setupCode: code });
     expect(weak.status).toBe(400);
     expect(((await weak.json()) as { problems: string[] }).problems).toEqual(['password: use at least 10 characters']);
-    admin = await setupAdmin(url, 'chief', 'chief-password-1');
+    // any web page could post this form; without the code from the console's log it creates nobody
+    expect((await post({ username: 'mallory', password: 'mallory-password-1' })).status).toBe(400);
+    const wrong = await post({ username: 'mallory', password: 'mallory-password-1', setupCode: 'AAAAA-AAAAA' });
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { message: string }).message).toMatch(/Wrong setup code; it is in the console's log/);
+    admin = await setupAdmin(url, code.toLowerCase(), 'chief', 'chief-password-1');
     expect(admin.cookie).toMatch(/^vigil_session=/);
-    const again = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'eve', password: 'eve-password-12' }) });
+    const again = await post({ username: 'eve', password: 'eve-password-12', setupCode: code });
     expect(again.status).toBe(409);
     const session = await admin.get<{ user: { username: string; role: string } }>('/api/session');
     expect(session.user).toMatchObject({ username: 'chief', role: 'admin' });
+  });
+
+  it("should refuse a state change a browser sends from another origin, even another port of the console's host", async () => {
+    const eventId = randomUUID();
+    const ack = (headers: Record<string, string>) =>
+      fetch(`${url}/api/events/${eventId}/ack`, { method: 'POST', headers: { cookie: admin.cookie, 'content-type': 'application/json', ...headers }, body: '{}' });
+    const otherPort = `http://127.0.0.1:${Number(new URL(url).port) + 1}`;
+    const attempts: Array<Record<string, string>> = [{ origin: otherPort }, { origin: 'http://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of attempts) {
+      const res = await ack(headers);
+      expect([JSON.stringify(headers), res.status]).toEqual([JSON.stringify(headers), 403]);
+      expect(((await res.json()) as { message: string }).message).toMatch(/may not change anything here/);
+    }
+    // the console's own pages (and clients that are not browsers) get through to the route: 404, no such event
+    expect((await ack({ origin: url, 'sec-fetch-site': 'same-origin' })).status).toBe(404);
+    expect((await ack({})).status).toBe(404);
+    // reading stays open to any origin's fetch: the cookie is SameSite=Strict and CORS keeps the answer from it
+    expect((await fetch(`${url}/api/session`, { headers: { origin: 'http://evil.example' } })).status).toBe(200);
   });
 
   it('should lock sign-in after 5 failures with 429 and say when to retry', async () => {
@@ -67,6 +92,27 @@ describe('operator console API', () => {
     expect((await admin.post('/api/users', { username: 'op1', password: 'op1-password-1', role: 'operator' })).status).toBe(409);
     const op = await login(url, 'op1', 'op1-password-1');
     expect((await op.post('/api/users', { username: 'op2', password: 'op2-password-1', role: 'admin' })).status).toBe(403);
+  });
+
+  it('should close an open live stream when its session signs out', async () => {
+    const op = await login(url, 'op1', 'op1-password-1');
+    const res = await fetch(`${url}/api/stream`, { headers: { cookie: op.cookie } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    const read = async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += Buffer.from(value).toString();
+      }
+    };
+    const whole = read();
+    await waitFor('the hello', () => text.includes('"type":"hello"'), 5000);
+    expect((await op.post('/api/logout')).status).toBe(204);
+    const closed = await Promise.race([whole, new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`stream still open: ${text}`)), 5000))]);
+    expect(closed).toContain('"type":"signed-out"');
+    expect((await fetch(`${url}/api/stream`, { headers: { cookie: op.cookie } })).status).toBe(401);
   });
 
   it('should answer a malformed Cookie header as signed out, not with a server error', async () => {

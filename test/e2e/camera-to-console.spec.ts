@@ -7,7 +7,7 @@ import type { EventMessage } from '@vigil/contracts';
 import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { launchChromium } from '../support/browser';
-import { setupAdmin, login, type ConsoleClient } from '../support/console-session';
+import { setupAdmin, setupCodeOf, login, type ConsoleClient } from '../support/console-session';
 import { makeSiteKey, siteKeysYaml, type TestSiteKey } from '../support/site-keys';
 import { fixtureClip } from '../support/clips';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
@@ -90,7 +90,7 @@ describe('camera to console (end to end)', () => {
     writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: e2e-console, siteKeys: ${siteKeysYaml(keys)} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
-    admin = await setupAdmin(consoleUrl);
+    admin = await setupAdmin(consoleUrl, await setupCodeOf(consoleApp.waitForLine));
     expect((await admin.post('/api/users', { ...OPERATOR, role: 'operator' })).status).toBe(201);
     expect((await admin.post('/api/users', { ...VIEWER, role: 'viewer' })).status).toBe(201);
     // a second camera that is down from the start must not disturb the first one

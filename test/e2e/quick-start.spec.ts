@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setupAdmin } from '../support/console-session';
+import { setupAdmin, setupCodeOf } from '../support/console-session';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
 
@@ -29,7 +29,7 @@ describe('npm start (quick start)', () => {
     expect(url).toBe(`http://localhost:${consolePort}/`);
     const started = Date.now();
     // a fresh console asks for its first administrator, as an operator would on the first visit
-    const admin = await setupAdmin(url);
+    const admin = await setupAdmin(url, await setupCodeOf(demo.waitForLine));
     const kinds = await waitFor(
       () => `fall and fire events; output so far:\n${demo.output().slice(-4000)}`,
       async () => {

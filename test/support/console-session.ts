@@ -5,9 +5,9 @@ export interface ConsoleClient {
   post<T>(path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
-async function signIn(baseUrl: string, path: 'setup' | 'login', username: string, password: string): Promise<ConsoleClient> {
+async function signIn(baseUrl: string, path: 'setup' | 'login', username: string, password: string, setupCode?: string): Promise<ConsoleClient> {
   const base = baseUrl.replace(/\/+$/, '');
-  const res = await fetch(`${base}/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${base}/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, ...(setupCode ? { setupCode } : {}) }) });
   if (!res.ok) throw new Error(`${path} as ${username} failed: HTTP ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
   const headers = { cookie, 'content-type': 'application/json' };
@@ -25,6 +25,12 @@ async function signIn(baseUrl: string, path: 'setup' | 'login', username: string
   };
 }
 
-/** First-run set-up of a fresh console: creates the admin and returns their session. */
-export const setupAdmin = (baseUrl: string, username = 'admin', password = 'admin-password-1') => signIn(baseUrl, 'setup', username, password);
+/** The one-time setup code a fresh console prints in its log (`output` is the console's output so far). */
+export async function setupCodeOf(waitForLine: (pattern: RegExp, timeoutMs: number) => Promise<string>): Promise<string> {
+  const line = await waitForLine(/setup code [A-Z0-9]{5}-[A-Z0-9]{5}/, 30_000);
+  return /setup code ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(line)![1];
+}
+
+/** First-run set-up of a fresh console with its setup code: creates the admin and returns their session. */
+export const setupAdmin = (baseUrl: string, setupCode: string, username = 'admin', password = 'admin-password-1') => signIn(baseUrl, 'setup', username, password, setupCode);
 export const login = (baseUrl: string, username: string, password: string) => signIn(baseUrl, 'login', username, password);

@@ -62,11 +62,12 @@ function showAuth(needsSetup) {
   $('#auth').dataset.mode = needsSetup ? 'setup' : 'login';
   $('#auth-title').textContent = needsSetup ? 'Set up the console' : 'Sign in';
   $('#auth-hint').textContent = needsSetup
-    ? 'No account exists yet. Choose the user name and password of the first administrator (at least 10 characters).'
+    ? 'No account exists yet. Choose the user name and password of the first administrator (at least 10 characters), and enter the setup code the console printed in its log when it started.'
     : 'Sign in with your Vigil account.';
   $('#auth-password').autocomplete = needsSetup ? 'new-password' : 'current-password';
   $('#auth-password').minLength = needsSetup ? 10 : 1;
   $('#auth-submit').textContent = needsSetup ? 'Create administrator' : 'Sign in';
+  $('#auth-setup-code').required = needsSetup;
   $('#auth-error').hidden = true;
   $('#auth-username').focus();
 }
@@ -80,7 +81,11 @@ $('#auth-form').addEventListener('submit', async (e) => {
     const body = await api(setup ? 'setup' : 'login', {
       method: 'POST',
       signingIn: true,
-      body: JSON.stringify({ username: $('#auth-username').value.trim(), password: $('#auth-password').value }),
+      body: JSON.stringify({
+        username: $('#auth-username').value.trim(),
+        password: $('#auth-password').value,
+        ...(setup ? { setupCode: $('#auth-setup-code').value.trim() } : {}),
+      }),
     });
     $('#auth-password').value = '';
     $('#auth').hidden = true;
@@ -498,7 +503,11 @@ function connect() {
   };
   source.onmessage = (msg) => {
     const data = JSON.parse(msg.data);
-    if (data.type === 'hello' || data.type === 'site') {
+    if (data.type === 'signed-out') {
+      // the session ended (here or in another tab, or it expired): the server closed the stream
+      source.close();
+      api('session').then((s) => showAuth(s.needsSetup)).catch(() => showAuth(false));
+    } else if (data.type === 'hello' || data.type === 'site') {
       if (data.type === 'hello') Object.assign(state.sites, data.sites);
       else state.sites[data.site] = data.online;
       renderSites();

@@ -12,6 +12,7 @@ import { Public, RequireRole, ROLES } from './roles';
 const Username = z.string().trim().regex(/^[A-Za-z0-9._@-]{2,64}$/, 'use 2-64 letters, digits, ".", "_", "@" or "-"');
 const Password = z.string().min(10, 'use at least 10 characters').max(200);
 export const CredentialsSchema = z.strictObject({ username: Username, password: Password });
+export const SetupSchema = CredentialsSchema.extend({ setupCode: z.string().trim().min(1, "the setup code from the console's log").max(32) });
 export const LoginSchema = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 export const NewUserSchema = z.strictObject({ username: Username, password: Password, role: z.enum(ROLES) });
 
@@ -30,12 +31,12 @@ export class AuthController {
 
   /** First-run set-up: creates the admin while there is no user yet, and signs them in. */
   @Public()
-  @ApiCall('First-run set-up: create the admin (only while there is no user) and sign in', { body: CredentialsSchema, auth: false })
+  @ApiCall("First-run set-up: create the admin (only while there is no user, with the setup code from the console's log) and sign in", { body: SetupSchema, auth: false })
   @Post('setup')
   @HttpCode(201)
   async setup(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    const { username, password } = parseInput(CredentialsSchema, body);
-    const { user, token } = await this.auth.setup(username, password);
+    const { username, password, setupCode } = parseInput(SetupSchema, body);
+    const { user, token } = await this.auth.setup(username, password, setupCode);
     this.setCookie(res, token);
     return { user };
   }

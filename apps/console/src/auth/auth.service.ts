@@ -1,5 +1,6 @@
-import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, UnauthorizedException, ConflictException } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException, ConflictException, type OnApplicationBootstrap } from '@nestjs/common';
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { filter, interval, map, merge, Subject, take, type Observable } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
 import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
 import { LoginLimiter } from './login-limiter';
@@ -11,10 +12,26 @@ export const SESSION_COOKIE = 'vigil_session';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** How often an open live stream checks that its session has not expired. */
+const SESSION_CHECK_MS = 10_000;
+
+/** Letters and digits no one misreads (no 0/O, 1/I/L). */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** A one-time code of 10 characters (about 49 bits), grouped for reading aloud: XXXXX-XXXXX. */
+export function newSetupCode(): string {
+  const chars = Array.from({ length: 10 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]);
+  return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
+}
+
 /** Local accounts: first-run admin set-up, sign-in with rate limiting, sessions, user management. */
 @Injectable()
-export class AuthService {
+export class AuthService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Console');
   private readonly limiter = new LoginLimiter();
+  /** Until the first admin exists, creating one needs this code from the console's log, not just a web page. */
+  private setupCode?: string;
+  private readonly signedOut = new Subject<string>();
   // a stand-in hash so an unknown user name costs the same time as a wrong password
   private readonly dummyHash = hashPassword(randomBytes(16).toString('hex'));
 
@@ -28,9 +45,24 @@ export class AuthService {
     return this.users.count() === 0;
   }
 
-  async setup(username: string, password: string): Promise<{ user: SessionUser; token: string }> {
+  onApplicationBootstrap(): void {
+    if (!this.needsSetup) return;
+    this.setupCode = newSetupCode();
+    this.logger.warn(`no administrator yet: open the console and create one with setup code ${this.setupCode} (a new code at every start until then)`);
+  }
+
+  async setup(username: string, password: string, code: string): Promise<{ user: SessionUser; token: string }> {
+    if (!this.needsSetup) throw new ConflictException('The console is already set up; sign in instead');
+    const expected = this.setupCode ?? newSetupCode();
+    const given = code.trim().toUpperCase();
+    const h = (v: string) => createHash('sha256').update(v).digest();
+    if (!timingSafeEqual(h(given), h(expected))) {
+      this.audit.add({ at: new Date().toISOString(), username, action: 'setup-refused', target: null, detail: 'wrong setup code' });
+      throw new ForbiddenException("Wrong setup code; it is in the console's log (\"create one with setup code ...\")");
+    }
     const user = this.users.createFirstAdmin(username, await hashPassword(password), new Date().toISOString());
     if (!user) throw new ConflictException('The console is already set up; sign in instead');
+    this.setupCode = undefined;
     this.audit.add({ at: new Date().toISOString(), username, action: 'setup', target: null, detail: 'first admin created' });
     return { user, token: this.startSession(user) };
   }
@@ -56,7 +88,21 @@ export class AuthService {
   }
 
   logout(token: string | undefined): void {
-    if (token) this.users.deleteSession(tokenHash(token));
+    if (!token) return;
+    this.users.deleteSession(tokenHash(token));
+    this.signedOut.next(tokenHash(token));
+  }
+
+  /** Emits once when the session of `token` ends: signed out now, or found expired (checked every 10 s). */
+  sessionEnds(token: string | undefined, checkMs = SESSION_CHECK_MS): Observable<void> {
+    const hash = token ? tokenHash(token) : '';
+    return merge(
+      this.signedOut.pipe(filter((h) => h === hash)),
+      interval(checkMs).pipe(filter(() => !this.userFor(token))),
+    ).pipe(
+      take(1),
+      map(() => undefined),
+    );
   }
 
   userFor(token: string | undefined): SessionUser | undefined {

@@ -14,6 +14,10 @@ export const ConsoleConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1').describe('the address to serve the console on (0.0.0.0 for every interface)'),
       port: z.number().int().min(0).max(65535).default(8080).describe('a TCP port (0 picks a free one)'),
+      allowedOrigins: z
+        .array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path'))
+        .default([])
+        .describe('origins (https://console.example.com) a browser may change state from besides the console\'s own, e.g. behind a reverse proxy that rewrites Host'),
     })
     .prefault({}),
   mqtt: z

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Sse, type MessageEvent } from '@nestjs/common';
-import type { AuthedRequest } from '../auth/auth.guard';
+import { sessionToken, type AuthedRequest } from '../auth/auth.guard';
+import { AuthService } from '../auth/auth.service';
 import { RequireRole } from '../auth/roles';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiCall } from '../http/api-docs';
-import { concat, from, map, type Observable } from 'rxjs';
+import { concat, endWith, from, map, takeUntil, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { parseInput } from '../common/parse-input';
 import { EventsService } from './events.service';
@@ -31,7 +32,10 @@ function found<T>(id: string, event: T | undefined): T {
 @ApiTags('events')
 @Controller('api')
 export class EventsController {
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    private readonly events: EventsService,
+    private readonly auth: AuthService,
+  ) {}
 
   @ApiCall('List events, unacknowledged first, newest first; filter by site, camera, kind, state and time')
   @ApiQuery({ name: 'kind', required: false, enum: ['fall', 'fire', 'smoke'] })
@@ -72,11 +76,18 @@ export class EventsController {
     return found(id, this.events.resolve(id, req.user?.username ?? null, note ?? null));
   }
 
-  /** Server-sent events: a `hello` with the site states, then one message per change. */
-  @ApiCall('Live updates (server-sent events): hello, then event, camera and site changes')
+  /**
+   * Server-sent events: a `hello` with the site states, then one message per change, until the session ends
+   * (sign-out or expiry): then a `signed-out` message and the stream closes.
+   */
+  @ApiCall('Live updates (server-sent events): hello, then event, camera and site changes; signed-out, then closed, when the session ends')
   @Sse('stream')
-  stream(): Observable<MessageEvent> {
+  stream(@Req() req: AuthedRequest): Observable<MessageEvent> {
     const hello = from([{ type: 'hello', sites: this.events.siteStates() } as const]);
-    return concat(hello, this.events.updates).pipe(map((data) => ({ data })));
+    return concat(hello, this.events.updates).pipe(
+      takeUntil(this.auth.sessionEnds(sessionToken(req))),
+      endWith({ type: 'signed-out' } as const),
+      map((data) => ({ data })),
+    );
   }
 }

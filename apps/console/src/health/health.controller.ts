@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { Public } from '../auth/roles';
 import { EventsService } from '../events/events.service';
 import { MqttIngestService } from '../ingest/mqtt-ingest.service';
@@ -9,6 +10,22 @@ export class HealthController {
     private readonly ingest: MqttIngestService,
     private readonly events: EventsService,
   ) {}
+
+  /** Liveness: the process answers. */
+  @Public()
+  @Get('health/live')
+  live() {
+    return { status: 'alive' };
+  }
+
+  /** Readiness: 503 while the console cannot receive events (no MQTT connection). */
+  @Public()
+  @Get('health/ready')
+  ready(@Res({ passthrough: true }) res: Response) {
+    const reasons = this.ingest.connected ? [] : ['not connected to the MQTT broker'];
+    res.status(reasons.length ? 503 : 200);
+    return { status: reasons.length ? 'not ready' : 'ready', reasons };
+  }
 
   @Public()
   @Get('health')

@@ -129,7 +129,12 @@ export class CameraPipeline {
       this.windows++;
       this.lastScores = Object.fromEntries(card.labels.map((l, i) => [l, Math.round(scores[i] * 1000) / 1000]));
       this.stage = 'event';
-      this.deps.observe(this.camera, scores, scored.at);
+      try {
+        this.deps.observe(this.camera, scores, scored.at);
+      } catch (err) {
+        // the event side reports its own failures (health, metrics); a camera never stops because of them
+        this.deps.logger.error(withFields({ camera: this.camera.id }, `Event rule failed for camera "${this.camera.id}": ${(err as Error).message}`));
+      }
     }
     this.stage = 'idle';
   }

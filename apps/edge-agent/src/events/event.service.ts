@@ -22,6 +22,17 @@ import { withFields } from '../common/log-fields';
 /** Window scores kept per camera and kind: the run-up that opened an event starts its timeline. */
 const HISTORY = 40;
 const RECENT_MS = 3600_000;
+/** While events cannot be written, how often an idle agent checks whether the disk takes writes again. */
+const PROBE_MS = 5000;
+
+export interface EventStorageHealth {
+  state: 'ok' | 'degraded';
+  /** Why events cannot be written now (e.g. the disk is full), and since when. */
+  error?: string;
+  since?: string;
+  /** Event writes that failed since start. */
+  failures: number;
+}
 
 /**
  * Turns window scores into events. Decisions live in EventTracker; this service gives them ids, evidence
@@ -37,6 +48,10 @@ export class EventService {
   private readonly explaining = new Set<Promise<void>>();
   /** Per open event: its start time and its window scores so far, for the message's timeline and the LLM. */
   private readonly timelines = new Map<string, { startedAt: number; points: Array<[number, number]> }>();
+  /** Ends that could not be written, retried before anything else happens on that camera and kind. */
+  private readonly pendingEnds = new Map<string, Extract<Transition, { type: 'end' }>>();
+  private failure?: { message: string; since: number; probedAt: number };
+  private failures = 0;
 
   constructor(
     @Inject(SITE_CONFIG) private readonly config: SiteConfig,
@@ -78,16 +93,66 @@ export class EventService {
     });
     // outside the camera's armed hours the rule sees zeros: nothing opens, and an open event closes as usual
     const armed = isArmed(camera.schedule, at, this.config.site.timezone);
+    if (this.failure) this.probe(at);
     for (const [kind, { score: raw, label }] of byKind) {
+      const key = `${camera.id}/${kind}`;
       const score = armed ? raw : 0;
-      this.remember(`${camera.id}/${kind}`, score, at);
+      this.remember(key, score, at);
+      const pendingEnd = this.pendingEnds.get(key);
+      if (pendingEnd && !this.attempt(camera, kind, () => this.end(camera, kind, pendingEnd))) continue;
       const tracker = this.tracker(camera, kind, label);
       const transition = tracker.observe(score, at);
-      const openId = this.open.get(`${camera.id}/${kind}`);
+      const openId = this.open.get(key);
       if (openId) this.timelines.get(openId)?.points.push([(at - this.timelines.get(openId)!.startedAt) / 1000, score]);
-      if (transition?.type === 'start') this.start(camera, kind, label, tracker.rule.threshold, transition);
-      else if (transition?.type === 'update') this.peakRose(camera, kind, transition);
-      else if (transition?.type === 'end') this.end(camera, kind, transition);
+      if (transition?.type === 'start') {
+        // not written: forget the rule's state, so the next windows over the threshold open the event again
+        if (!this.attempt(camera, kind, () => this.start(camera, kind, label, tracker.rule.threshold, transition))) this.trackers.delete(key);
+      } else if (transition?.type === 'update') this.attempt(camera, kind, () => this.peakRose(camera, kind, transition));
+      else if (transition?.type === 'end' && !this.attempt(camera, kind, () => this.end(camera, kind, transition))) this.pendingEnds.set(key, transition);
+    }
+  }
+
+  /** Whether events can be written; cameras keep running either way. */
+  get storage(): EventStorageHealth {
+    return this.failure
+      ? { state: 'degraded', error: this.failure.message, since: new Date(this.failure.since).toISOString(), failures: this.failures }
+      : { state: 'ok', failures: this.failures };
+  }
+
+  /** Runs one event write; a failure (disk full, read-only file) degrades the agent instead of stopping the camera. */
+  private attempt(camera: CameraConfig, kind: EventKind, write: () => void): boolean {
+    try {
+      write();
+      this.recovered();
+      return true;
+    } catch (err) {
+      this.failures++;
+      const message = (err as Error).message;
+      if (!this.failure) {
+        this.logger.error(
+          withFields({ camera: camera.id, kind }, `Cannot write ${kind} events (${message}); cameras keep running and events are retried until the disk takes writes again (free space under ${this.config.storage.path})`),
+        );
+      }
+      this.failure = { message, since: this.failure?.since ?? this.clock.now(), probedAt: this.clock.now() };
+      return false;
+    }
+  }
+
+  private recovered(): void {
+    if (!this.failure) return;
+    this.logger.log(`event storage writable again after ${Math.round((this.clock.now() - this.failure.since) / 1000)} s (${this.failures} writes failed meanwhile)`);
+    this.failure = undefined;
+  }
+
+  /** While degraded with nothing to retry, a small write now and then tells when the disk is back. */
+  private probe(at: number): void {
+    if (!this.failure || at - this.failure.probedAt < PROBE_MS) return;
+    this.failure.probedAt = at;
+    try {
+      this.events.probeWrite(new Date(at).toISOString());
+      this.recovered();
+    } catch {
+      // still failing; the next probe or event write tries again
     }
   }
 
@@ -146,7 +211,12 @@ export class EventService {
     const startedMs = Date.parse(startedAt);
     const points = (this.history.get(`${camera.id}/${kind}`) ?? []).filter((p) => p.at >= t.firstAt).map((p): [number, number] => [(p.at - startedMs) / 1000, p.score]);
     this.timelines.set(id, { startedAt: startedMs, points });
-    this.persist(row, camera, 'new', null);
+    try {
+      this.persist(row, camera, 'new', null);
+    } catch (err) {
+      this.timelines.delete(id);
+      throw err;
+    }
     this.open.set(`${camera.id}/${kind}`, id);
     this.setDetection(camera, kind, DETECTION.on, snapshot?.jpeg);
     this.logger.warn(withFields({ camera: camera.id, event: id, kind }, `${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`));
@@ -209,10 +279,11 @@ export class EventService {
   private end(camera: CameraConfig, kind: EventKind, t: Extract<Transition, { type: 'end' }>): void {
     const key = `${camera.id}/${kind}`;
     const id = this.open.get(key);
-    this.open.delete(key);
     const row = id ? this.events.get(id) : undefined;
+    if (row) this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', row);
+    this.open.delete(key);
+    this.pendingEnds.delete(key);
     if (!row) return;
-    this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', row);
     this.setDetection(camera, kind, DETECTION.off);
     this.timelines.delete(row.id);
     this.logger.log(withFields({ camera: camera.id, event: row.id, kind }, `${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`));
@@ -227,9 +298,10 @@ export class EventService {
 
   /** Adds evidence that arrives later (the clip, an explanation) as an `update` of the event. */
   private amend(camera: CameraConfig, id: string, change: Partial<Pick<EventRow, 'clipPath' | 'explanation'>>): void {
-    const row = this.events.get(id);
-    if (!row) return;
-    this.persist({ ...row, ...change, updatedAt: this.now(), seq: row.seq + 1 }, camera, 'update', row);
+    this.attempt(camera, this.events.get(id)?.kind as EventKind, () => {
+      const row = this.events.get(id);
+      if (row) this.persist({ ...row, ...change, updatedAt: this.now(), seq: row.seq + 1 }, camera, 'update', row);
+    });
   }
 
   /** Writes the event row and its message in one transaction; `previous` is the row before this change (null when new). */

@@ -1,6 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CameraManagerService } from '../camera/camera-manager.service';
+import { EventService } from '../events/event.service';
 import { ModelRepository } from '../inference/model.repository';
 import { MediaService } from '../media/media.service';
 import { MqttRepository } from '../mqtt/mqtt.repository';
@@ -13,7 +14,7 @@ const STATES = ['connecting', 'online', 'stalled', 'offline'] as const;
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(cameras: CameraManagerService, model: ModelRepository, mqtt: MqttRepository, outbox: OutboxRepository, media: MediaService) {
+  constructor(cameras: CameraManagerService, model: ModelRepository, mqtt: MqttRepository, outbox: OutboxRepository, media: MediaService, events: EventService) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_agent_' });
     const labelNames = ['camera'] as const;
     const gauge = (name: string, help: string, collect: (g: Gauge<'camera'>) => void) =>
@@ -36,6 +37,8 @@ export class MetricsController {
       },
     });
     new Gauge({ name: 'vigil_outbox_pending', help: 'Event messages waiting for a broker acknowledgement', registers: [this.registry], collect() { this.set(outbox.pending()); } });
+    new Gauge({ name: 'vigil_event_storage_degraded', help: '1 while events cannot be written (disk full, read-only database); cameras keep running', registers: [this.registry], collect() { this.set(events.storage.state === 'degraded' ? 1 : 0); } });
+    new Counter({ name: 'vigil_event_write_failures_total', help: 'Event writes that failed and are retried', registers: [this.registry], collect() { this.reset(); this.inc(events.storage.failures); } });
     new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers: [this.registry], collect() { this.set(mqtt.connected ? 1 : 0); } });
     const runs = new Histogram({
       name: 'vigil_inference_run_seconds',

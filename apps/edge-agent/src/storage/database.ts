@@ -35,6 +35,8 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE events ADD COLUMN snapshot_path TEXT;
    ALTER TABLE events ADD COLUMN clip_path TEXT;`,
   `ALTER TABLE events ADD COLUMN explanation_json TEXT;`,
+  // one row rewritten to learn whether the disk takes writes again after a failure
+  `CREATE TABLE storage_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`,
 ];
 
 /**

@@ -26,6 +26,7 @@ export class EventRepository {
   private readonly getStmt;
   private readonly recentStmt;
   private readonly openStmt;
+  private readonly probeStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -40,6 +41,7 @@ export class EventRepository {
        WHERE id = @id`,
     );
     this.getStmt = db.prepare('SELECT * FROM events WHERE id = ?');
+    this.probeStmt = db.prepare('INSERT OR REPLACE INTO storage_probe (id, at) VALUES (1, ?)');
     this.openStmt = db.prepare('SELECT id FROM events WHERE ended_at IS NULL ORDER BY started_at');
     this.recentStmt = db.prepare('SELECT id, camera_id, kind, started_at FROM events WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?');
   }
@@ -55,6 +57,11 @@ export class EventRepository {
   /** Events that started at or after `since` (ISO time), newest first. */
   startedSince(since: string, limit = 20): Array<{ id: string; cameraId: string; kind: string; startedAt: string }> {
     return (this.recentStmt.all(since, limit) as Array<Record<string, string>>).map((r) => ({ id: r.id, cameraId: r.camera_id, kind: r.kind, startedAt: r.started_at }));
+  }
+
+  /** A small real write: throws while the disk is full or the file is read-only. */
+  probeWrite(at: string): void {
+    this.probeStmt.run(at);
   }
 
   /** Events never ended: after a clean stop none, after a crash the ones that were open. */
