@@ -52,8 +52,9 @@ describe('shipped mosquitto ACL', () => {
     await forge('north', 'vigil/south/availability', true);
     await forge('console', 'vigil/north/events');
     await north.publishAsync('homeassistant/binary_sensor/vigil_north_gate/fire/config', '{}', { qos: 1 });
+    await reader.publishAsync('vigil/north/acks', 'receipt', { qos: 1 });
     await south.publishAsync('vigil/south/availability', 'online', { qos: 1, retain: true });
     await waitFor('the last genuine message', () => got.includes('vigil/south/availability online'), 5000);
-    expect(got).toEqual(['vigil/north/events genuine', 'homeassistant/binary_sensor/vigil_north_gate/fire/config {}', 'vigil/south/availability online']);
+    expect(got).toEqual(['vigil/north/events genuine', 'homeassistant/binary_sensor/vigil_north_gate/fire/config {}', 'vigil/north/acks receipt', 'vigil/south/availability online']);
   });
 });

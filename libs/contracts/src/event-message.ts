@@ -65,3 +65,16 @@ export const EventMessageSchema = z.object({
   signature: z.object({ keyId: z.string().regex(/^[0-9a-f]{12}$/), value: z.base64().max(100) }).optional(),
 });
 export type EventMessage = z.infer<typeof EventMessageSchema>;
+
+export const ACK_SCHEMA_ID = 'vigil.ack/1';
+
+/**
+ * On `vigil/<site>/acks`: a console has stored (or already had) message `seq` of event `eventId`. The agent keeps
+ * each event message in its outbox, re-sending it now and then, until one arrives.
+ */
+export const AckMessageSchema = z.strictObject({
+  schema: z.literal(ACK_SCHEMA_ID),
+  eventId: z.uuid(),
+  seq: z.number().int().min(0),
+});
+export type AckMessage = z.infer<typeof AckMessageSchema>;

@@ -6,6 +6,8 @@ export const topics = {
   /** Subscription filter for the events of every site (or one). */
   eventsFilter: (prefix: string, site = '+') => `${prefix}/${site}/events`,
   availability: (prefix: string, site: string) => `${prefix}/${site}/availability`,
+  /** A console's receipts for a site's event messages it has stored (AckMessage), so the agent can let them go. */
+  acks: (prefix: string, site: string) => `${prefix}/${site}/acks`,
   /** Retained `online`/`offline` per camera: online while frames flow. */
   cameraAvailability: (prefix: string, site: string, camera: string) => `${prefix}/${site}/${camera}/availability`,
   /** Retained JSON health of one camera (state, fps, reconnects, last error), updated on every state change. */

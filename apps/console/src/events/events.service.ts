@@ -20,7 +20,12 @@ export type LiveUpdate =
   | { type: 'site'; site: string; online: boolean }
   | { type: 'camera'; camera: ConsoleCamera };
 
-export type IngestResult = 'new' | 'updated' | 'duplicate' | 'stale' | 'rejected';
+export type IngestOutcome = 'new' | 'updated' | 'duplicate' | 'stale' | 'rejected';
+/** What happened to a message, and the receipt the agent gets when the console has it. */
+export interface IngestResult {
+  outcome: IngestOutcome;
+  ack?: { eventId: string; seq: number };
+}
 
 /** Everything the console knows and does about events: ingest, listing, acknowledgement, live fan-out. */
 @Injectable()
@@ -69,13 +74,14 @@ export class EventsService {
     if (known && known.site !== site) return this.reject(`event ${message.eventId} belongs to site "${known.site}"`, raw);
     if (message.seq > (known?.seq ?? 0) + MAX_SEQ_STEP) return this.reject(`seq ${message.seq} jumps more than ${MAX_SEQ_STEP} past the event's last message`, raw);
     const outcome = this.store.apply(message, raw, receivedAt);
+    const ack = { eventId: message.eventId, seq: message.seq };
     if (outcome === 'duplicate') this.counters.duplicates++;
     if (outcome === 'new' || outcome === 'updated') {
       const event = this.store.get(result.data.eventId);
       if (event) this.live.next({ type: 'event', event });
       if (outcome === 'new') this.logger.log(`new ${event?.kind} event ${result.data.eventId} from ${result.data.site}/${result.data.after.camera.id}`);
     }
-    return outcome;
+    return { outcome, ack };
   }
 
   siteAvailability(site: string, online: boolean): void {
@@ -160,6 +166,6 @@ export class EventsService {
   private reject(reason: string, raw: string): IngestResult {
     this.counters.rejected++;
     this.logger.warn(`rejected an event message (${reason}): ${raw.slice(0, 200)}`);
-    return 'rejected';
+    return { outcome: 'rejected' };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AVAILABILITY, topics } from '@vigil/contracts';
+import { ACK_SCHEMA_ID, AVAILABILITY, topics, type AckMessage } from '@vigil/contracts';
 import { redactUrl } from '@vigil/streams';
 import mqtt, { type MqttClient } from 'mqtt';
 import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
@@ -7,7 +7,8 @@ import { EventsService } from '../events/events.service';
 
 /**
  * Subscribes to every site's events with a persistent session (clean: false, fixed client id), so the broker
- * keeps QoS 1 messages for the console while it is down and delivers them when it is back.
+ * keeps QoS 1 messages for the console while it is down and delivers them when it is back, and acknowledges each
+ * stored event message on the site's `acks` topic, so the agent keeps it until then.
  */
 @Injectable()
 export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -51,7 +52,13 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
         return;
       }
       const site = topics.siteFromEventsTopic(topicPrefix, topic);
-      if (site) this.events.ingest(text, site);
+      if (!site) return;
+      const { ack } = this.events.ingest(text, site);
+      // the receipt lets the agent drop the message from its outbox; stored or already had, both count
+      if (ack) {
+        const receipt: AckMessage = { schema: ACK_SCHEMA_ID, ...ack };
+        client.publish(topics.acks(topicPrefix, site), JSON.stringify(receipt), { qos: 1 }, (err) => err && this.logger.warn(`cannot acknowledge ${ack.eventId}/${ack.seq}: ${err.message}; the agent sends it again`));
+      }
     });
     client.on('error', (err) => {
       const message = `MQTT broker ${redactUrl(url)}: ${err.message}`;

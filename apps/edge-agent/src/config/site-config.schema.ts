@@ -142,6 +142,11 @@ export const SiteConfigSchema = z.strictObject({
         .optional()
         .describe("path of the site's ed25519 private key (PEM, mode 0600) that signs event messages; made at first start (default: site-key.pem beside storage.path)"),
       topicPrefix: z.string().regex(/^[^#+\s]+$/, 'must not contain #, + or spaces').default('vigil'),
+      endToEndAcks: z
+        .boolean()
+        .default(true)
+        .describe("keep each event message until a console acknowledges it on vigil/<site>/acks, re-sending it meanwhile; false for sites without a Vigil console (delivery then ends at the broker's PUBACK)"),
+      ackTimeoutSeconds: z.number().min(1).max(3600).default(30).describe('seconds to wait for a console acknowledgement before sending an event message again (doubling each time, at most an hour)'),
       embeddedBroker: z
         .strictObject({
           enabled: z.boolean().default(false).describe('true to run an MQTT broker (aedes) inside the agent'),

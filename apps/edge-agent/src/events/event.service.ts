@@ -319,7 +319,7 @@ export class EventService {
       if (previous) this.events.update(row);
       else this.events.insert(row);
       this.outbox.add(
-        { topic: topics.events(this.config.mqtt.topicPrefix, this.config.site.id), payload: JSON.stringify(message), qos: 1, retain: false, eventId: row.id },
+        { topic: topics.events(this.config.mqtt.topicPrefix, this.config.site.id), payload: JSON.stringify(message), qos: 1, retain: false, eventId: row.id, seq: row.seq },
         row.updatedAt,
       );
     });

@@ -54,7 +54,15 @@ export class HealthController {
       model: this.model.card.name,
       inference: this.model.stats,
       events,
-      mqtt: { connected: this.mqtt.connected, error: this.mqtt.error, outboxPending: this.outbox.pending(), published: this.publisher.published },
+      mqtt: {
+        connected: this.mqtt.connected,
+        error: this.mqtt.error,
+        outboxPending: this.outbox.pending(),
+        published: this.publisher.published,
+        /** Sent event messages no console has acknowledged yet (mqtt.endToEndAcks), and those acknowledged since start. */
+        unacknowledged: this.outbox.unacknowledged(),
+        acknowledged: this.publisher.acknowledged,
+      },
       cameras,
     };
   }

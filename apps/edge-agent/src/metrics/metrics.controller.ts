@@ -39,6 +39,7 @@ export class MetricsController {
     new Gauge({ name: 'vigil_outbox_pending', help: 'Event messages waiting for a broker acknowledgement', registers: [this.registry], collect() { this.set(outbox.pending()); } });
     new Gauge({ name: 'vigil_event_storage_degraded', help: '1 while events cannot be written (disk full, read-only database); cameras keep running', registers: [this.registry], collect() { this.set(events.storage.state === 'degraded' ? 1 : 0); } });
     new Counter({ name: 'vigil_event_write_failures_total', help: 'Event writes that failed and are retried', registers: [this.registry], collect() { this.reset(); this.inc(events.storage.failures); } });
+    new Gauge({ name: 'vigil_outbox_unacknowledged', help: 'Event messages sent but not yet acknowledged by a console', registers: [this.registry], collect() { this.set(outbox.unacknowledged()); } });
     new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers: [this.registry], collect() { this.set(mqtt.connected ? 1 : 0); } });
     const runs = new Histogram({
       name: 'vigil_inference_run_seconds',

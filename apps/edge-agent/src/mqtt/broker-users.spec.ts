@@ -16,7 +16,11 @@ describe('embedded broker users and topic rules', () => {
     [north, 'homeassistant/binary_sensor/vigil_south_gate/fire/config', false],
     [north, 'homeassistant/binary_sensor/vigil_north_gate/fire/state', false],
     [reader, 'vigil/north/events', false],
-    [reader, 'vigil/north/acks', false],
+    [reader, 'vigil/north/acks', true],
+    [reader, 'vigil/north/gate/acks', false],
+    [reader, 'vigil//acks', false],
+    [north, 'vigil/north/acks', true],
+    [north, 'vigil/south/acks', false],
   ])('%o may publish to %s: %s', (user, topic, allowed) => {
     expect(mayPublish(user, topic, 'vigil', 'homeassistant')).toBe(allowed);
   });

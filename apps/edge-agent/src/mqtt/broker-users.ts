@@ -5,7 +5,7 @@ import { readOrCreateSecret } from '../security/secret-file';
 /**
  * Who may use the embedded broker. `agent`: the agent of `site`, which may write only that site's topics (and its
  * Home Assistant discovery entities); `reader`: a console or Home Assistant, which may subscribe to anything and
- * publish nothing. The agent's user name is its site id, as in the shipped mosquitto ACL (docker/mosquitto.acl).
+ * publish only receipts (`<prefix>/<site>/acks`). The agent's user name is its site id, as in the shipped mosquitto ACL (docker/mosquitto.acl).
  */
 const UserSchema = z.discriminatedUnion('role', [
   z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(16).max(256), role: z.literal('agent'), site: z.string().min(1).max(64) }),
@@ -50,7 +50,11 @@ export function passwordMatches(given: Buffer | string | undefined, expected: st
 
 /** Whether `user` may publish to `topic` on a broker whose topics start with `prefix`. */
 export function mayPublish(user: BrokerUser, topic: string, prefix: string, discoveryPrefix: string): boolean {
-  if (user.role !== 'agent') return false;
+  if (user.role === 'reader') {
+    // a console's receipts, so agents can let go of delivered events
+    const rest = topic.startsWith(`${prefix}/`) ? topic.slice(prefix.length + 1).split('/') : [];
+    return rest.length === 2 && rest[0] !== '' && rest[1] === 'acks';
+  }
   if (topic.startsWith(`${prefix}/${user.site}/`)) return true;
   const parts = topic.split('/');
   const d = discoveryPrefix.split('/').length;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AVAILABILITY, DETECTION, topics } from '@vigil/contracts';
+import { AckMessageSchema, AVAILABILITY, DETECTION, topics } from '@vigil/contracts';
 import { redactUrl } from '@vigil/streams';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,9 @@ export class MqttRepository {
   private lastError?: string;
   /** Retained state topics (discovery, availability, detections, snapshots): re-sent on every reconnect, latest value only. */
   private readonly states = new Map<string, string | Buffer>();
+  private ackHandler?: (eventId: string, seq: number) => void;
+  /** Acknowledgement messages that were not valid. */
+  badAcks = 0;
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
@@ -46,11 +49,26 @@ export class MqttRepository {
       queueQoSZero: false,
       will: { topic: availability, payload: Buffer.from(AVAILABILITY.offline), qos: 1, retain: true },
     });
+    const acks = topics.acks(topicPrefix, site);
     client.on('connect', () => {
       this.lastError = undefined;
       this.logger.log(`connected to MQTT broker ${redactUrl(url)}`);
       client.publish(availability, AVAILABILITY.online, { qos: 1, retain: true });
       for (const [topic, payload] of this.states) client.publish(topic, payload, { qos: 1, retain: true });
+      if (this.config.mqtt.endToEndAcks) {
+        client.subscribe(acks, { qos: 1 }, (err) => err && this.logger.error(`cannot subscribe to ${acks}: ${err.message}; event messages will be re-sent until a console acknowledges them`));
+      }
+    });
+    client.on('message', (topic, payload) => {
+      if (topic !== acks) return;
+      let ack;
+      try {
+        ack = AckMessageSchema.parse(JSON.parse(payload.toString('utf8')));
+      } catch {
+        this.badAcks++;
+        return;
+      }
+      this.ackHandler?.(ack.eventId, ack.seq);
     });
     client.on('error', (err) => {
       const message = describeMqttError(err, url);
@@ -59,6 +77,11 @@ export class MqttRepository {
     });
     client.on('offline', () => this.logger.warn(`MQTT broker ${redactUrl(url)} unreachable; events are kept in the outbox until it is back`));
     this.client = client;
+  }
+
+  /** Hears consoles' acknowledgements of event messages (with mqtt.endToEndAcks). */
+  onAck(handler: (eventId: string, seq: number) => void): void {
+    this.ackHandler = handler;
   }
 
   get connected(): boolean {

@@ -10,11 +10,14 @@ import { OutboxSignal } from './outbox-signal';
 
 const IDLE_POLL_MS = 2000;
 const PRUNE_EVERY_MS = 3600_000;
+/** The longest wait between two sends of an unacknowledged event message. */
+const MAX_RESEND_MS = 3600_000;
 
 /**
  * Drains the outbox to the broker strictly in order, one message in flight at a time: a row is marked sent
  * only after its PUBACK, and a failure stops the drain (retried with backoff) so later messages never
- * overtake earlier ones.
+ * overtake earlier ones. With mqtt.endToEndAcks an event message is done only when a console acknowledges it;
+ * until then it is sent again after mqtt.ackTimeoutSeconds, doubling up to an hour.
  */
 @Injectable()
 export class OutboxPublisherService {
@@ -29,12 +32,23 @@ export class OutboxPublisherService {
     private readonly mqtt: MqttRepository,
     private readonly signal: OutboxSignal,
     private readonly clock: Clock,
-    @Inject(SITE_CONFIG) private readonly config: Pick<SiteConfig, 'storage'>,
+    @Inject(SITE_CONFIG) private readonly config: Pick<SiteConfig, 'storage'> & { mqtt: Pick<SiteConfig['mqtt'], 'endToEndAcks' | 'ackTimeoutSeconds'> },
     /** Signs event messages as they leave, so a key rotation applies to what is still queued. */
     @Optional() private readonly siteKey?: SiteKey,
   ) {}
 
+  /** Event messages acknowledged by a console since start. */
+  acknowledged = 0;
+
   start(): void {
+    this.mqtt.onAck((eventId, seq) => {
+      try {
+        if (this.outbox.acknowledge(eventId, seq, new Date(this.clock.now()).toISOString())) this.acknowledged++;
+      } catch (err) {
+        // not written (disk full): the message is sent again and acknowledged again later
+        this.logger.warn(`cannot record the acknowledgement of ${eventId}/${seq}: ${(err as Error).message}`);
+      }
+    });
     this.loop ??= this.run();
     this.prune();
     this.pruner ??= setInterval(() => this.prune(), PRUNE_EVERY_MS).unref();
@@ -60,6 +74,7 @@ export class OutboxPublisherService {
         await this.signal.wait(500);
         continue;
       }
+      this.requeue();
       const rows = this.outbox.nextUnsent(100);
       if (!rows.length) {
         await this.signal.wait(IDLE_POLL_MS);
@@ -70,7 +85,7 @@ export class OutboxPublisherService {
         try {
           const payload = row.eventId && this.siteKey ? this.siteKey.sign(row.payload) : row.payload;
           await this.mqtt.publish(row.topic, payload, { qos: row.qos, retain: row.retain });
-          this.outbox.markSent(row.id, new Date(this.clock.now()).toISOString());
+          this.outbox.markSent(row.id, new Date(this.clock.now()).toISOString(), this.resendAfter(row));
           this.published++;
           failures = 0;
         } catch (err) {
@@ -85,6 +100,22 @@ export class OutboxPublisherService {
           break;
         }
       }
+    }
+  }
+
+  /** When an event message goes out again if no console acknowledges it; undefined when delivery ends at PUBACK. */
+  private resendAfter(row: { eventId?: string; seq?: number; attempts: number }): string | undefined {
+    if (!this.config.mqtt.endToEndAcks || row.eventId === undefined || row.seq === undefined) return undefined;
+    const wait = Math.min(this.config.mqtt.ackTimeoutSeconds * 1000 * 2 ** Math.min(row.attempts, 12), MAX_RESEND_MS);
+    return new Date(this.clock.now() + wait).toISOString();
+  }
+
+  private requeue(): void {
+    try {
+      const n = this.outbox.requeueUnacknowledged(new Date(this.clock.now()).toISOString());
+      if (n) this.logger.log(`${n} event messages not acknowledged by a console in time; sending them again`);
+    } catch (err) {
+      this.logger.warn(`cannot requeue unacknowledged messages: ${(err as Error).message}`);
     }
   }
 

@@ -37,6 +37,12 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE events ADD COLUMN explanation_json TEXT;`,
   // one row rewritten to learn whether the disk takes writes again after a failure
   `CREATE TABLE storage_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`,
+  // end-to-end delivery: an event message stays until a console acknowledges its (event_id, seq)
+  `ALTER TABLE outbox ADD COLUMN seq INTEGER;
+   ALTER TABLE outbox ADD COLUMN acked_at TEXT;
+   ALTER TABLE outbox ADD COLUMN resend_after TEXT;
+   CREATE INDEX outbox_unacked ON outbox(event_id, seq) WHERE acked_at IS NULL AND seq IS NOT NULL;
+   CREATE INDEX outbox_resend ON outbox(resend_after) WHERE acked_at IS NULL AND resend_after IS NOT NULL;`,
 ];
 
 /**
