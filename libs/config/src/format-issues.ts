@@ -41,6 +41,12 @@ function unwrap(node: AnySchema | undefined): AnySchema | undefined {
   return current;
 }
 
+/** The base type the schema wants at `path` (through optional, default and the like), e.g. `number`. */
+export function typeAt(schema: AnySchema, path: readonly PropertyKey[]): string | undefined {
+  const node = unwrap(schemaAt(schema, path));
+  return (node?._zod.def as unknown as { type?: string } | undefined)?.type;
+}
+
 function describe(schema: AnySchema, path: readonly PropertyKey[]): string | undefined {
   const node = schemaAt(schema, path);
   if (!node) return undefined;
@@ -69,10 +75,20 @@ export function formatIssues(schema: AnySchema, issues: readonly Issue[], input:
     const field = formatPath(issue.path) || '(top level)';
     const got = valueAt(input, issue.path);
     const hint = describe(schema, issue.path);
-    const received = got === undefined ? 'it is missing' : `got ${JSON.stringify(got)}`;
+    const received = got === undefined ? 'it is missing' : `got ${shown(issue.path, got)}`;
     lines.push(`${field}: ${issue.message} (${received})${hint ? `; expected ${hint}` : ''}`);
   }
   return lines;
+}
+
+/** Keys whose values are never printed, whatever their type. */
+const SECRET_KEY = /pass(word)?|secret|token|api_?key|credential/i;
+
+/** A value as an error may quote it: secrets by their type only, URLs without their user and password. */
+function shown(path: readonly PropertyKey[], value: unknown): string {
+  const key = String(path[path.length - 1] ?? '');
+  if (SECRET_KEY.test(key)) return `a ${Array.isArray(value) ? 'list' : value === null ? 'null' : typeof value} (not shown: it is a secret)`;
+  return JSON.stringify(value).replace(/([a-z][a-z0-9+.-]*:\/\/)([^/\s"]*)@/gi, '$1***@');
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

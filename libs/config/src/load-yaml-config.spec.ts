@@ -74,3 +74,17 @@ describe('placeholders in comments', () => {
     expect(parseYamlConfig(yaml, 'x.yaml', Schema, { env: { SITE: 'b' } }).name).toBe('a#b');
   });
 });
+
+describe('secrets from the environment, verbatim', () => {
+  const Secrets = z.strictObject({ password: z.string(), port: z.number().default(1), on: z.boolean().default(false), url: z.string().optional() });
+
+  it.each(['abc #def', '123456', '@x', '*x', '"quoted" and \'single\'', 'a: b', '{not: a map}', '- not a list', '${NOT_A_PLACEHOLDER}'])('should keep %j as it is', (secret) => {
+    expect(parseYamlConfig('password: ${SECRET}\n', 'x.yaml', Secrets, { env: { SECRET: secret } }).password).toBe(secret);
+    expect(parseYamlConfig('password: "${SECRET}"\n', 'x.yaml', Secrets, { env: { SECRET: secret } }).password).toBe(secret);
+  });
+
+  it('should give a whole-placeholder value the type the field wants, in flow collections too', () => {
+    const parsed = parseYamlConfig('{ password: ${P}, port: ${PORT:-1883}, on: ${ON}, url: "rtsp://h:${PORT:-1883}/s" }\n', 'x.yaml', Secrets, { env: { P: '007', ON: 'true' } });
+    expect(parsed).toEqual({ password: '007', port: 1883, on: true, url: 'rtsp://h:1883/s' });
+  });
+});

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error';
-import { formatIssues } from './format-issues';
+import { formatIssues, typeAt } from './format-issues';
 
 export interface LoadOptions {
   /** Values for `${NAME}` placeholders, normally `process.env`; secrets stay out of the file this way. */
@@ -44,29 +44,64 @@ function commentStart(line: string): number {
   return line.length;
 }
 
+/**
+ * `${NAME}` placeholders become opaque tokens before parsing and their values are put into the parsed strings
+ * after, so a value is taken verbatim whatever it holds ("abc #def", "@x", "*x", quotes): YAML never reads it.
+ * A scalar that is one placeholder and nothing else takes the type the schema wants there (a port from
+ * ${PORT} is a number; a password of digits stays a string).
+ */
 export function parseYamlConfig<S extends z.ZodType>(text: string, source: string, schema: S, options: LoadOptions = {}): z.output<S> {
   const missing: string[] = [];
-  const substituted = text
+  const values: string[] = [];
+  const tokenised = text
     .split('\n')
     .map((line, i) => {
       const cut = commentStart(line);
       const body = line.slice(0, cut).replace(PLACEHOLDER, (_match, name: string, fallback?: string) => {
         const value = options.env?.[name];
-        if (value !== undefined && value !== '') return value;
-        if (fallback !== undefined) return fallback;
-        missing.push(`line ${i + 1}: \${${name}} needs the environment variable ${name}, which is not set; export it or give a default with \${${name}:-value}`);
-        return '';
+        let resolved = value !== undefined && value !== '' ? value : fallback;
+        if (resolved === undefined) {
+          missing.push(`line ${i + 1}: \${${name}} needs the environment variable ${name}, which is not set; export it or give a default with \${${name}:-value}`);
+          resolved = '';
+        }
+        values.push(resolved);
+        return tokenFor(values.length - 1);
       });
       return body + line.slice(cut);
     })
     .join('\n');
   if (missing.length) throw new ConfigError(source, missing);
-  const doc = parseDocument(substituted, { prettyErrors: true });
+  const doc = parseDocument(tokenised, { prettyErrors: true });
   if (doc.errors.length) {
     throw new ConfigError(source, doc.errors.map((e) => `YAML syntax error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`));
   }
-  const data: unknown = doc.toJS() ?? {};
+  const data: unknown = substitute(doc.toJS() ?? {}, [], values, schema);
   const result = schema.safeParse(data);
   if (!result.success) throw new ConfigError(source, formatIssues(schema, result.error.issues, data));
   return result.data;
+}
+
+// letters, digits and underscores only: a plain scalar anywhere in YAML, flow collections included
+const TOKEN_PREFIX = 'VIGILENVTOKEN';
+const TOKEN = new RegExp(`${TOKEN_PREFIX}(\\d+)X`, 'g');
+const tokenFor = (i: number) => `${TOKEN_PREFIX}${i}X`;
+
+function substitute(node: unknown, path: PropertyKey[], values: readonly string[], schema: z.ZodType): unknown {
+  if (typeof node === 'string') {
+    const whole = new RegExp(`^${TOKEN_PREFIX}(\\d+)X$`).exec(node);
+    if (whole) return typed(values[Number(whole[1])], typeAt(schema, path));
+    return node.replace(TOKEN, (_m, i: string) => values[Number(i)]);
+  }
+  if (Array.isArray(node)) return node.map((v, i) => substitute(v, [...path, i], values, schema));
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k.replace(TOKEN, (_m, i: string) => values[Number(i)]), substitute(v, [...path, k], values, schema)]));
+  }
+  return node;
+}
+
+/** A whole-placeholder value as the schema wants it: numbers and booleans parsed, everything else verbatim. */
+function typed(value: string, wanted: string | undefined): unknown {
+  if (wanted === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (wanted === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
 }

@@ -10,4 +10,9 @@ describe(redactUrl.name, () => {
   it('should leave URLs without credentials alone', () => {
     expect(redactUrl('rtsp://10.0.0.5/stream and mqtt://broker:1883')).toBe('rtsp://10.0.0.5/stream and mqtt://broker:1883');
   });
+
+  it('should hide a password that contains "@" whole, up to the host', () => {
+    expect(redactUrl('rtsp://admin:p@ss@w0rd@10.0.0.5:554/s?x=a@b timed out')).toBe('rtsp://***@10.0.0.5:554/s?x=a@b timed out');
+    expect(redactUrl('connecting to "rtsp://op:%2Fsecret%40@cam/live"')).toBe('connecting to "rtsp://***@cam/live"');
+  });
 });

@@ -4,7 +4,7 @@ import { filter, interval, map, merge, Subject, take, type Observable } from 'rx
 import { AuditRepository } from '../audit/audit.repository';
 import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
 import { LoginLimiter } from './login-limiter';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword, needsRehash, verifyPassword } from './password';
 import type { Role, SessionUser } from './roles';
 import { UsersRepository } from './users.repository';
 
@@ -82,6 +82,8 @@ export class AuthService implements OnApplicationBootstrap {
       throw new UnauthorizedException('Wrong user name or password');
     }
     this.limiter.succeed(key);
+    // hashes from before the cost was raised are upgraded while the password is at hand
+    if (needsRehash(row.passwordHash)) this.users.setPasswordHash(row.id, await hashPassword(password));
     const user: SessionUser = { id: row.id, username: row.username, role: row.role };
     this.audit.add({ at: new Date(now).toISOString(), username: user.username, action: 'login', target: null, detail: `from ${client}` });
     return { user, token: this.startSession(user) };

@@ -29,6 +29,10 @@ export class UsersRepository {
   }
 
   /** Creates the first admin only while there is no user at all (one statement, so two set-ups cannot race). */
+  setPasswordHash(id: number, passwordHash: string): void {
+    this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
+  }
+
   createFirstAdmin(username: string, passwordHash: string, at: string): SessionUser | undefined {
     const info = this.db
       .prepare("INSERT INTO users (username, role, password_hash, created_at) SELECT ?, 'admin', ?, ? WHERE NOT EXISTS (SELECT 1 FROM users)")

@@ -97,4 +97,21 @@ model: { hop: 0.5 }
     expect(bad.join('\n')).toMatch(/cameras\[0\]\.masks\[0\]\[1\]\[0\]: .*/);
     expect(bad.join('\n')).toMatch(/cameras\[0\]\.schedule\[0\]\.from: must be a time such as 07:30 or 22:00/);
   });
+
+  it('should never print a secret in a config error, numeric or inside a URL', () => {
+    const problems = problemsOf('site: { id: s }\ncameras:\n  - { id: a, url: "rtsp://admin:pa/ss@10.0.0.9/live" }\nmqtt: { password: 123456 }\n');
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'mqtt.password: Invalid input: expected string, received number (got a number (not shown: it is a secret)); expected the broker password; use ${MQTT_PASSWORD} to keep it out of the file',
+      ]),
+    );
+    expect(problems.join('\n')).not.toMatch(/123456|pa\/ss/);
+  });
+
+  it('should ask for "/" in a camera password to be percent-encoded, without printing the URL', () => {
+    const problems = problemsOf('site: { id: s }\ncameras:\n  - { id: a, url: "rtsp://admin:pa/ss@10.0.0.9/live" }\n');
+    expect(problems).toEqual([expect.stringMatching(/^cameras\[0\]\.url: the user or password seems to contain "\/".*percent-encoded \(%2F/)]);
+    expect(problems[0]).not.toContain('pa/ss');
+    expect(loadSiteConfig(write('site: { id: s }\ncameras:\n  - { id: a, url: "rtsp://admin:pa%2Fss%40x@10.0.0.9/live" }\n'), {}).cameras[0].url).toContain('%2F');
+  });
 });

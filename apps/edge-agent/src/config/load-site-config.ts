@@ -8,6 +8,10 @@ export function loadSiteConfig(path: string, env: Record<string, string | undefi
   const problems: string[] = [];
   const seen = new Set<string>();
   config.cameras.forEach((camera, i) => {
+    // an "@" after the first "/" with none before it: a password holding "/", which URL parsers and ffmpeg cut there
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*\/[^\s]*@/i.test(camera.url)) {
+      problems.push(`cameras[${i}].url: the user or password seems to contain "/", "?" or "#"; write them percent-encoded (%2F, %3F, %23) so the password is not read as part of the path`);
+    }
     if (seen.has(camera.id)) problems.push(`cameras[${i}].id: "${camera.id}" is used by another camera; camera ids must be unique`);
     seen.add(camera.id);
   });
