@@ -79,7 +79,7 @@ function decidedAt(m: EventMessage): number {
 }
 
 async function runOnce(n: number, clip: string, durationS: number, onsetS: number, clipSeconds: number) {
-  const { rtsp, config, mqttPort, httpPort } = await simulatedSite('bench', n, clip, { extraMqtt: ', homeAssistant: { discovery: false }', events: !noEvents, model: cardOption, hop, mark: { at: onsetS, period: clipSeconds }, fallCooldownSeconds: 0, fall, fallThreshold: fall === 'pose' ? 0.5 : undefined });
+  const { rtsp, config, mqttPort, httpPort, mqttReader } = await simulatedSite('bench', n, clip, { extraMqtt: ', homeAssistant: { discovery: false }', events: !noEvents, model: cardOption, hop, mark: { at: onsetS, period: clipSeconds }, fallCooldownSeconds: 0, fall, fallThreshold: fall === 'pose' ? 0.5 : undefined });
   // when each camera last sent its scripted onset (the simulator's start-up delay varies by seconds, so not the loop start)
   const onsetSent = new Map<string, number>();
   rtsp.stdout!.on('data', (d: Buffer) => {
@@ -98,7 +98,7 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
     if (ok) break;
     await new Promise((r) => setTimeout(r, 200));
   }
-  const observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'bench-observer' });
+  const observer = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'bench-observer', ...mqttReader });
   const latencies: number[] = [];
   const afterDecision: number[] = [];
   // a fall alert more than this after the onset answers something else: the clip's loop seam (a person lying

@@ -21,6 +21,10 @@ export interface SimulatedSite {
   config: string;
   mqttPort: number;
   httpPort: number;
+  /** A reader of the embedded broker (its users file is written before the agent starts). */
+  mqttReader: { username: string; password: string };
+  /** Headers for the agent's HTTP (everything but /health needs its token). */
+  auth: { authorization: string };
 }
 
 /** N looping copies of `clip` as RTSP cameras on 127.0.0.1 and the site file of an agent that watches them. */
@@ -47,17 +51,25 @@ export async function simulatedSite(site: string, n: number, clip: string, optio
   const mark = options.mark ? ['--mark', String(options.mark.at), '--period', String(options.mark.period)] : [];
   const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...mark, ...mounts], { stdio: ['ignore', 'pipe', 'inherit'] });
   const config = join(dir, 'site.yaml');
+  const mqttReader = { username: 'console', password: 'bench-reader-password' };
+  const token = 'bench-agent-token-0123456789';
+  writeFileSync(
+    join(dir, 'mqtt-users.json'),
+    JSON.stringify({ users: [{ username: site, password: 'bench-agent-password', role: 'agent', site }, { ...mqttReader, role: 'reader' }] }),
+    { mode: 0o600 },
+  );
   writeFileSync(
     config,
     [
       `site: { id: ${site} }`,
       'cameras:',
       ...Array.from({ length: n }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
-      `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", embeddedBroker: { enabled: true, port: ${mqttPort} }${options.extraMqtt ?? ''} }`,
+      // no console here: delivery ends at the broker (mqtt.endToEndAcks off), as on a site without one
+      `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", endToEndAcks: false, embeddedBroker: { enabled: true, port: ${mqttPort} }${options.extraMqtt ?? ''} }`,
       `model: { card: ${options.model ?? 'builtin'}${options.hop ? `, hop: ${options.hop}` : ''}${options.fall ? `, fall: ${options.fall}` : ''} }`,
       `storage: { path: "${join(dir, 'agent.db')}" }`,
       `media: { dir: "${join(dir, 'media')}" }`,
-      `http: { port: ${httpPort} }`,
+      `http: { port: ${httpPort}, token: "${token}" }`,
       options.events === false
         ? 'events: { fall: { enabled: false }, fire: { enabled: false }, smoke: { enabled: false } }'
         : `events: { fall: { cooldownSeconds: ${options.fallCooldownSeconds ?? 5}, clearWindows: 2${options.fallThreshold ? `, threshold: ${options.fallThreshold}` : ''} } }`,
@@ -65,5 +77,5 @@ export async function simulatedSite(site: string, n: number, clip: string, optio
       '',
     ].join('\n'),
   );
-  return { rtsp, config, mqttPort, httpPort };
+  return { rtsp, config, mqttPort, httpPort, mqttReader, auth: { authorization: `Bearer ${token}` } };
 }

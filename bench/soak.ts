@@ -52,7 +52,7 @@ function slope(xs: number[], ys: number[]): number {
 
 async function main(): Promise<void> {
   const clip = await ensureClip('fall', join(REPO_ROOT, '.cache', 'bench', 'fall-640x360.mp4'), { width: 640, height: 360, quiet: true });
-  const { rtsp, config, httpPort } = await simulatedSite('soak', cameras, clip, { events: !noEvents });
+  const { rtsp, config, httpPort, auth } = await simulatedSite('soak', cameras, clip, { events: !noEvents });
   rtsp.stdout!.resume();
   await new Promise((r) => setTimeout(r, 2000));
   const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'], env: agentEnv() });
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     const s = sample(agent.pid!);
     const kinds = residentByKind(agent.pid!);
     const health = (await fetch(`http://127.0.0.1:${httpPort}/health`).then((r) => r.json()).catch(() => ({}))) as { cameras?: Array<{ windows: number }>; mqtt?: { outboxPending: number } };
-    const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`).then((r) => r.text()).catch(() => '');
+    const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: auth }).then((r) => r.text()).catch(() => '');
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 1e6;
     const minute = (Date.now() - started) / 60_000;
     xs.push(minute);

@@ -113,7 +113,8 @@ async function shutdown(code: number): Promise<void> {
 
 /**
  * What the demo console needs from the agent's first start: the broker's `console` password (from the users file
- * the embedded broker made, mode 0600) and the demo site's public key, so it takes only that site's signed events.
+ * the embedded broker made, mode 0600), the demo site's public key, so it takes only that site's signed events,
+ * and the agent's HTTP token, so it can serve the agent's snapshots and clips to operators.
  */
 function consoleSecrets(dataDir: string): Record<string, string> {
   const dir = resolve(REPO_ROOT, dataDir);
@@ -121,7 +122,8 @@ function consoleSecrets(dataDir: string): Record<string, string> {
   const reader = users.users.find((u) => u.username === 'console');
   if (!reader) throw new Error(`${join(dir, 'mqtt-users.json')} has no "console" user; move the file away and start again to make a new one`);
   const siteKey = publicKeyText(createPublicKey(createPrivateKey(readFileSync(join(dir, 'site-key.pem'), 'utf8'))));
-  return { VIGIL_MQTT_PASSWORD: reader.password, VIGIL_DEMO_SITE_KEY: siteKey };
+  const agentToken = readFileSync(join(dir, 'agent-token'), 'utf8').trim();
+  return { VIGIL_MQTT_PASSWORD: reader.password, VIGIL_DEMO_SITE_KEY: siteKey, VIGIL_AGENT_TOKEN: agentToken };
 }
 
 async function main(): Promise<void> {

@@ -4,6 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
+import { AGENT_TEST_TOKEN } from '../support/observed-agent';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
 
@@ -79,7 +80,7 @@ const disk = smallDisk();
         `mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }`,
         `storage: { path: "${dbPath}" }`,
         `media: { dir: "${join(disk!, 'media')}", clipPostSeconds: 1 }`,
-        `http: { port: ${port} }`,
+        `http: { port: ${port}, token: "${AGENT_TEST_TOKEN}" }`,
         'ingest: { reconnectMinSeconds: 0.2, reconnectMaxSeconds: 0.5 }',
         'model: { fall: video }',
         'events: { fall: { cooldownSeconds: 1, clearWindows: 1 } }',
@@ -102,7 +103,7 @@ const disk = smallDisk();
     expect((await fetch(`${url}/health/live`)).status).toBe(200);
     expect(degraded.events.error).toMatch(/full|SQLITE_FULL|no space/i);
     expect(agent.output()).toMatch(/Cannot write fall events .*cameras keep running/);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${AGENT_TEST_TOKEN}` } })).text();
     expect(metrics).toMatch(/^vigil_event_storage_degraded 1$/m);
     expect(Number(/^vigil_event_write_failures_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
     // the camera's loop is alive: it keeps scoring windows while the disk is full

@@ -34,7 +34,7 @@ describe('edge agent with the pose stage', () => {
   });
 
   it('should raise the fall from the pose stage, and nothing where the picture is masked', async () => {
-    const { agent, events, httpUrl } = site;
+    const { agent, events, httpUrl, get } = site;
     expect(agent.output()).toMatch(/fall scores from the pose stage: vigil-pose-fall over 8 poses from movenet-lightning \(384x384 letterboxed, following the person with a 192x192 crop\)/);
     const fall = await waitFor(() => `a fall event; agent output:\n${agent.output().slice(-3000)}`, () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'), 60_000, 200);
     expect(fall.after.camera.id).toBe('open');
@@ -51,7 +51,7 @@ describe('edge agent with the pose stage', () => {
     // the pose model sees only black: its fall score stays near zero while the open camera's moves
     expect(masked.lastScores?.fall).toBeLessThan(0.2);
     expect(events.filter((e) => e.after.camera.id === 'masked')).toEqual([]);
-    const metrics = await (await fetch(`${httpUrl}/metrics`)).text();
+    const metrics = await (await get('/metrics')).text();
     for (const graph of ['window', 'pose', 'pose-fall']) expect(metrics).toMatch(new RegExp(`vigil_inference_run_seconds_count\\{graph="${graph}"\\} [1-9]`));
   });
 });

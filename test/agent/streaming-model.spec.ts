@@ -28,7 +28,7 @@ describe('edge agent with the streaming model', () => {
   });
 
   it('should raise the fall, encoding each frame once and scoring windows with the temporal head', async () => {
-    const { agent, events, httpUrl } = site;
+    const { agent, events, httpUrl, get } = site;
     expect(agent.output()).toMatch(/model vigil-stream-tiny: 8 frames of 96x96 .*streaming \(frame encoder once per frame, temporal head per window\); providers cpu/);
     const fall = await waitFor(() => `a fall event; agent output:\n${agent.output().slice(-3000)}`, () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'), 60_000, 200);
     expect(fall.after.model.name).toBe('vigil-stream-tiny');
@@ -36,7 +36,7 @@ describe('edge agent with the streaming model', () => {
     // hop 2: every frame is encoded once, a window is scored every second frame once the first 8 are in
     expect(health.inference.frames).toBeGreaterThanOrEqual(2 * health.inference.windows);
     expect(health.inference.windows).toBeGreaterThanOrEqual(health.cameras[0].windows);
-    const metrics = await (await fetch(`${httpUrl}/metrics`)).text();
+    const metrics = await (await get('/metrics')).text();
     for (const graph of ['frame', 'temporal']) expect(metrics).toMatch(new RegExp(`vigil_inference_run_seconds_count\\{graph="${graph}"\\} [1-9]`));
     expect(metrics).toMatch(/vigil_clip_queue \d/);
     // camera log lines carry the camera as a JSON field beside the message

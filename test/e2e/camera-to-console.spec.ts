@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { launchChromium } from '../support/browser';
 import { setupAdmin, setupCodeOf, login, type ConsoleClient } from '../support/console-session';
+import { AGENT_TEST_TOKEN } from '../support/observed-agent';
 import { makeSiteKey, siteKeysYaml, type TestSiteKey } from '../support/site-keys';
 import { fixtureClip } from '../support/clips';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
@@ -64,7 +65,7 @@ describe('camera to console (end to end)', () => {
         `mqtt: { url: "${broker.url}", signingKey: "${keyOf(site).path}" }`,
         `storage: { path: "${join(dir, `${site}.db`)}" }`,
         `media: { dir: "${join(dir, `${site}-media`)}", clipPreSeconds: 3, clipPostSeconds: 3 }`,
-        `http: { port: ${port} }`,
+        `http: { port: ${port}, token: "${AGENT_TEST_TOKEN}" }`,
         'ingest: { reconnectMaxSeconds: 2 }',
         'logging: { level: info }',
         ...extra,
@@ -87,7 +88,11 @@ describe('camera to console (end to end)', () => {
     quietAgentUrl = `http://127.0.0.1:${quietPort}`;
     const consoleConfig = join(dir, 'console.yaml');
     for (const site of ['e2e-fall', 'e2e-quiet', 'e2e-live']) keyOf(site);
-    writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: e2e-console, siteKeys: ${siteKeysYaml(keys)} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
+    const agents = `{ e2e-fall: { url: "http://127.0.0.1:${fallPort}", token: "${AGENT_TEST_TOKEN}" }, e2e-quiet: { url: "${quietAgentUrl}", token: "${AGENT_TEST_TOKEN}" } }`;
+    writeFileSync(
+      consoleConfig,
+      `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: e2e-console, siteKeys: ${siteKeysYaml(keys)} }\nagents: ${agents}\nstorage: { path: "${join(dir, 'console.db')}" }\n`,
+    );
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
     admin = await setupAdmin(consoleUrl, await setupCodeOf(consoleApp.waitForLine));
@@ -121,13 +126,21 @@ describe('camera to console (end to end)', () => {
 
   it('should attach a snapshot at once and a playable clip as an update', async () => {
     const fall = (await events()).find((e) => e.site === 'e2e-fall' && e.kind === 'fall')!;
-    expect(fall.media.snapshot).toBe(`${fallAgentUrl}/media/events/${fall.id}/snapshot.jpg`);
-    const snapshot = await fetch(fall.media.snapshot!);
+    // operators get the evidence from the console, which fetches it from the agent with the agent's token
+    expect(fall.media.snapshot).toBe(`/api/media/events/${fall.id}/snapshot.jpg`);
+    expect((await fetch(`${fallAgentUrl}/media/events/${fall.id}/snapshot.jpg`)).status).toBe(401);
+    expect((await fetch(`${consoleUrl}${fall.media.snapshot}`)).status).toBe(401);
+    const snapshot = await fetch(`${consoleUrl}${fall.media.snapshot}`, { headers: { cookie: admin.cookie } });
     expect(snapshot.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await snapshot.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     const withClip = await waitFor('the clip update', async () => (await events()).find((e) => e.id === fall.id && e.media.clip), 30_000, 500);
     const clipFile = join(dir, 'clip.mp4');
-    writeFileSync(clipFile, Buffer.from(await (await fetch(withClip.media.clip!)).arrayBuffer()));
+    writeFileSync(clipFile, Buffer.from(await (await fetch(`${consoleUrl}${withClip.media.clip}`, { headers: { cookie: admin.cookie } })).arrayBuffer()));
+    // a browser seeks in the clip with Range requests, passed through to the agent
+    const part = await fetch(`${consoleUrl}${withClip.media.clip}`, { headers: { cookie: admin.cookie, range: 'bytes=0-99' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toMatch(/^bytes 0-99\/\d+$/);
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
     const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width:format=duration', '-of', 'json', clipFile]).toString());
     expect(probe.streams[0]).toMatchObject({ codec_name: 'h264', width: 640 });
     expect(Number(probe.format.duration)).toBeGreaterThan(3);
@@ -149,7 +162,8 @@ describe('camera to console (end to end)', () => {
     expect(dead.lastError).toMatch(/nothing accepts connections/);
     expect(JSON.stringify(health)).not.toContain('hunter2');
     expect(fallAgent.output()).not.toContain('hunter2');
-    const metrics = await (await fetch(`${fallAgentUrl}/metrics`)).text();
+    expect((await fetch(`${fallAgentUrl}/metrics`)).status).toBe(401);
+    const metrics = await (await fetch(`${fallAgentUrl}/metrics`, { headers: { authorization: `Bearer ${AGENT_TEST_TOKEN}` } })).text();
     expect(metrics).toMatch(/vigil_camera_state\{camera="cam-1",state="online"\} 1/);
     expect(metrics).toMatch(/vigil_camera_state\{camera="cam-dead",state="online"\} 0/);
   });
@@ -184,6 +198,16 @@ describe('camera to console (end to end)', () => {
     await page.locator('#detail-timeline path.line').waitFor({ state: 'attached', timeout: 5000 });
     expect((await events()).find((e) => e.id === fall.id)!.timeline!.length).toBeGreaterThanOrEqual(2);
     await expect(page.locator('#detail-explanation').textContent()).resolves.toContain('Possible fall');
+    // the evidence really loads in the browser, through the console: the clip plays (or the snapshot shows)
+    await page.waitForFunction(
+      () => {
+        const video = document.querySelector<HTMLVideoElement>('#detail-clip');
+        const img = document.querySelector<HTMLImageElement>('#detail-snapshot');
+        return (video && !video.hidden && video.readyState >= 2 && video.videoWidth > 0) || (img && !img.hidden && img.complete && img.naturalWidth > 0);
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
     await page.screenshot({ path: join(outDir, 'console-event-detail.png') });
     await page.fill('#detail-note', 'Checked the camera: test bench, nobody hurt');
     await page.click('[data-detail-action="ack"]');
@@ -232,6 +256,7 @@ describe('camera to console (end to end)', () => {
     await camCard.waitFor({ state: 'visible', timeout: 10_000 });
     await expect(camCard.getAttribute('data-state')).resolves.toBe('online');
     await expect(camCard.locator('.camera-seen').textContent()).resolves.toMatch(/online · [\d.–]+ fps analysed/);
+    await page.waitForFunction((sel) => (document.querySelector<HTMLImageElement>(sel)?.naturalWidth ?? 0) > 0, '.camera-card[data-camera="e2e-fall/cam-1"] .camera-picture', { timeout: 15_000 });
     const deadCard = page.locator('.camera-card[data-camera="e2e-fall/cam-dead"]');
     await expect(deadCard.getAttribute('data-state')).resolves.not.toBe('online');
     await expect(deadCard.locator('.camera-error').textContent()).resolves.toMatch(/nothing accepts connections/);

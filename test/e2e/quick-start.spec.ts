@@ -42,10 +42,12 @@ describe('npm start (quick start)', () => {
     );
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(kinds.every((e) => e.site === 'demo')).toBe(true);
-    // every event's snapshot is served (the media folder is relative in the demo config)
+    // every event's snapshot is served by the console from the agent (the media folder is relative in the demo
+    // config); the agent itself answers only with its token
     for (const { id, kind } of kinds) {
       const snapshot = await waitFor(`the ${kind} snapshot`, async () => (await admin.get<ApiEvent>(`/api/events/${id}`)).media.snapshot, 20_000);
-      const res = await fetch(snapshot!);
+      expect((await fetch(`http://127.0.0.1:${agentPort}/media/events/${id}/snapshot.jpg`)).status).toBe(401);
+      const res = await fetch(new URL(snapshot!, url), { headers: { cookie: admin.cookie } });
       expect(res.status).toBe(200);
       expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 2)]).toEqual([0xff, 0xd8]);
     }

@@ -7,9 +7,14 @@ import { startMosquitto, type Mosquitto } from './mosquitto';
 import { freePort } from './ports';
 import { startNode, type Running } from './processes';
 
+/** The agents' HTTP token in tests. */
+export const AGENT_TEST_TOKEN = 'agent-test-token-0123456789';
+
 export interface ObservedAgent {
   agent: Running;
   httpUrl: string;
+  /** GET on the agent's HTTP with its bearer token (everything but /health needs it). */
+  get(path: string): Promise<Response>;
   /** Every message on the site's events topic, in arrival order. */
   events: EventMessage[];
   stop(): Promise<void>;
@@ -36,7 +41,7 @@ export async function startObservedAgent(site: string, lines: string[]): Promise
       `mqtt: { url: "${broker.url}" }`,
       `storage: { path: "${join(dir, 'agent.db')}" }`,
       `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
-      `http: { port: ${port} }`,
+      `http: { port: ${port}, token: "${AGENT_TEST_TOKEN}" }`,
       '',
     ].join('\n'),
   );
@@ -45,6 +50,7 @@ export async function startObservedAgent(site: string, lines: string[]): Promise
   return {
     agent,
     httpUrl: `http://127.0.0.1:${port}`,
+    get: (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${AGENT_TEST_TOKEN}` } }),
     events,
     stop: async () => {
       await observer.endAsync(true);

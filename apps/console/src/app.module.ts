@@ -12,6 +12,7 @@ import { CONSOLE_CONFIG, type ConsoleConfig } from './config/console-config.sche
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { MessageVerifier } from './ingest/message-verifier';
+import { MediaProxyController } from './media/media-proxy.controller';
 import { HealthController } from './health/health.controller';
 import { MqttIngestService } from './ingest/mqtt-ingest.service';
 import { DATABASE, openDatabase, type Db } from './store/database';
@@ -41,7 +42,7 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [AuthController, EventsController, CamerasController, HealthController],
+      controllers: [AuthController, EventsController, CamerasController, MediaProxyController, HealthController],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
         { provide: DATABASE, useFactory: () => openDatabase(config.storage.path) },

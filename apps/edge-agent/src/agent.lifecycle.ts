@@ -9,6 +9,7 @@ import { EmbeddedBroker } from './mqtt/embedded-broker';
 import { MqttRepository } from './mqtt/mqtt.repository';
 import { OutboxPublisherService } from './mqtt/outbox-publisher.service';
 import { secretPaths } from './security/secret-paths';
+import { AgentToken } from './security/agent-token';
 import { SiteKey } from './security/site-key';
 import { DATABASE } from './storage/storage.tokens';
 import type { Db } from './storage/database';
@@ -30,6 +31,7 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     private readonly cameras: CameraManagerService,
     private readonly events: EventService,
     private readonly siteKey: SiteKey,
+    private readonly token: AgentToken,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,6 +41,11 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     this.logger.log(
       `site key ${this.siteKey.publicKey} (id ${this.siteKey.id})${this.siteKey.created ? `, made now in ${paths.siteKey}` : ''}: consoles trust this site's events with mqtt.siteKeys.${site}: ["${this.siteKey.publicKey}"]`,
     );
+    if (this.token.createdAt) {
+      this.logger.warn(
+        `made the agent's HTTP token in ${this.token.createdAt} (mode 0600): consoles fetch media with agents.${site}: { url: <this agent's URL>, token: "${this.token.value}" }, Prometheus with "Authorization: Bearer <token>"; it is not shown again`,
+      );
+    }
     let credentials: { username: string; password: string } | undefined;
     if (embeddedBroker.enabled) {
       const { users, created } = openBrokerUsers(paths.brokerUsers, site);

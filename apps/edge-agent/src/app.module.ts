@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentLifecycle } from './agent.lifecycle';
 import { CameraManagerService } from './camera/camera-manager.service';
@@ -16,6 +17,8 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MqttRepository } from './mqtt/mqtt.repository';
 import { secretPaths } from './security/secret-paths';
 import { SiteKey } from './security/site-key';
+import { AgentToken } from './security/agent-token';
+import { AgentTokenGuard } from './http/agent-token.guard';
 import { OutboxPublisherService } from './mqtt/outbox-publisher.service';
 import { OutboxSignal } from './mqtt/outbox-signal';
 import { openDatabase, type Db } from './storage/database';
@@ -49,6 +52,8 @@ export class AppModule {
         MediaService,
         AgentUrl,
         { provide: SiteKey, useFactory: () => SiteKey.open(secretPaths(config).siteKey) },
+        { provide: AgentToken, useFactory: () => AgentToken.open(config.http.token, secretPaths(config).agentToken) },
+        { provide: APP_GUARD, useClass: AgentTokenGuard },
         MqttRepository,
         OutboxSignal,
         OutboxPublisherService,

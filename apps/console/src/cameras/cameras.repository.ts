@@ -61,8 +61,8 @@ function toCamera(r: Row): ConsoleCamera {
     reconnects: r.reconnects as number,
     fps: (r.fps as number) ?? null,
     lastError: (r.last_error as string) ?? null,
-    live: (r.live_url as string) ?? null,
-    snapshot: (r.snapshot_url as string) ?? null,
+    live: r.live_url ? `/api/media/cameras/${encodeURIComponent(r.site as string)}/${encodeURIComponent(r.camera_id as string)}/live.mjpeg` : null,
+    snapshot: r.snapshot_url ? `/api/media/cameras/${encodeURIComponent(r.site as string)}/${encodeURIComponent(r.camera_id as string)}/snapshot.jpg` : null,
     updatedAt: r.updated_at as string,
     lastSeenAt: (r.last_seen_at as string) ?? null,
   };

@@ -42,6 +42,16 @@ export const ConsoleConfigSchema = z.strictObject({
         .describe('false accepts unsigned events from any site (only for a broker nobody else can write to, e.g. a test bench)'),
     })
     .prefault({}),
+  agents: z
+    .record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a site id'),
+      z.strictObject({
+        url: z.url().regex(/^https?:\/\//, 'an http(s) URL').describe("the agent's HTTP address as the console reaches it, e.g. http://10.0.0.5:8081"),
+        token: z.string().min(16).describe("the agent's http.token (or its agent-token file); use ${AGENT_TOKEN}"),
+      }),
+    )
+    .default({})
+    .describe('per site id, where the console fetches snapshots, clips and live views, and the token it sends; operators never reach agents'),
   auth: z
     .strictObject({
       sessionHours: z.number().min(0.25).max(24 * 30).default(12).describe('hours a sign-in lasts'),

@@ -1,16 +1,16 @@
 import type { NextFunction, Request, Response } from 'express';
 
 /**
- * Headers every response carries. The page loads nothing from other origins except the agents' snapshots, clips
- * and live views (images and video over http(s)); it may not be framed.
+ * Headers every response carries. The page loads nothing from other origins (the console serves agents'
+ * snapshots, clips and live views itself); it may not be framed.
  */
 export const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data: http: https:",
-    "media-src 'self' http: https:",
+    "img-src 'self' data:",
+    "media-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",

@@ -209,7 +209,11 @@ function toEvent(r: Row): ConsoleEvent {
         ? { text: r.explanation, source: r.explanation_source === 'llm' ? 'llm' : 'template', language: 'en' }
         : null,
     model: r.model,
-    media: { snapshot: r.snapshot_url, clip: r.clip_url },
+    // the console serves the agent's files itself (with the agent's token), so operators never reach an agent
+    media: {
+      snapshot: r.snapshot_url ? `/api/media/events/${encodeURIComponent(r.id)}/snapshot.jpg` : null,
+      clip: r.clip_url ? `/api/media/events/${encodeURIComponent(r.id)}/clip.mp4` : null,
+    },
     receivedAt: r.received_at,
     acknowledgement: r.acknowledged_at ? { at: r.acknowledged_at, by: r.acknowledged_by, note: r.ack_note } : null,
     resolution: r.resolved_at ? { at: r.resolved_at, by: r.resolved_by, note: r.resolve_note } : null,

@@ -186,6 +186,11 @@ export const SiteConfigSchema = z.strictObject({
       host: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(8081).describe('a TCP port for /health, /metrics and media (0 picks a free one)'),
       publicUrl: z.url().optional().describe('the URL consoles use to reach this agent, e.g. http://10.0.0.5:8081 (default: http://<host>:<port>)'),
+      token: z
+        .string()
+        .min(16, 'use at least 16 characters')
+        .optional()
+        .describe('the bearer token consoles and Prometheus send (everything but /health needs it; use ${AGENT_TOKEN}); default: made at first start in agent-token beside storage.path, mode 0600'),
     })
     .prefault({}),
   ingest: z
