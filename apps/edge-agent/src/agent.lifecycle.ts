@@ -5,6 +5,7 @@ import { SITE_CONFIG } from './config/site-config.token';
 import { EventService } from './events/event.service';
 import { ModelRepository } from './inference/model.repository';
 import { CONSOLE_USER, openBrokerUsers } from './mqtt/broker-users';
+import { MediaService } from './media/media.service';
 import { EmbeddedBroker } from './mqtt/embedded-broker';
 import { MqttRepository } from './mqtt/mqtt.repository';
 import { OutboxPublisherService } from './mqtt/outbox-publisher.service';
@@ -32,6 +33,7 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     private readonly events: EventService,
     private readonly siteKey: SiteKey,
     private readonly token: AgentToken,
+    private readonly media: MediaService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,13 +67,20 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     this.cameras.start();
   }
 
-  /** Cameras stop first so no new event is written, explanations in flight land, then the outbox gets a moment to drain. */
+  /**
+   * The one place that stops things, in order (Nest runs every provider's own shutdown hook at once, so none of
+   * them has one): cameras stop, so no inference runs and no new event starts; clips in their post-roll are
+   * written and explanations in flight land, each as an update; the outbox gets a moment to drain; then the
+   * broker link, the model, the database and the embedded broker go.
+   */
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}`);
     await this.cameras.stop();
+    await this.media.close(SHUTDOWN_DRAIN_MS);
     await Promise.race([this.events.drain(), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS).unref())]);
     await this.publisher.shutdown(SHUTDOWN_DRAIN_MS);
     await this.mqtt.close();
+    await this.model.release();
     this.db.close();
     await this.broker?.close();
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   loadVideoModel,
   PoseStage,
@@ -20,7 +20,7 @@ import { SITE_CONFIG } from '../config/site-config.token';
  * onto it) and, with `model.fall: pose`, the pose stage whose fall scores take the place of the video model's.
  */
 @Injectable()
-export class ModelRepository implements OnApplicationShutdown {
+export class ModelRepository {
   private readonly logger = new Logger(ModelRepository.name);
   private model?: VideoModel;
   private poseStage?: PoseStage;
@@ -96,7 +96,8 @@ export class ModelRepository implements OnApplicationShutdown {
     return this.model?.stats;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Releases the sessions; the agent's lifecycle calls it once no camera runs inference any more. */
+  async release(): Promise<void> {
     await Promise.all([this.model?.release(), this.poseStage?.release()]);
   }
 }

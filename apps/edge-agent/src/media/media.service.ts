@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JpegRing, writeClip, type TimedJpeg } from '@vigil/streams';
 import { EventEmitter } from 'node:events';
 import { Clock } from '../common/clock';
@@ -15,11 +15,12 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
  * snapshot and the pre/post clip written from that ring.
  */
 @Injectable()
-export class MediaService implements OnApplicationShutdown {
+export class MediaService {
   private readonly logger = new Logger(MediaService.name);
   private readonly rings = new Map<string, JpegRing>();
   private readonly live = new EventEmitter();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Clips waiting for their post-roll, with the work that writes each: run at once by close(). */
+  private readonly pendingClips = new Map<NodeJS.Timeout, () => Promise<void>>();
   private readonly pruner: NodeJS.Timeout;
   private pruning?: Promise<void>;
   /** Clip encodings at once (media.clipEncoders); the rest wait, so an event storm cannot starve the cameras. */
@@ -80,8 +81,7 @@ export class MediaService implements OnApplicationShutdown {
   scheduleClip(cameraId: string, eventId: string, startedAt: string, at: number, onReady: (path: string) => void): void {
     const { clipPreSeconds, clipPostSeconds } = this.config.media;
     const delay = Math.max(0, at + clipPostSeconds * 1000 - this.clock.now());
-    const timer = setTimeout(async () => {
-      this.timers.delete(timer);
+    const write = async () => {
       const pictures = this.rings.get(cameraId)?.between(at - clipPreSeconds * 1000, at + clipPostSeconds * 1000) ?? [];
       if (pictures.length < 2) {
         this.logger.warn(withFields({ camera: cameraId, event: eventId }, `no clip for event ${eventId}: camera "${cameraId}" sent ${pictures.length} preview pictures around it`));
@@ -100,8 +100,12 @@ export class MediaService implements OnApplicationShutdown {
       } catch (err) {
         this.logger.error(withFields({ camera: cameraId, event: eventId }, `Cannot write the clip of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`));
       }
+    };
+    const timer = setTimeout(() => {
+      this.pendingClips.delete(timer);
+      void write();
     }, delay);
-    this.timers.add(timer);
+    this.pendingClips.set(timer, write);
   }
 
   /** Clips not written because the encoder queue was full. */
@@ -128,8 +132,18 @@ export class MediaService implements OnApplicationShutdown {
     }
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * At shutdown, after the cameras stopped: clips still in their post-roll are written now from the pictures
+   * there are (for at most `flushMs`), so an event that started just before the stop keeps its clip.
+   */
+  async close(flushMs: number): Promise<void> {
     clearInterval(this.pruner);
-    this.timers.forEach((t) => clearTimeout(t));
+    const writes = [...this.pendingClips].map(([timer, write]) => {
+      clearTimeout(timer);
+      return write();
+    });
+    this.pendingClips.clear();
+    if (writes.length) this.logger.log(`writing ${writes.length} clips still in their post-roll before stopping`);
+    await Promise.race([Promise.allSettled(writes), new Promise((r) => setTimeout(r, flushMs).unref())]);
   }
 }
