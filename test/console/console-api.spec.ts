@@ -82,12 +82,18 @@ describe('operator console API', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // a made-up X-Forwarded-For does not make a new client: no proxy is trusted unless configured
+    const spoofed = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ username: 'chief', password: 'guess-guess-guess' }) });
+    expect(spoofed.status).toBe(429);
     const locked = await attempt();
     expect(((await locked.json()) as { message: string }).message).toMatch(/Too many failed sign-ins; try again in \d+ s/);
   });
 
   it('should keep roles: only an admin adds users', async () => {
     // the admin's session from the set-up still works while sign-in for that name is locked
+    const blank = await admin.post<{ problems: string[] }>('/api/users', { username: 'op0', password: ' '.repeat(12), role: 'operator' });
+    expect([blank.status, blank.body.problems]).toEqual([400, [expect.stringMatching(/^password: use at least 10 characters that are not spaces/)]]);
+    expect((await admin.post('/api/users', { username: 'op0', password: 'aaaaaaaaaaaa', role: 'operator' })).status).toBe(400);
     expect((await admin.post('/api/users', { username: 'op1', password: 'op1-password-1', role: 'operator' })).status).toBe(201);
     expect((await admin.post('/api/users', { username: 'op1', password: 'op1-password-1', role: 'operator' })).status).toBe(409);
     const op = await login(url, 'op1', 'op1-password-1');
@@ -113,6 +119,34 @@ describe('operator console API', () => {
     const closed = await Promise.race([whole, new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`stream still open: ${text}`)), 5000))]);
     expect(closed).toContain('"type":"signed-out"');
     expect((await fetch(`${url}/api/stream`, { headers: { cookie: op.cookie } })).status).toBe(401);
+  });
+
+  it('should remove a user, ending their sessions and live stream at once, but never the last admin', async () => {
+    expect((await admin.post('/api/users', { username: 'leaver', password: 'leaver-password-1', role: 'viewer' })).status).toBe(201);
+    const leaver = await login(url, 'leaver', 'leaver-password-1');
+    const stream = await fetch(`${url}/api/stream`, { headers: { cookie: leaver.cookie } });
+    const reader = stream.body!.getReader();
+    const body = (async () => {
+      let text = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += Buffer.from(value).toString();
+      }
+    })();
+    const del = (who: string) => fetch(`${url}/api/users/${who}`, { method: 'DELETE', headers: { cookie: admin.cookie } });
+    expect((await del('leaver')).status).toBe(204);
+    const closed = await Promise.race([body, new Promise<string>((_, reject) => setTimeout(() => reject(new Error('stream still open')), 5000))]);
+    expect(closed).toContain('"type":"signed-out"');
+    expect((await fetch(`${url}/api/events`, { headers: { cookie: leaver.cookie } })).status).toBe(401);
+    expect((await del('leaver')).status).toBe(404);
+    const last = await del('chief');
+    expect(last.status).toBe(409);
+    expect(((await last.json()) as { message: string }).message).toMatch(/last admin/);
+    // a user can sign themself out everywhere
+    const again = await login(url, 'op1', 'op1-password-1');
+    expect((await again.post<{ revoked: number }>('/api/users/op1/revoke-sessions')).body.revoked).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`${url}/api/session`, { headers: { cookie: again.cookie } }).then((r) => r.json()) as { user: unknown }).user).toBeNull();
   });
 
   it('should answer a malformed Cookie header as signed out, not with a server error', async () => {

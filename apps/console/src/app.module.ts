@@ -1,4 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { pinoHttpOptions } from '@vigil/config';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditRepository } from './audit/audit.repository';
@@ -34,12 +35,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            name: 'console',
-            level: config.logging.level,
-            autoLogging: false,
-            transport: config.logging.pretty ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } } : undefined,
-          },
+          pinoHttp: pinoHttpOptions('console', config.logging),
         }),
       ],
       controllers: [AuthController, EventsController, CamerasController, MediaProxyController, HealthController],

@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
 import { ConsoleConfigSchema, type ConsoleConfig } from './config/console-config.schema';
+import { openDatabase } from './store/database';
 
 const USAGE = `Usage: vigil-console [--config <console.yaml>] [--port <n>]
 
@@ -19,7 +20,8 @@ export async function startConsole(config: ConsoleConfig) {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For only from configured proxies: anyone else could pick a new address per guess and dodge the lockout
+  app.set('trust proxy', config.http.trustProxy.length ? config.http.trustProxy : false);
   app.use(securityHeaders);
   setupOpenApi(app);
   app.useStaticAssets(resolve(__dirname, '..', 'web'), { index: 'index.html', maxAge: 0 });
@@ -48,6 +50,13 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  try {
+    // storage first, alone: an unusable database folder is one sentence with the fix, not a Nest stack trace
+    openDatabase(config.storage.path).close();
+  } catch (err) {
+    console.error(`The console could not start: ${(err as Error).message}`);
+    process.exit(1);
   }
   try {
     const app = await startConsole(config);

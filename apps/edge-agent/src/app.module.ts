@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { pinoHttpOptions } from '@vigil/config';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentLifecycle } from './agent.lifecycle';
 import { CameraManagerService } from './camera/camera-manager.service';
@@ -33,12 +34,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
-            name: 'edge-agent',
-            level: config.logging.level,
-            autoLogging: false,
-            transport: config.logging.pretty ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname,req,res' } } : undefined,
-          },
+          pinoHttp: pinoHttpOptions('edge-agent', config.logging),
         }),
       ],
       controllers: [HealthController, MediaController, MetricsController],

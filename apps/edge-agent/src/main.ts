@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadSiteConfig } from './config/load-site-config';
 import type { SiteConfig } from './config/site-config.schema';
+import { openDatabase } from './storage/database';
 
 const USAGE = `Usage: vigil-agent --config <site.yaml>
 
@@ -39,6 +40,13 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  try {
+    // storage first, alone: an unusable database folder is one sentence with the fix, not a Nest stack trace
+    openDatabase(config.storage.path).close();
+  } catch (err) {
+    console.error(`The edge agent could not start: ${(err as Error).message}`);
+    process.exit(1);
   }
   try {
     const app = await startAgent(config);

@@ -2,3 +2,4 @@ export { cliOption } from './cli-option';
 export { ConfigError } from './config-error';
 export { formatIssues, formatPath } from './format-issues';
 export { loadYamlConfig, parseYamlConfig, type LoadOptions } from './load-yaml-config';
+export { escapeControl, pinoHttpOptions, type LoggingConfig } from './logging';

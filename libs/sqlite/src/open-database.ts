@@ -27,7 +27,12 @@ export function openDatabase(path: string, options: OpenOptions): Db {
   } catch (err) {
     throw new Error(`Cannot open the ${options.purpose} "${path}": ${(err as Error).message}; check storage.path and that the folder is writable`);
   }
-  db.pragma('journal_mode = WAL');
+  try {
+    db.pragma('journal_mode = WAL');
+  } catch (err) {
+    db.close();
+    throw new Error(`Cannot open the ${options.purpose} "${path}": ${(err as Error).message}; its folder must be writable (SQLite keeps -wal and -shm files beside it): fix the permissions or set storage.path to a writable folder`);
+  }
   db.pragma(`synchronous = ${options.synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');

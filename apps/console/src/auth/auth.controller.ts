@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { parseInput } from '../common/parse-input';
@@ -10,7 +10,11 @@ import { ApiCall } from '../http/api-docs';
 import { Public, RequireRole, ROLES } from './roles';
 
 const Username = z.string().trim().regex(/^[A-Za-z0-9._@-]{2,64}$/, 'use 2-64 letters, digits, ".", "_", "@" or "-"');
-const Password = z.string().min(10, 'use at least 10 characters').max(200);
+const Password = z
+  .string()
+  .min(10, { message: 'use at least 10 characters', abort: true })
+  .max(200)
+  .refine((p) => p.trim().length >= 10 && new Set(p).size >= 4, 'use at least 10 characters that are not spaces, and not one character repeated');
 export const CredentialsSchema = z.strictObject({ username: Username, password: Password });
 export const SetupSchema = CredentialsSchema.extend({ setupCode: z.string().trim().min(1, "the setup code from the console's log").max(32) });
 export const LoginSchema = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
@@ -59,6 +63,22 @@ export class AuthController {
   logout(@Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): void {
     this.auth.logout(sessionToken(req));
     res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @RequireRole('admin')
+  @ApiCall('Remove a user (admin): their sessions end and their live streams close; the last admin stays')
+  @Delete('users/:username')
+  @HttpCode(204)
+  removeUser(@Param('username') username: string, @Req() req: AuthedRequest): void {
+    this.auth.removeUser(req.user!, username);
+  }
+
+  @RequireRole('viewer')
+  @ApiCall("Sign a user out everywhere (admin, or the user themself)")
+  @Post('users/:username/revoke-sessions')
+  @HttpCode(200)
+  revokeSessions(@Param('username') username: string, @Req() req: AuthedRequest) {
+    return { revoked: this.auth.revokeSessions(req.user!, username) };
   }
 
   @RequireRole('admin')

@@ -1,4 +1,4 @@
-import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException, ConflictException, type OnApplicationBootstrap } from '@nestjs/common';
+import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException, UnauthorizedException, ConflictException, type OnApplicationBootstrap } from '@nestjs/common';
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { filter, interval, map, merge, Subject, take, type Observable } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
@@ -24,6 +24,12 @@ export function newSetupCode(): string {
   return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
 }
 
+/** A warning when session cookies would cross a network in clear: served beyond loopback without `Secure`. */
+export function insecureCookieWarning(config: Pick<ConsoleConfig, 'http' | 'auth'>): string | undefined {
+  if (config.auth.secureCookies || ['127.0.0.1', 'localhost', '::1'].includes(config.http.host)) return undefined;
+  return `the console listens on ${config.http.host} but its session cookie is not marked Secure: serve it over HTTPS (a reverse proxy) and set auth.secureCookies: true, or anyone on the network path can take over a session`;
+}
+
 /** Local accounts: first-run admin set-up, sign-in with rate limiting, sessions, user management. */
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
@@ -46,6 +52,8 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
+    const warning = insecureCookieWarning(this.config);
+    if (warning) this.logger.warn(warning);
     if (!this.needsSetup) return;
     this.setupCode = newSetupCode();
     this.logger.warn(`no administrator yet: open the console and create one with setup code ${this.setupCode} (a new code at every start until then)`);
@@ -99,7 +107,8 @@ export class AuthService implements OnApplicationBootstrap {
   sessionEnds(token: string | undefined, checkMs = SESSION_CHECK_MS): Observable<void> {
     const hash = token ? tokenHash(token) : '';
     return merge(
-      this.signedOut.pipe(filter((h) => h === hash)),
+      // '*': sessions were revoked in bulk (a user removed): every stream checks its own at once
+      this.signedOut.pipe(filter((h) => h === hash || (h === '*' && !this.userFor(token)))),
       interval(checkMs).pipe(filter(() => !this.userFor(token))),
     ).pipe(
       take(1),
@@ -117,6 +126,27 @@ export class AuthService implements OnApplicationBootstrap {
     const user = this.users.create(username, role, await hashPassword(password), new Date().toISOString());
     this.audit.add({ at: new Date().toISOString(), username: by.username, action: 'user-created', target: username, detail: role });
     return user;
+  }
+
+  /** Removes a user (admin); their sessions end and their live streams close. The last admin stays. */
+  removeUser(by: SessionUser, username: string): void {
+    if (by.role !== 'admin') throw new ForbiddenException('Only an admin can remove users');
+    const user = this.users.byName(username);
+    if (!user) throw new NotFoundException(`No user named "${username}"`);
+    if (user.role === 'admin' && this.users.admins() <= 1) throw new ConflictException('This is the last admin; add another admin before removing this one');
+    this.users.remove(username);
+    this.signedOut.next('*');
+    this.audit.add({ at: new Date().toISOString(), username: by.username, action: 'user-removed', target: username, detail: null });
+  }
+
+  /** Signs a user out everywhere (admin, or the user themself). */
+  revokeSessions(by: SessionUser, username: string): number {
+    if (by.role !== 'admin' && by.username !== username) throw new ForbiddenException("Only an admin can end another user's sessions");
+    if (!this.users.byName(username)) throw new NotFoundException(`No user named "${username}"`);
+    const n = this.users.revokeSessions(username);
+    this.signedOut.next('*');
+    this.audit.add({ at: new Date().toISOString(), username: by.username, action: 'sessions-revoked', target: username, detail: `${n} sessions` });
+    return n;
   }
 
   listUsers(): SessionUser[] {

@@ -29,6 +29,20 @@ export class UsersRepository {
   }
 
   /** Creates the first admin only while there is no user at all (one statement, so two set-ups cannot race). */
+  /** Removes the user and, with them, every session they hold; false when there was no such user. */
+  remove(username: string): boolean {
+    return this.db.prepare('DELETE FROM users WHERE username = ?').run(username).changes > 0;
+  }
+
+  /** Ends every session of the user; how many there were. */
+  revokeSessions(username: string): number {
+    return this.db.prepare('DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)').run(username).changes;
+  }
+
+  admins(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }).n;
+  }
+
   setPasswordHash(id: number, passwordHash: string): void {
     this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, id);
   }

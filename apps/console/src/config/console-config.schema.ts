@@ -14,6 +14,10 @@ export const ConsoleConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().default('127.0.0.1').describe('the address to serve the console on (0.0.0.0 for every interface)'),
       port: z.number().int().min(0).max(65535).default(8080).describe('a TCP port (0 picks a free one)'),
+      trustProxy: z
+        .array(z.string().min(1))
+        .default([])
+        .describe('addresses or subnets of reverse proxies whose X-Forwarded-For is believed (e.g. [loopback] or [10.0.0.2]); empty: none, the sign-in lockout keys on the peer address'),
       allowedOrigins: z
         .array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin: scheme://host[:port], no path'))
         .default([])

@@ -22,6 +22,7 @@ export class MediaService {
   /** Clips waiting for their post-roll, with the work that writes each: run at once by close(). */
   private readonly pendingClips = new Map<NodeJS.Timeout, () => Promise<void>>();
   private readonly pruner: NodeJS.Timeout;
+  private readonly firstPrune: NodeJS.Timeout;
   private pruning?: Promise<void>;
   /** Clip encodings at once (media.clipEncoders); the rest wait, so an event storm cannot starve the cameras. */
   private readonly encoders: Semaphore;
@@ -35,6 +36,8 @@ export class MediaService {
     this.encoders = new Semaphore(config.media.clipEncoders);
     this.live.setMaxListeners(0);
     this.pruner = setInterval(() => void this.prune(), PRUNE_EVERY_MS).unref();
+    // a restart after a long stop may find old or too many files: apply the retention now, not in 10 minutes
+    this.firstPrune = setTimeout(() => void this.prune(), 5000).unref();
   }
 
   private ring(cameraId: string): JpegRing {
@@ -138,6 +141,7 @@ export class MediaService {
    */
   async close(flushMs: number): Promise<void> {
     clearInterval(this.pruner);
+    clearTimeout(this.firstPrune);
     const writes = [...this.pendingClips].map(([timer, write]) => {
       clearTimeout(timer);
       return write();
