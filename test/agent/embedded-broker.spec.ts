@@ -63,10 +63,15 @@ describe('embedded MQTT broker users and topic rules', () => {
     await forge('north', 'north-agent-password', 'vigil/south/availability');
     await forge('north', 'north-agent-password', 'homeassistant/binary_sensor/vigil_south_gate/fire/config');
     await forge('console', 'console-reader-password', 'vigil/north/events');
+    // its own topic, but 3 MB: no Vigil message is near that size
+    const big = await connect('north', 'north-agent-password');
+    const closedBig = new Promise<void>((r) => big.once('close', () => r()));
+    big.publish('vigil/north/events', Buffer.alloc(3 * 1024 * 1024, 120), { qos: 1 });
+    await closedBig;
     await north.publishAsync('vigil/north/availability', 'online', { qos: 1, retain: true });
     await waitFor('the last genuine message', () => got.some((m) => m.startsWith('vigil/north/availability')), 5000);
     expect(got).toEqual(['vigil/north/events genuine', 'homeassistant/binary_sensor/vigil_north_gate/fire/config {}', 'vigil/north/availability online']);
-    expect(broker.refused).toBe(4);
+    expect(broker.refused).toBe(5);
   });
 
   it("should not let an agent read another site's topics", async () => {

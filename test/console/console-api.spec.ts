@@ -219,7 +219,9 @@ describe('operator console API', () => {
     await send('vigil/east/events', keys.north.sign(JSON.stringify(message({ site: 'east' }))));     // no key for the site
     const tampered = keys.north.sign(JSON.stringify(message({}))).replace('"score":0.95', '"score":0.05');
     await send('vigil/north/events', tampered);
-    await waitFor('five rejections', () => rejections().length >= 5, 10_000);
+    // a genuine site's message padded to 5 MB (the model name once had no limit): refused before parsing
+    await send('vigil/north/events', keys.north.sign(JSON.stringify(message({ after: { ...state(0.95), model: { name: 'm'.repeat(5_000_000), windowSeconds: 2 } } }))));
+    await waitFor('six rejections', () => rejections().length >= 6, 10_000);
     expect((await fetch(`${url}/api/events/${eventId}`, { headers: { cookie: admin.cookie } })).status).toBe(404);
 
     await send('vigil/north/events', keys.north.sign(JSON.stringify(message({}))));                   // the genuine alarm
@@ -227,7 +229,7 @@ describe('operator console API', () => {
     await send('vigil/north/events', keys.north.sign(JSON.stringify(ended)));                           // seq jump, even if signed
     const stolen = { ...message({ type: 'end', seq: 1, site: 'south', after: { ...state(0.1), endedAt: now } }) };
     await send('vigil/south/events', keys.south.sign(JSON.stringify(stolen)));                          // another site's account ends it
-    await waitFor('seven rejections', () => rejections().length >= 7, 10_000);
+    await waitFor('eight rejections', () => rejections().length >= 8, 10_000);
     await send('vigil/north/events', keys.north.sign(JSON.stringify(message({ type: 'update', seq: 1, after: state(0.97) }))));
     const event = await waitFor('the real update', async () => {
       const e = await admin.get<{ state: string; peakScore: number }>(`/api/events/${eventId}`);
@@ -241,6 +243,7 @@ describe('operator console API', () => {
       expect.stringMatching(/names site \W*north\W* but came on the topic of site \W*south/),
       expect.stringMatching(/no key is trusted for site \W*east\W*; add mqtt\.siteKeys\.east/),
       expect.stringContaining('the signature does not match the message'),
+      expect.stringContaining('payload is over 256 KiB'),
       expect.stringContaining('jumps more than'),
       expect.stringMatching(/belongs to site \W*north/),
     ]);
