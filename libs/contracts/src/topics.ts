@@ -19,6 +19,10 @@ export const topics = {
   /** Home Assistant MQTT discovery config topic of one entity. */
   homeAssistantConfig: (discoveryPrefix: string, component: 'binary_sensor' | 'image', site: string, camera: string, kind: string) =>
     `${discoveryPrefix}/${component}/vigil_${site}_${camera}/${kind}/config`.replace(/[^A-Za-z0-9_/-]/g, '_'),
+  /** The site's own Home Assistant device (the agent), which every camera device is `via`. */
+  homeAssistantSiteConfig: (discoveryPrefix: string, site: string) => `${discoveryPrefix}/binary_sensor/vigil_${site}/agent/config`.replace(/[^A-Za-z0-9_/-]/g, '_'),
+  /** Subscription filters that find every Vigil discovery config, to clear those of cameras no longer configured. */
+  homeAssistantConfigFilters: (discoveryPrefix: string) => [`${discoveryPrefix}/binary_sensor/+/+/config`, `${discoveryPrefix}/image/+/+/config`],
   siteFromEventsTopic(prefix: string, topic: string): string | undefined {
     const parts = topic.split('/');
     const prefixParts = prefix.split('/');

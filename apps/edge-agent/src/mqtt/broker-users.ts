@@ -61,9 +61,13 @@ export function mayPublish(user: BrokerUser, topic: string, prefix: string, disc
   return topic.startsWith(`${discoveryPrefix}/`) && parts.length === d + 4 && parts[d + 1].startsWith(`vigil_${user.site}_`) && parts[d + 3] === 'config';
 }
 
-/** Whether `user` may subscribe to `filter`: readers anything but the broker's own `$SYS`, agents their site. */
-export function maySubscribe(user: BrokerUser, filter: string, prefix: string): boolean {
+/**
+ * Whether `user` may subscribe to `filter`: readers anything but the broker's own `$SYS`; agents their site, and
+ * the Home Assistant discovery configs (to clear those of cameras they no longer have).
+ */
+export function maySubscribe(user: BrokerUser, filter: string, prefix: string, discoveryPrefix = 'homeassistant'): boolean {
   if (filter.startsWith('$SYS')) return false;
   if (user.role === 'reader') return true;
+  if ([`${discoveryPrefix}/binary_sensor/+/+/config`, `${discoveryPrefix}/image/+/+/config`].includes(filter)) return true;
   return filter.startsWith(`${prefix}/${user.site}/`);
 }

@@ -49,7 +49,7 @@ export class EmbeddedBroker {
       },
       authorizeSubscribe: (client, subscription, done) => {
         const user = who.get(client);
-        if (!user || !maySubscribe(user, subscription.topic, access.topicPrefix)) {
+        if (!user || !maySubscribe(user, subscription.topic, access.topicPrefix, access.discoveryPrefix)) {
           instance.refused++;
           return done(null, null);
         }

@@ -1,5 +1,5 @@
 import { SiteConfigSchema } from '../config/site-config.schema';
-import { homeAssistantDiscovery } from './home-assistant';
+import { homeAssistantDiscovery, isStaleDiscovery } from './home-assistant';
 
 describe(homeAssistantDiscovery.name, () => {
   const config = SiteConfigSchema.parse({
@@ -12,7 +12,16 @@ describe(homeAssistantDiscovery.name, () => {
   });
 
   it('should announce a binary sensor and a snapshot image per enabled camera and kind', () => {
-    const messages = homeAssistantDiscovery(config);
+    const [site, ...messages] = homeAssistantDiscovery(config);
+    expect(site.topic).toBe('homeassistant/binary_sensor/vigil_north/agent/config');
+    expect(JSON.parse(site.payload)).toMatchObject({
+      unique_id: 'vigil_north_agent',
+      default_entity_id: 'binary_sensor.vigil_north_agent',
+      device_class: 'connectivity',
+      state_topic: 'vigil/north/availability',
+      device: { identifiers: ['vigil_north'] },
+      origin: { name: 'Vigil' },
+    });
     expect(messages.map((m) => m.topic)).toEqual([
       'homeassistant/binary_sensor/vigil_north_gate/fall/config',
       'homeassistant/image/vigil_north_gate/fall/config',
@@ -28,8 +37,23 @@ describe(homeAssistantDiscovery.name, () => {
       payload_off: 'OFF',
       availability_mode: 'all',
       availability: [{ topic: 'vigil/north/availability' }, { topic: 'vigil/north/gate/availability' }],
-      device: { identifiers: ['vigil_north_gate'], name: 'Gate', suggested_area: 'Yard' },
+      device: { identifiers: ['vigil_north_gate'], name: 'Gate', suggested_area: 'Yard', via_device: 'vigil_north' },
+      default_entity_id: 'binary_sensor.vigil_north_gate_fall',
+      origin: { name: 'Vigil' },
     });
+    // object_id stopped working in Home Assistant 2026.4
+    expect(messages.every((m) => !('object_id' in JSON.parse(m.payload)))).toBe(true);
     expect(JSON.parse(messages[1].payload)).toMatchObject({ image_topic: 'vigil/north/gate/fall/snapshot', content_type: 'image/jpeg' });
+  });
+
+  it("should clear only this site's retained configs that are no longer announced", () => {
+    const mine = Buffer.from(JSON.stringify({ device: { via_device: 'vigil_north' } }));
+    const theirs = Buffer.from(JSON.stringify({ device: { via_device: 'vigil_north_2' } }));
+    const announced = new Set(['homeassistant/binary_sensor/vigil_north_gate/fall/config']);
+    expect(isStaleDiscovery('homeassistant/binary_sensor/vigil_north_old/fall/config', mine, 'north', announced)).toBe(true);
+    expect(isStaleDiscovery('homeassistant/binary_sensor/vigil_north_gate/fall/config', mine, 'north', announced)).toBe(false);
+    expect(isStaleDiscovery('homeassistant/binary_sensor/vigil_north_2_cam/fall/config', theirs, 'north', announced)).toBe(false);
+    expect(isStaleDiscovery('homeassistant/binary_sensor/vigil_north_old/fall/config', Buffer.alloc(0), 'north', announced)).toBe(false);
+    expect(isStaleDiscovery('homeassistant/binary_sensor/x/y/config', Buffer.from('not json'), 'north', announced)).toBe(false);
   });
 });

@@ -1,6 +1,9 @@
 import { topics, type EventKind } from '@vigil/contracts';
 import type { SiteConfig } from '../config/site-config.schema';
 
+/** Who made these entities, as Home Assistant shows it (the discovery `origin` block). */
+const ORIGIN = { name: 'Vigil' };
+
 const DEVICE_CLASS: Record<EventKind, string> = { fall: 'safety', fire: 'heat', smoke: 'smoke' };
 const TITLE: Record<EventKind, string> = { fall: 'Fall', fire: 'Fire', smoke: 'Smoke' };
 
@@ -15,13 +18,31 @@ export function enabledKinds(config: SiteConfig): EventKind[] {
 }
 
 /**
- * Home Assistant MQTT discovery: per camera, one device with a binary sensor per event kind (ON while an event is
- * open) and an image entity showing the latest event snapshot. Available only while the agent and the camera are.
+ * Home Assistant MQTT discovery: the site's agent as a device (a connectivity sensor), and per camera one device
+ * via it, with a binary sensor per event kind (ON while an event is open) and an image entity showing the latest
+ * event snapshot. Available only while the agent and the camera are. Entity ids are suggested with
+ * `default_entity_id` (`object_id` stopped working in Home Assistant 2026.4).
  */
 export function homeAssistantDiscovery(config: SiteConfig): RetainedMessage[] {
   const { topicPrefix: prefix, homeAssistant } = config.mqtt;
   const site = config.site.id;
-  const messages: RetainedMessage[] = [];
+  const siteDevice = { identifiers: [`vigil_${site}`], name: `Vigil ${config.site.name ?? site}`, manufacturer: 'Vigil', model: 'Vigil edge agent' };
+  const messages: RetainedMessage[] = [
+    {
+      topic: topics.homeAssistantSiteConfig(homeAssistant.discoveryPrefix, site),
+      payload: JSON.stringify({
+        name: 'Agent',
+        unique_id: `vigil_${site}_agent`,
+        default_entity_id: `binary_sensor.vigil_${site}_agent`,
+        device_class: 'connectivity',
+        state_topic: topics.availability(prefix, site),
+        payload_on: 'online',
+        payload_off: 'offline',
+        device: siteDevice,
+        origin: ORIGIN,
+      }),
+    },
+  ];
   for (const camera of config.cameras.filter((c) => c.enabled)) {
     const device = {
       identifiers: [`vigil_${site}_${camera.id}`],
@@ -39,7 +60,7 @@ export function homeAssistantDiscovery(config: SiteConfig): RetainedMessage[] {
         payload: JSON.stringify({
           name: TITLE[kind],
           unique_id: id,
-          object_id: id,
+          default_entity_id: `binary_sensor.${id}`,
           device_class: DEVICE_CLASS[kind],
           state_topic: topics.detection(prefix, site, camera.id, kind),
           payload_on: 'ON',
@@ -48,6 +69,7 @@ export function homeAssistantDiscovery(config: SiteConfig): RetainedMessage[] {
           availability_mode: 'all',
           json_attributes_topic: topics.cameraState(prefix, site, camera.id),
           device,
+          origin: ORIGIN,
         }),
       });
       messages.push({
@@ -55,15 +77,31 @@ export function homeAssistantDiscovery(config: SiteConfig): RetainedMessage[] {
         payload: JSON.stringify({
           name: `${TITLE[kind]} snapshot`,
           unique_id: `${id}_snapshot`,
-          object_id: `${id}_snapshot`,
+          default_entity_id: `image.${id}_snapshot`,
           image_topic: topics.snapshot(prefix, site, camera.id, kind),
           content_type: 'image/jpeg',
           availability,
           availability_mode: 'all',
           device,
+          origin: ORIGIN,
         }),
       });
     }
   }
   return messages;
+}
+
+/**
+ * Whether a retained discovery config found on the broker belongs to this site but is no longer announced (a
+ * camera or kind taken out of the config): it is then cleared with an empty retained payload, so the entity
+ * leaves Home Assistant instead of staying unavailable forever.
+ */
+export function isStaleDiscovery(topic: string, payload: Buffer, site: string, announced: ReadonlySet<string>): boolean {
+  if (!payload.length || announced.has(topic)) return false;
+  try {
+    // the camera devices of this site, and only they, are via its agent (a node id prefix could match another site)
+    return (JSON.parse(payload.toString('utf8')) as { device?: { via_device?: unknown } }).device?.via_device === `vigil_${site}`;
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { readFileSync } from 'node:fs';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
-import { enabledKinds, homeAssistantDiscovery } from './home-assistant';
+import { enabledKinds, homeAssistantDiscovery, isStaleDiscovery } from './home-assistant';
 
 const PUBACK_TIMEOUT_MS = 10_000;
 
@@ -33,7 +33,13 @@ export class MqttRepository {
     const { username, password } = credentials ?? this.config.mqtt;
     const site = this.config.site.id;
     const availability = topics.availability(topicPrefix, site);
-    if (homeAssistant.discovery) for (const m of homeAssistantDiscovery(this.config)) this.states.set(m.topic, m.payload);
+    const announced = new Set<string>();
+    if (homeAssistant.discovery) {
+      for (const m of homeAssistantDiscovery(this.config)) {
+        this.states.set(m.topic, m.payload);
+        announced.add(m.topic);
+      }
+    }
     // no event survives a restart open: every detection starts OFF
     for (const camera of this.config.cameras.filter((c) => c.enabled)) {
       for (const kind of enabledKinds(this.config)) this.states.set(topics.detection(topicPrefix, site, camera.id, kind), DETECTION.off);
@@ -55,11 +61,18 @@ export class MqttRepository {
       this.logger.log(`connected to MQTT broker ${redactUrl(url)}`);
       client.publish(availability, AVAILABILITY.online, { qos: 1, retain: true });
       for (const [topic, payload] of this.states) client.publish(topic, payload, { qos: 1, retain: true });
+      // retained configs of cameras taken out of the site file: cleared so Home Assistant removes their entities
+      if (homeAssistant.discovery) client.subscribe(topics.homeAssistantConfigFilters(homeAssistant.discoveryPrefix), { qos: 1 });
       if (this.config.mqtt.endToEndAcks) {
         client.subscribe(acks, { qos: 1 }, (err) => err && this.logger.error(`cannot subscribe to ${acks}: ${err.message}; event messages will be re-sent until a console acknowledges them`));
       }
     });
-    client.on('message', (topic, payload) => {
+    client.on('message', (topic, payload, packet) => {
+      if (packet.retain && homeAssistant.discovery && isStaleDiscovery(topic, payload, site, announced)) {
+        this.logger.log(`removing the Home Assistant entity ${topic}: its camera or kind is no longer in the site file`);
+        client.publish(topic, '', { qos: 1, retain: true });
+        return;
+      }
       if (topic !== acks) return;
       let ack;
       try {
