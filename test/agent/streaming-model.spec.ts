@@ -39,6 +39,11 @@ describe('edge agent with the streaming model', () => {
     const metrics = await (await get('/metrics')).text();
     for (const graph of ['frame', 'temporal']) expect(metrics).toMatch(new RegExp(`vigil_inference_run_seconds_count\\{graph="${graph}"\\} [1-9]`));
     expect(metrics).toMatch(/vigil_clip_queue \d/);
+    // Prometheus naming: running totals are counters, process metrics keep their standard names
+    expect(metrics).toMatch(/^# TYPE vigil_camera_windows_total counter$/m);
+    expect(metrics).toMatch(/^vigil_camera_windows_total\{camera="desk"\} [1-9]/m);
+    expect(metrics).not.toMatch(/^# TYPE vigil_\w+_total gauge$/m);
+    expect(metrics).toMatch(/^process_resident_memory_bytes \d/m);
     // camera log lines carry the camera as a JSON field beside the message
     expect(agent.output()).toMatch(/"camera":"desk"[^\n]*"msg":"fall event [0-9a-f-]+ started on camera desk/);
   });

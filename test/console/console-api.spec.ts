@@ -194,6 +194,12 @@ describe('operator console API', () => {
     }, 10_000);
     expect(after.duplicates - before.duplicates).toBe(1);
     expect(after.rejected - before.rejected).toBe(1);
+    // the same counts for Prometheus, with the convention's names (counters end in _total; process metrics as is)
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(new RegExp(`^vigil_console_messages_duplicate_total ${after.duplicates}$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^vigil_console_messages_rejected_total ${after.rejected}$`, 'm'));
+    expect(metrics).toMatch(/^# TYPE vigil_console_messages_received_total counter$/m);
+    expect(metrics).toMatch(/^process_cpu_seconds_total /m);
     const events = (await admin.get<{ events: Array<{ id: string }> }>('/api/events')).events;
     expect(events.filter((e) => e.id === eventId)).toHaveLength(1);
     expect(app.output()).toMatch(/rejected an event message \(type: .*after: Invalid input/);

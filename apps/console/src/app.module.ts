@@ -14,6 +14,7 @@ import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { MessageVerifier } from './ingest/message-verifier';
 import { MediaProxyController } from './media/media-proxy.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { HealthController } from './health/health.controller';
 import { MqttIngestService } from './ingest/mqtt-ingest.service';
 import { DATABASE, openDatabase, type Db } from './store/database';
@@ -38,7 +39,7 @@ export class AppModule {
           pinoHttp: pinoHttpOptions('console', config.logging),
         }),
       ],
-      controllers: [AuthController, EventsController, CamerasController, MediaProxyController, HealthController],
+      controllers: [AuthController, EventsController, CamerasController, MediaProxyController, HealthController, MetricsController],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
         { provide: DATABASE, useFactory: () => openDatabase(config.storage.path) },

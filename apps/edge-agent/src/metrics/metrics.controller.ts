@@ -15,14 +15,20 @@ export class MetricsController {
   private readonly registry = new Registry();
 
   constructor(cameras: CameraManagerService, model: ModelRepository, mqtt: MqttRepository, outbox: OutboxRepository, media: MediaService, events: EventService) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'vigil_agent_' });
+    // Node's process metrics under their standard names (process_cpu_seconds_total, ...), as every exporter has them
+    collectDefaultMetrics({ register: this.registry });
     const labelNames = ['camera'] as const;
     const gauge = (name: string, help: string, collect: (g: Gauge<'camera'>) => void) =>
       new Gauge({ name, help, labelNames, registers: [this.registry], collect() { this.reset(); collect(this); } });
+    /** A counter read from the agent's own running totals at scrape time (they only grow until a restart). */
+    const counter = (name: string, help: string, read: () => number) =>
+      new Counter({ name, help, registers: [this.registry], collect() { this.reset(); this.inc(read()); } });
+    const cameraCounter = (name: string, help: string, read: (c: ReturnType<CameraManagerService['health']>[number]) => number) =>
+      new Counter({ name, help, labelNames, registers: [this.registry], collect() { this.reset(); for (const c of cameras.health()) this.inc({ camera: c.id }, read(c)); } });
     gauge('vigil_camera_fps', 'Frames per second read from the camera at the analysis rate', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.fps)));
-    gauge('vigil_camera_reconnects_total', 'Stream sessions restarted since the agent started', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.reconnects)));
-    gauge('vigil_camera_frames_dropped_total', 'Frames dropped because inference was busy (latest frame wins)', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.dropped)));
-    gauge('vigil_camera_windows_total', 'Windows scored by the model', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.windows)));
+    cameraCounter('vigil_camera_reconnects_total', 'Stream sessions restarted since the agent started', (c) => c.reconnects);
+    cameraCounter('vigil_camera_frames_dropped_total', 'Frames dropped because inference was busy (latest frame wins)', (c) => c.dropped);
+    cameraCounter('vigil_camera_windows_total', 'Windows scored by the model', (c) => c.windows);
     gauge('vigil_camera_last_frame_age_seconds', 'Seconds since the newest frame', (g) =>
       cameras.health().forEach((c) => c.lastFrameAgeMs !== null && g.set({ camera: c.id }, c.lastFrameAgeMs / 1000)),
     );
@@ -38,7 +44,7 @@ export class MetricsController {
     });
     new Gauge({ name: 'vigil_outbox_pending', help: 'Event messages waiting for a broker acknowledgement', registers: [this.registry], collect() { this.set(outbox.pending()); } });
     new Gauge({ name: 'vigil_event_storage_degraded', help: '1 while events cannot be written (disk full, read-only database); cameras keep running', registers: [this.registry], collect() { this.set(events.storage.state === 'degraded' ? 1 : 0); } });
-    new Counter({ name: 'vigil_event_write_failures_total', help: 'Event writes that failed and are retried', registers: [this.registry], collect() { this.reset(); this.inc(events.storage.failures); } });
+    counter('vigil_event_write_failures_total', 'Event writes that failed and are retried', () => events.storage.failures);
     new Gauge({ name: 'vigil_outbox_unacknowledged', help: 'Event messages sent but not yet acknowledged by a console', registers: [this.registry], collect() { this.set(outbox.unacknowledged()); } });
     new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers: [this.registry], collect() { this.set(mqtt.connected ? 1 : 0); } });
     const runs = new Histogram({
@@ -53,19 +59,11 @@ export class MetricsController {
       runs.observe({ graph }, ms / 1000);
       batches.observe({ graph }, batch);
     });
-    new Gauge({ name: 'vigil_inference_frames_total', help: 'Frames through the frame encoder (streaming models)', registers: [this.registry], collect() { this.set(model.stats?.frames ?? 0); } });
+    counter('vigil_inference_frames_total', 'Frames through the frame encoder (streaming models)', () => model.stats?.frames ?? 0);
     new Gauge({ name: 'vigil_clip_queue', help: 'Event clips waiting for an encoder', registers: [this.registry], collect() { this.set(media.clipsWaiting); } });
-    new Gauge({ name: 'vigil_clips_skipped_total', help: 'Event clips not written because media.clipQueue was full', registers: [this.registry], collect() { this.set(media.clipsSkipped); } });
-    new Gauge({ name: 'vigil_inference_windows_total', help: 'Windows scored', registers: [this.registry], collect() { this.set(model.stats?.windows ?? 0); } });
-    new Gauge({
-      name: 'vigil_inference_ms_per_window',
-      help: 'Mean inference time per window since start',
-      registers: [this.registry],
-      collect() {
-        const s = model.stats;
-        this.set(s && s.windows ? s.totalMs / s.windows : 0);
-      },
-    });
+    counter('vigil_clips_skipped_total', 'Event clips not written because media.clipQueue was full', () => media.clipsSkipped);
+    counter('vigil_inference_windows_total', 'Windows scored', () => model.stats?.windows ?? 0);
+    // time per window: vigil_inference_run_seconds (a histogram per graph) replaces the mean in milliseconds
   }
 
   @Get('metrics')
