@@ -21,7 +21,7 @@
  * A clips folder holds manifest.tsv (columns file, class, split, event_span_s, as in ../shared/clips);
  * "synthetic" renders the project's scripted fall, fire and normal clips (seeds the training never drew).
  */
-import { cliOption } from '@vigil/config';
+import { readCommandLine, UsageError } from '@vigil/config';
 import { loadVideoModel, PoseStage, resolveModelCard, resolvePoseFallCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
 import {
   averagePrecision,
@@ -56,7 +56,7 @@ import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
 import { combineFall, raiseEvents, scoreClip, type FallSource, type PoseFallOption } from './eval-clip';
 import { svgToPng } from './svg-to-png';
 
-const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean]';
+const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean] [--pose-card card.json] [--pose-gate N] [--threads 2]';
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -86,33 +86,41 @@ async function syntheticSet(): Promise<string> {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const target = argv[0];
-  if (!target || target.startsWith('-')) fail(USAGE);
-  const siteFile = cliOption(argv, '--config');
+  let option: Record<string, string | undefined>;
+  let target: string;
+  try {
+    const line = readCommandLine(argv, { 'budget': { type: 'string' }, 'by': { type: 'string' }, 'card': { type: 'string' }, 'config': { type: 'string' }, 'fall': { type: 'string' }, 'hop': { type: 'string' }, 'mode': { type: 'string' }, 'out': { type: 'string' }, 'pose-card': { type: 'string' }, 'pose-gate': { type: 'string' }, 'split': { type: 'string' }, 'threads': { type: 'string' }, 'write-card': { type: 'string' } }, USAGE, { min: 1, max: 1 });
+    option = line.values as Record<string, string | undefined>;
+    target = line.positionals[0];
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message);
+    throw err;
+  }
+  const siteFile = option['config'];
   let config: SiteConfig;
   try {
     config = siteFile ? loadSiteConfig(siteFile, process.env) : SiteConfigSchema.parse({ site: { id: 'eval' }, cameras: [{ id: 'eval', url: 'rtsp://127.0.0.1/eval' }] });
   } catch (err) {
     fail((err as Error).message);
   }
-  const mode = (cliOption(argv, '--mode') ?? config.model.mode) as ModelMode;
+  const mode = (option['mode'] ?? config.model.mode) as ModelMode;
   if (!['auto', 'window', 'streaming'].includes(mode)) fail(`--mode must be auto, window or streaming, got "${mode}"`);
-  const hopOption = cliOption(argv, '--hop');
+  const hopOption = option['hop'];
   const hop = hopOption === undefined ? config.model.hop : Number(hopOption);
   if (hop !== undefined && !(Number.isInteger(hop) && hop >= 1 && hop <= 64)) fail(`--hop must be a whole number of frames from 1 to 64, got "${hopOption}"`);
-  const by = (cliOption(argv, '--by') ?? 'source') as GroupBy;
+  const by = (option['by'] ?? 'source') as GroupBy;
   if (!['source', 'dataset'].includes(by)) fail(`--by must be source or dataset, got "${by}"`);
-  const budgetOption = cliOption(argv, '--budget');
+  const budgetOption = option['budget'];
   const budget = budgetOption === undefined ? undefined : Number(budgetOption);
   if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) fail(`--budget is false alarms per camera-hour, a number from 0 up, got "${budgetOption}"`);
-  const fallFrom = (cliOption(argv, '--fall') ?? config.model.fall) as FallSource;
+  const fallFrom = (option['fall'] ?? config.model.fall) as FallSource;
   if (!['video', 'pose', 'max', 'mean'].includes(fallFrom)) fail(`--fall must be video, pose, max or mean, got "${fallFrom}"`);
-  const writeCard = cliOption(argv, '--write-card');
+  const writeCard = option['write-card'];
   if (writeCard !== undefined && budget === undefined) fail('--write-card writes the thresholds that --budget chooses: add --budget N');
   if (writeCard !== undefined && !existsSync(writeCard)) fail(`--write-card: no card at ${writeCard}; pass the card file to update (e.g. libs/model/weights/vigil-vit-tiny.card.json)`);
-  const cardPath = resolveModelCard(cliOption(argv, '--card') ?? config.model.card);
-  const split = cliOption(argv, '--split');
-  const threads = Number(cliOption(argv, '--threads') ?? 2);
+  const cardPath = resolveModelCard(option['card'] ?? config.model.card);
+  const split = option['split'];
+  const threads = Number(option['threads'] ?? 2);
 
   const manifest = target === 'synthetic' ? await syntheticSet() : resolve(target);
   let clips: EvalClip[];
@@ -125,14 +133,14 @@ async function main(): Promise<void> {
   const { card } = model;
   let pose: PoseFallOption | undefined;
   if (fallFrom !== 'video') {
-    const motionGate = Number(cliOption(argv, '--pose-gate') ?? config.model.poseMotionGate);
-    if (!(motionGate >= 0 && motionGate <= 50)) fail(`--pose-gate must be grey levels from 0 to 50, got "${cliOption(argv, '--pose-gate')}"`);
-    pose = { stage: await PoseStage.open(resolvePoseFallCard(cliOption(argv, '--pose-card') ?? config.model.poseCard), { intraOpThreads: threads, motionGate }), combine: fallFrom };
+    const motionGate = Number(option['pose-gate'] ?? config.model.poseMotionGate);
+    if (!(motionGate >= 0 && motionGate <= 50)) fail(`--pose-gate must be grey levels from 0 to 50, got "${option['pose-gate']}"`);
+    pose = { stage: await PoseStage.open(resolvePoseFallCard(option['pose-card'] ?? config.model.poseCard), { intraOpThreads: threads, motionGate }), combine: fallFrom };
     console.error(`${pose.stage.describe()}${fallFrom === 'pose' ? '' : `, ${fallFrom} with the video model's`}`);
   }
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
   const hopTag = hop === undefined ? '' : `-hop${hop}`;
-  const out = resolve(cliOption(argv, '--out') ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
+  const out = resolve(option['out'] ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
   const cardThreshold = (k: EventClass) => (k === 'fall' && pose ? combineFall(bestLabelThreshold(card, k) ?? 0.5, pose.stage.threshold, fallFrom) : bestLabelThreshold(card, k));
   const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], cardThreshold(k))])) as Record<EventClass, TrackerRule>;

@@ -10,7 +10,7 @@
  * model's size (PoseTracker, as the agent runs it). Writes { model, fps, size, picture, tracking, clips: { <file as in the manifest>: { frames, keypoints: [frames * 17 * 3] } } } with
  * keypoints as y, x, score (0..1 in the letterboxed square); a clip already in --out is kept, so a rerun resumes.
  */
-import { cliOption } from '@vigil/config';
+import { readCommandLine, UsageError } from '@vigil/config';
 import { PoseEstimator, PoseTracker, shippedPoseCard } from '@vigil/model';
 import { readEvalSet } from '@vigil/model/evaluation';
 import { FfmpegFrameSource, inputArguments, StreamEndedError } from '@vigil/streams';
@@ -32,12 +32,21 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const target = argv[0];
-  const out = cliOption(argv, '--out');
+  const usage = 'usage: node dist/scripts/pose-label.js <clips folder | manifest.tsv> --out keypoints.json [--fps 4] [--threads 2] [--picture 192] [--tracking none|crop]';
+  let option: Record<string, string | undefined> = {};
+  let target: string | undefined;
+  try {
+    const line = readCommandLine(process.argv.slice(2), { fps: { type: 'string' }, out: { type: 'string' }, picture: { type: 'string' }, threads: { type: 'string' }, tracking: { type: 'string' } }, usage, { max: 1 });
+    option = line.values as Record<string, string | undefined>;
+    target = line.positionals[0];
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message);
+    throw err;
+  }
+  const out = option['out'];
   if (!target || target.startsWith('-') || !out) fail('usage: node dist/scripts/pose-label.js <clips folder | manifest.tsv> --out keypoints.json [--fps 4] [--threads 2]');
-  const fps = Number(cliOption(argv, '--fps') ?? 4);
-  if (!(fps > 0 && fps <= 30)) fail(`--fps must be a number of frames per second from 0 to 30, got "${cliOption(argv, '--fps')}"`);
+  const fps = Number(option['fps'] ?? 4);
+  if (!(fps > 0 && fps <= 30)) fail(`--fps must be a number of frames per second from 0 to 30, got "${option['fps']}"`);
   const manifest = existsSync(target) && statSync(target).isDirectory() ? join(target, 'manifest.tsv') : resolve(target);
   let clips;
   try {
@@ -45,11 +54,11 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  const pose = await PoseEstimator.open(shippedPoseCard(), { intraOpThreads: Number(cliOption(argv, '--threads') ?? 2) });
+  const pose = await PoseEstimator.open(shippedPoseCard(), { intraOpThreads: Number(option['threads'] ?? 2) });
   const size = pose.size;
-  const picture = Number(cliOption(argv, '--picture') ?? size);
-  if (!(Number.isInteger(picture) && picture >= size && picture <= 1024)) fail(`--picture must be a whole number of pixels from ${size} to 1024, got "${cliOption(argv, '--picture')}"`);
-  const tracking = (cliOption(argv, '--tracking') ?? 'none') as 'crop' | 'none';
+  const picture = Number(option['picture'] ?? size);
+  if (!(Number.isInteger(picture) && picture >= size && picture <= 1024)) fail(`--picture must be a whole number of pixels from ${size} to 1024, got "${option['picture']}"`);
+  const tracking = (option['tracking'] ?? 'none') as 'crop' | 'none';
   if (!['crop', 'none'].includes(tracking)) fail(`--tracking must be crop or none, got "${tracking}"`);
   const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as LabelFile) : undefined;
   const same = previous?.model === pose.card.name && previous.fps === fps && (previous.picture ?? size) === picture && (previous.tracking ?? 'none') === tracking;

@@ -3,19 +3,25 @@
  *
  *   node dist/scripts/score-clip.js <clip.mp4 | rtsp://...> [--card path/to/model.card.json] [--seconds 30]
  */
-import { cliOption } from '@vigil/config';
+import { readCommandLine, UsageError } from '@vigil/config';
 import { OnnxVideoModel, shippedModelCard, SlidingWindow, toPixelValues } from '@vigil/model';
 import { FfmpegFrameSource, inputArguments, type Frame } from '@vigil/streams';
 
 async function main(): Promise<void> {
-  const file = process.argv[2];
-  if (!file || file.startsWith('-')) {
-    console.error('usage: score-clip <clip.mp4> [--card model.card.json]');
+  let option: { card?: string; seconds?: string };
+  let file: string;
+  try {
+    const line = readCommandLine(process.argv.slice(2), { card: { type: 'string' }, seconds: { type: 'string' } }, 'usage: score-clip <clip.mp4 | rtsp://...> [--card model.card.json] [--seconds 30]', { min: 1, max: 1 });
+    option = line.values;
+    file = line.positionals[0];
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(err.message);
     process.exit(2);
   }
-  const model = await OnnxVideoModel.load(cliOption(process.argv, '--card') ?? shippedModelCard());
+  const model = await OnnxVideoModel.load(option['card'] ?? shippedModelCard());
   const { card } = model;
-  const seconds = Number(cliOption(process.argv, '--seconds') ?? Infinity);
+  const seconds = Number(option['seconds'] ?? Infinity);
   const source = new FfmpegFrameSource({ input: inputArguments(file, { realtime: false }), fps: card.input.fps, size: { width: card.input.width, height: card.input.height }, delivery: 'every' });
   const window = new SlidingWindow<Frame>(card.input.frames, card.window.hop);
   const thresholds = card.labels.map((l) => card.thresholds[l] ?? 0.5);

@@ -4,6 +4,7 @@
  *
  *   npm start -- [--console-port 8080] [--agent-port 8081] [--mqtt-port 1883] [--rtsp-port 8554] [--data-dir var]
  */
+import { readCommandLine, UsageError } from '@vigil/config';
 import { publicKeyText } from '@vigil/contracts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
@@ -24,24 +25,42 @@ interface Options {
 const HELP = `Usage: npm start -- [--console-port 8080] [--agent-port 8081] [--mqtt-port 1883] [--rtsp-port 8554] [--data-dir var]`;
 
 function parseOptions(argv: string[]): Options {
-  const opts: Options = { consolePort: 8080, agentPort: 8081, mqttPort: 1883, rtspPort: 8554, dataDir: 'var' };
-  const ports: Record<string, keyof Options> = { '--console-port': 'consolePort', '--agent-port': 'agentPort', '--mqtt-port': 'mqttPort', '--rtsp-port': 'rtspPort' };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      console.log(HELP);
-      process.exit(0);
-    } else if (arg in ports) {
-      const value = Number(argv[++i]);
-      if (!Number.isInteger(value) || value < 1 || value > 65535) fail(`${arg} needs a TCP port number (1-65535), got "${argv[i]}"`);
-      (opts as unknown as Record<string, number>)[ports[arg]] = value;
-    } else if (arg === '--data-dir') {
-      opts.dataDir = argv[++i] ?? fail('--data-dir needs a folder');
-    } else {
-      fail(`unknown option "${arg}"\n${HELP}`);
-    }
+  let values;
+  try {
+    values = readCommandLine(
+      argv,
+      {
+        'console-port': { type: 'string' },
+        'agent-port': { type: 'string' },
+        'mqtt-port': { type: 'string' },
+        'rtsp-port': { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      HELP,
+    ).values;
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message);
+    throw err;
   }
-  return opts;
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
+  const port = (flag: 'console-port' | 'agent-port' | 'mqtt-port' | 'rtsp-port', fallback: number) => {
+    const text = values[flag];
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1 || value > 65535) fail(`--${flag} needs a TCP port number (1-65535), got "${text}"`);
+    return value;
+  };
+  return {
+    consolePort: port('console-port', 8080),
+    agentPort: port('agent-port', 8081),
+    mqttPort: port('mqtt-port', 1883),
+    rtspPort: port('rtsp-port', 8554),
+    dataDir: values['data-dir'] ?? 'var',
+  };
 }
 
 function fail(message: string): never {

@@ -32,6 +32,15 @@ describe('edge agent start-up with bad configuration', () => {
     expect(missing.output).toMatch(/file not found; pass --config with the path of your site file/);
   });
 
+  it('should exit 2 on a misspelt flag instead of starting on defaults, for the agent and the console', async () => {
+    const agent = await runAgent(['--conf', join(dir, 'site.yaml')]);
+    expect(agent.code).toBe(2);
+    expect(agent.output).toMatch(/Unknown option '--conf'[\s\S]*Usage: vigil-agent --config <site.yaml>/);
+    const consoleProc = startNode('apps/console/src/main.js', ['--conf', join(dir, 'console.yaml')]);
+    expect(await consoleProc.exited).toBe(2);
+    expect(consoleProc.output()).toMatch(/Unknown option '--conf'[\s\S]*Usage: vigil-console/);
+  });
+
   it('should exit 1 with the reason when the model card cannot be used', async () => {
     const path = join(dir, 'model.yaml');
     writeFileSync(path, `site: { id: s }\ncameras:\n  - { id: a, url: "x.mp4" }\nmodel: { card: "${join(dir, 'missing.card.json')}" }\nstorage: { path: "${join(dir, 'a.db')}" }\nhttp: { port: 0 }\n`);

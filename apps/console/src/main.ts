@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { cliOption, ConfigError, loadYamlConfig, parseYamlConfig } from '@vigil/config';
+import { ConfigError, loadYamlConfig, parseYamlConfig, readCommandLine, UsageError } from '@vigil/config';
 import { Logger } from 'nestjs-pino';
 import { resolve } from 'node:path';
 import { AppModule } from './app.module';
@@ -30,16 +30,23 @@ export async function startConsole(config: ConsoleConfig) {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
+  let options;
+  try {
+    options = readCommandLine(process.argv.slice(2), { config: { type: 'string', short: 'c' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, USAGE).values;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+  if (options.help) {
     console.log(USAGE);
     return;
   }
   let config: ConsoleConfig;
   try {
-    const path = cliOption(argv, '--config', '-c') ?? process.env.VIGIL_CONSOLE_CONFIG;
+    const path = options.config ?? process.env.VIGIL_CONSOLE_CONFIG;
     config = path ? loadYamlConfig(path, ConsoleConfigSchema, { env: process.env }) : parseYamlConfig('{}', 'defaults', ConsoleConfigSchema);
-    const port = cliOption(argv, '--port');
+    const port = options.port;
     if (port !== undefined) {
       if (!/^\d+$/.test(port) || Number(port) > 65535) throw new ConfigError('--port', [`--port: "${port}" is not a TCP port; use a number from 0 to 65535`]);
       config = { ...config, http: { ...config.http, port: Number(port) } };

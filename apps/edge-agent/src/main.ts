@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { cliOption, ConfigError } from '@vigil/config';
+import { ConfigError, readCommandLine, UsageError } from '@vigil/config';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadSiteConfig } from './config/load-site-config';
@@ -21,12 +21,19 @@ export async function startAgent(config: SiteConfig) {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
+  let options;
+  try {
+    options = readCommandLine(process.argv.slice(2), { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } }, USAGE).values;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+  if (options.help) {
     console.log(USAGE);
     return;
   }
-  const path = cliOption(argv, '--config', '-c') ?? process.env.VIGIL_CONFIG;
+  const path = options.config ?? process.env.VIGIL_CONFIG;
   if (!path) {
     console.error(`No site configuration given.\n\n${USAGE}`);
     process.exit(2);

@@ -13,6 +13,8 @@ describe('embedded broker users and topic rules', () => {
     [north, 'vigil/south/events', false],
     [north, 'vigil/northern/events', false],
     [north, 'homeassistant/binary_sensor/vigil_north_gate/fire/config', true],
+    [north, 'homeassistant/binary_sensor/vigil_north/agent/config', true],
+    [north, 'homeassistant/binary_sensor/vigil_northern/agent/config', false],
     [north, 'homeassistant/binary_sensor/vigil_south_gate/fire/config', false],
     [north, 'homeassistant/binary_sensor/vigil_north_gate/fire/state', false],
     [reader, 'vigil/north/events', false],

@@ -58,7 +58,10 @@ export function mayPublish(user: BrokerUser, topic: string, prefix: string, disc
   if (topic.startsWith(`${prefix}/${user.site}/`)) return true;
   const parts = topic.split('/');
   const d = discoveryPrefix.split('/').length;
-  return topic.startsWith(`${discoveryPrefix}/`) && parts.length === d + 4 && parts[d + 1].startsWith(`vigil_${user.site}_`) && parts[d + 3] === 'config';
+  const node = parts[d + 1] ?? '';
+  // the site's own device (vigil_<site>) and its cameras (vigil_<site>_<camera>)
+  const ours = node === `vigil_${user.site}` || node.startsWith(`vigil_${user.site}_`);
+  return topic.startsWith(`${discoveryPrefix}/`) && parts.length === d + 4 && ours && parts[d + 3] === 'config';
 }
 
 /**
