@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../../.."
 CLIPS="${1:-../shared/clips}"
 PY=/usr/bin/python3
 npm run build --silent
-"$PY" libs/model/training/train.py --recipe window --epochs 8 --clips "$CLIPS"
+"$PY" libs/model/training/train.py --recipe window --epochs 8 --size 128 --clips "$CLIPS"
 "$PY" libs/model/training/train.py --recipe pose --clips "$CLIPS"
 npm run build --silent
 node dist/scripts/eval.js "$CLIPS" --split val --budget 1 --write-card libs/model/weights/vigil-pose-fall.card.json --out .cache/eval/default-pose
