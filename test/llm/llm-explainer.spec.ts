@@ -24,7 +24,6 @@ describe('LLM explainer against an OpenAI-compatible server on 127.0.0.1', () =>
     new Explainer(
       new LlmClient({ baseUrl: server.baseUrl, model: 'qwen2.5-vl', apiKey: 'sk-test', timeoutMs: opts.timeoutMs ?? 2000, retries: opts.retries ?? 0 }, () => Promise.resolve()),
       { language: 'en', vision: opts.vision ?? false, concurrency: 2, model: 'qwen2.5-vl' },
-      template,
     );
 
   beforeAll(async () => {
@@ -36,7 +35,7 @@ describe('LLM explainer against an OpenAI-compatible server on 127.0.0.1', () =>
   it('should use a good answer, with severity, action, model and token usage', async () => {
     server.set('ok');
     const e = explainer();
-    const result = await e.explain(evidence);
+    const result = await e.explain(evidence, template);
     expect(result.fallbackReason).toBeUndefined();
     expect(result.explanation).toMatchObject({
       source: 'llm',
@@ -55,7 +54,7 @@ describe('LLM explainer against an OpenAI-compatible server on 127.0.0.1', () =>
 
   it('should send the snapshot to vision models as an image part', async () => {
     server.set('ok');
-    await explainer({ vision: true }).explain(evidence);
+    await explainer({ vision: true }).explain(evidence, template);
     const user = server.requests[0].messages[1].content as Array<{ type: string; image_url?: { url: string } }>;
     expect(user.find((p) => p.type === 'image_url')?.image_url?.url).toBe('data:image/jpeg;base64,/9j/2Q==');
   });
@@ -68,7 +67,7 @@ describe('LLM explainer against an OpenAI-compatible server on 127.0.0.1', () =>
   ] as const)('should fall back to the template when the server is %s', async (behaviour, reason) => {
     server.set(behaviour, { slowMs: 3000 });
     const started = Date.now();
-    const result = await explainer({ timeoutMs: 300 }).explain(evidence);
+    const result = await explainer({ timeoutMs: 300 }).explain(evidence, template);
     expect(result.explanation).toEqual(template());
     expect(result.fallbackReason).toMatch(reason);
     expect(Date.now() - started).toBeLessThan(2500);
@@ -76,14 +75,14 @@ describe('LLM explainer against an OpenAI-compatible server on 127.0.0.1', () =>
 
   it('should retry a 503 and accept an answer wrapped in a code fence', async () => {
     server.set('flaky', { failures: 1 });
-    const result = await explainer({ retries: 2 }).explain(evidence);
+    const result = await explainer({ retries: 2 }).explain(evidence, template);
     expect(result.explanation.source).toBe('llm');
     expect(server.requests).toHaveLength(2);
   });
 
   it('should not retry a request the server rejected as malformed', async () => {
     server.set('invalid-json');
-    await explainer({ retries: 3 }).explain(evidence);
+    await explainer({ retries: 3 }).explain(evidence, template);
     expect(server.requests).toHaveLength(1);
   });
 });

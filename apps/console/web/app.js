@@ -20,7 +20,6 @@ const state = {
   audio: null,
   source: null,
   detailId: null,
-  unseen: 0,
   /** Ids of events that arrived live since the last redraw (they flash once). */
   fresh: new Set(),
 };

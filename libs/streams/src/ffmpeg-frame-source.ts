@@ -65,7 +65,6 @@ const FPS_WINDOW_MS = 5000;
  */
 export class FfmpegFrameSource {
   dropped = 0;
-  delivered = 0;
   /** Frames per second actually read, smoothed over about the last second. */
   measuredFps = 0;
 
@@ -179,7 +178,6 @@ export class FfmpegFrameSource {
             stdout.resume();
             sideStream?.resume();
           }
-          this.delivered++;
           yield frame;
           continue;
         }

@@ -71,21 +71,12 @@ export class EventTracker {
 
   constructor(readonly rule: TrackerRule) {}
 
-  get isActive(): boolean {
-    return this.active;
-  }
-
   /** The score the rule uses: the mean of the last `smoothingWindows` raw scores. */
   private smooth(raw: number): number {
     const n = Math.max(1, this.rule.smoothingWindows ?? 1);
     this.recent.push(raw);
     if (this.recent.length > n) this.recent.shift();
     return this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
-  }
-
-  /** Forgets the smoothing history, e.g. after a gap in the video. */
-  resetSmoothing(): void {
-    this.recent.length = 0;
   }
 
   observe(raw: number, at: number): Transition | undefined {

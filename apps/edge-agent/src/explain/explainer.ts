@@ -29,7 +29,6 @@ export class Explainer {
   constructor(
     private readonly client: LlmClient | undefined,
     private readonly options: { language: string; vision: boolean; concurrency: number; model: string },
-    private readonly template: (e: ExplainEvidence) => Explanation,
   ) {
     this.semaphore = new Semaphore(options.concurrency);
   }
@@ -38,8 +37,8 @@ export class Explainer {
     return this.client !== undefined;
   }
 
-  /** `template` overrides the constructor's, for callers that already wrote it. */
-  async explain(evidence: ExplainEvidence, template: (e: ExplainEvidence) => Explanation = this.template): Promise<ExplainResult> {
+  /** `template` writes the grounded explanation that stands when there is no LLM or it fails. */
+  async explain(evidence: ExplainEvidence, template: (e: ExplainEvidence) => Explanation): Promise<ExplainResult> {
     if (!this.client) return { explanation: template(evidence) };
     const client = this.client;
     this.stats.requests++;

@@ -30,7 +30,7 @@ export class ExplanationService {
             timeoutMs: e.timeoutSeconds * 1000,
             retries: e.retries,
           });
-    this.explainer = new Explainer(client, { language: e.language, vision: e.vision, concurrency: e.concurrency, model }, () => ({ text: '', source: 'template', language: e.language }));
+    this.explainer = new Explainer(client, { language: e.language, vision: e.vision, concurrency: e.concurrency, model });
     if (client) this.logger.log(`event explanations by ${e.provider} model "${model}" at ${client.endpoint} (${e.language}); the template stands in on any failure`);
   }
 
