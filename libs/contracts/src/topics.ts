@@ -3,8 +3,6 @@ export const DEFAULT_TOPIC_PREFIX = 'vigil';
 
 export const topics = {
   events: (prefix: string, site: string) => `${prefix}/${site}/events`,
-  /** Subscription filter for the events of every site (or one). */
-  eventsFilter: (prefix: string, site = '+') => `${prefix}/${site}/events`,
   availability: (prefix: string, site: string) => `${prefix}/${site}/availability`,
   /** A console's receipts for a site's event messages it has stored (AckMessage), so the agent can let them go. */
   acks: (prefix: string, site: string) => `${prefix}/${site}/acks`,
@@ -23,13 +21,22 @@ export const topics = {
   homeAssistantSiteConfig: (discoveryPrefix: string, site: string) => `${discoveryPrefix}/binary_sensor/vigil_${site}/agent/config`.replace(/[^A-Za-z0-9_/-]/g, '_'),
   /** Subscription filters that find every Vigil discovery config, to clear those of cameras no longer configured. */
   homeAssistantConfigFilters: (discoveryPrefix: string) => [`${discoveryPrefix}/binary_sensor/+/+/config`, `${discoveryPrefix}/image/+/+/config`],
-  siteFromEventsTopic(prefix: string, topic: string): string | undefined {
-    const parts = topic.split('/');
-    const prefixParts = prefix.split('/');
-    if (parts.length !== prefixParts.length + 2 || parts[parts.length - 1] !== 'events') return undefined;
-    return prefixParts.every((p, i) => parts[i] === p) ? parts[prefixParts.length] : undefined;
+  /** What a consumer subscribes to: every site's events, site availability and camera states. */
+  consumerFilters: (prefix: string) => ({ events: `${prefix}/+/events`, availability: `${prefix}/+/availability`, cameraState: `${prefix}/+/+/state` }),
+  /** Which of the layout's topics `topic` is, and for which site (and camera); undefined for anything else. */
+  parse(prefix: string, topic: string): ParsedTopic | undefined {
+    if (!topic.startsWith(`${prefix}/`)) return undefined;
+    const parts = topic.slice(prefix.length + 1).split('/');
+    if (parts.some((p) => p === '')) return undefined;
+    if (parts.length === 2 && (parts[1] === 'events' || parts[1] === 'availability' || parts[1] === 'acks')) return { kind: parts[1], site: parts[0] };
+    if (parts.length === 3 && (parts[2] === 'state' || parts[2] === 'availability')) return { kind: parts[2] === 'state' ? 'camera-state' : 'camera-availability', site: parts[0], camera: parts[1] };
+    return undefined;
   },
 };
+
+export type ParsedTopic =
+  | { kind: 'events' | 'availability' | 'acks'; site: string }
+  | { kind: 'camera-state' | 'camera-availability'; site: string; camera: string };
 
 export const AVAILABILITY = { online: 'online', offline: 'offline' } as const;
 export const DETECTION = { on: 'ON', off: 'OFF' } as const;

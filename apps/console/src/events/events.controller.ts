@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Sse, type MessageEvent } from '@nestjs/common';
+import { EVENT_KINDS } from '@vigil/contracts';
 import { sessionToken, type AuthedRequest } from '../auth/auth.guard';
 import { AuthService } from '../auth/auth.service';
 import { RequireRole } from '../auth/roles';
@@ -14,7 +15,7 @@ export const ListQuerySchema = z.strictObject({
   unacknowledged: z.enum(['true', 'false']).optional(),
   site: z.string().max(64).optional(),
   camera: z.string().max(64).optional(),
-  kind: z.enum(['fall', 'fire', 'smoke']).optional(),
+  kind: z.enum(EVENT_KINDS).optional(),
   state: z.enum(['active', 'ended', 'unacknowledged', 'acknowledged', 'resolved']).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
@@ -38,7 +39,7 @@ export class EventsController {
   ) {}
 
   @ApiCall('List events, unacknowledged first, newest first; filter by site, camera, kind, state and time')
-  @ApiQuery({ name: 'kind', required: false, enum: ['fall', 'fire', 'smoke'] })
+  @ApiQuery({ name: 'kind', required: false, enum: EVENT_KINDS })
   @ApiQuery({ name: 'state', required: false, enum: ['active', 'ended', 'unacknowledged', 'acknowledged', 'resolved'] })
   @ApiQuery({ name: 'site', required: false })
   @ApiQuery({ name: 'camera', required: false })

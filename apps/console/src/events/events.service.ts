@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EventMessageSchema } from '@vigil/contracts';
+import { CameraStateSchema, EventMessageSchema } from '@vigil/contracts';
 import { Subject, type Observable } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
-import { CameraStateSchema } from '../cameras/camera-state';
 import { CamerasRepository, type ConsoleCamera } from '../cameras/cameras.repository';
 import { MessageVerifier } from '../ingest/message-verifier';
 import { EventStoreRepository, type ConsoleEvent, type ListQuery } from '../store/event-store.repository';

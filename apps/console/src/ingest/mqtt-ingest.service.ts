@@ -27,9 +27,7 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     const { url, username, password, clientId, topicPrefix, sharedGroup } = this.config.mqtt;
-    const eventsFilter = topics.eventsFilter(topicPrefix);
-    const availabilityFilter = `${topicPrefix}/+/availability`;
-    const stateFilter = `${topicPrefix}/+/+/state`;
+    const { events: eventsFilter, availability: availabilityFilter, cameraState: stateFilter } = topics.consumerFilters(topicPrefix);
     // with a shared group the broker hands each event to one replica; states stay per replica (retained, small)
     const shared = (filter: string) => (sharedGroup ? `$share/${sharedGroup}/${filter}` : filter);
     const client = mqtt.connect(url, { clientId, username, password, clean: false, reconnectPeriod: 2000, connectTimeout: 10_000 });
@@ -42,22 +40,16 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
     });
     client.on('message', (topic, payload) => {
       const text = payload.toString('utf8');
-      const parts = topic.slice(topicPrefix.length + 1).split('/');
-      if (parts.length === 2 && parts[1] === 'availability') {
-        this.events.siteAvailability(parts[0], text === AVAILABILITY.online);
-        return;
-      }
-      if (parts.length === 3 && parts[2] === 'state') {
-        this.events.cameraState(parts[0], parts[1], text);
-        return;
-      }
-      const site = topics.siteFromEventsTopic(topicPrefix, topic);
-      if (!site) return;
-      const { ack } = this.events.ingest(text, site);
-      // the receipt lets the agent drop the message from its outbox; stored or already had, both count
-      if (ack) {
-        const receipt: AckMessage = { schema: ACK_SCHEMA_ID, ...ack };
-        client.publish(topics.acks(topicPrefix, site), JSON.stringify(receipt), { qos: 1 }, (err) => err && this.logger.warn(`cannot acknowledge ${ack.eventId}/${ack.seq}: ${err.message}; the agent sends it again`));
+      const parsed = topics.parse(topicPrefix, topic);
+      if (parsed?.kind === 'availability') this.events.siteAvailability(parsed.site, text === AVAILABILITY.online);
+      else if (parsed?.kind === 'camera-state') this.events.cameraState(parsed.site, parsed.camera, text);
+      else if (parsed?.kind === 'events') {
+        const { ack } = this.events.ingest(text, parsed.site);
+        // the receipt lets the agent drop the message from its outbox; stored or already had, both count
+        if (ack) {
+          const receipt: AckMessage = { schema: ACK_SCHEMA_ID, ...ack };
+          client.publish(topics.acks(topicPrefix, parsed.site), JSON.stringify(receipt), { qos: 1 }, (err) => err && this.logger.warn(`cannot acknowledge ${ack.eventId}/${ack.seq}: ${err.message}; the agent sends it again`));
+        }
       }
     });
     client.on('error', (err) => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
-import { AVAILABILITY, topics } from '@vigil/contracts';
+import { AVAILABILITY, topics, type CameraState } from '@vigil/contracts';
 import { redactUrl, type StreamStatus } from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
@@ -57,20 +57,18 @@ export class CameraManagerService {
     const { topicPrefix: prefix } = this.config.mqtt;
     const site = this.config.site.id;
     this.mqtt.setState(topics.cameraAvailability(prefix, site, camera.id), status.state === 'online' ? AVAILABILITY.online : AVAILABILITY.offline);
-    this.mqtt.setState(
-      topics.cameraState(prefix, site, camera.id),
-      JSON.stringify({
-        name: camera.name ?? camera.id,
-        location: camera.location ?? null,
-        state: status.state,
-        reconnects: status.reconnects,
-        fps: Math.round(status.fps * 10) / 10,
-        lastError: status.lastError ? redactUrl(status.lastError) : null,
-        live: `${this.urls.base()}/cameras/${camera.id}/live.mjpeg`,
-        snapshot: `${this.urls.base()}/cameras/${camera.id}/snapshot.jpg`,
-        at: new Date().toISOString(),
-      }),
-    );
+    const state: CameraState = {
+      name: camera.name ?? camera.id,
+      location: camera.location ?? null,
+      state: status.state,
+      reconnects: status.reconnects,
+      fps: Math.round(status.fps * 10) / 10,
+      lastError: status.lastError ? redactUrl(status.lastError) : null,
+      live: `${this.urls.base()}/cameras/${camera.id}/live.mjpeg`,
+      snapshot: `${this.urls.base()}/cameras/${camera.id}/snapshot.jpg`,
+      at: new Date().toISOString(),
+    };
+    this.mqtt.setState(topics.cameraState(prefix, site, camera.id), JSON.stringify(state));
   }
 
   health(): CameraHealth[] {

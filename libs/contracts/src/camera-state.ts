@@ -12,3 +12,4 @@ export const CameraStateSchema = z.object({
   snapshot: z.url().optional(),
   at: z.iso.datetime({ offset: true }),
 });
+export type CameraState = z.infer<typeof CameraStateSchema>;
