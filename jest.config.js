@@ -1,8 +1,11 @@
 /** @type {import('jest').Config} */
-const swcTs = ['@swc/jest', {
-  jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
-  module: { type: 'commonjs' },
-}];
+const swcTs = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
 // aedes 1.x is ESM-only; Jest on Node 20 cannot require() ESM, so it is transformed like our own code
 const swcEsmDep = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript', importAttributes: true }, target: 'es2022' }, module: { type: 'commonjs' } }];
 const moduleNameMapper = {

@@ -79,14 +79,26 @@ function decidedAt(m: EventMessage): number {
 }
 
 async function runOnce(n: number, clip: string, durationS: number, onsetS: number, clipSeconds: number) {
-  const { rtsp, config, mqttPort, httpPort, mqttReader } = await simulatedSite('bench', n, clip, { extraMqtt: ', homeAssistant: { discovery: false }', events: !noEvents, model: cardOption, hop, mark: { at: onsetS, period: clipSeconds }, fallCooldownSeconds: 0, fall, fallThreshold: fall === 'pose' ? 0.5 : undefined });
+  const { rtsp, config, mqttPort, httpPort, mqttReader } = await simulatedSite('bench', n, clip, {
+    extraMqtt: ', homeAssistant: { discovery: false }',
+    events: !noEvents,
+    model: cardOption,
+    hop,
+    mark: { at: onsetS, period: clipSeconds },
+    fallCooldownSeconds: 0,
+    fall,
+    fallThreshold: fall === 'pose' ? 0.5 : undefined,
+  });
   // when each camera last sent its scripted onset (the simulator's start-up delay varies by seconds, so not the loop start)
   const onsetSent = new Map<string, number>();
   rtsp.stdout!.on('data', (d: Buffer) => {
     for (const m of d.toString().matchAll(/MARK (\S+) (\d+)/g)) onsetSent.set(m[1], Number(m[2]));
   });
   await waitLine(rtsp, /READY/, 15_000);
-  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'pipe', 'pipe'], env: agentEnv() });
+  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: agentEnv(),
+  });
   let agentLog = '';
   const keep = (d: Buffer) => (agentLog = (agentLog + d.toString()).slice(-4000));
   agent.stderr!.on('data', keep);
@@ -94,7 +106,9 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
   agent.once('exit', (code) => code !== null && code !== 0 && console.error(`agent for ${n} cameras exited with ${code}: ${agentLog.slice(-1500)}`));
   // the agent is up when its HTTP port answers
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${httpPort}/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`http://127.0.0.1:${httpPort}/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -121,7 +135,8 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
   });
   await observer.subscribeAsync('vigil/bench/events', { qos: 1 });
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
-  const health = async () => (await (await fetch(`http://127.0.0.1:${httpPort}/health`)).json()) as { cameras: Array<{ fps: number; dropped: number; windows: number; state: string }> };
+  const health = async () =>
+    (await (await fetch(`http://127.0.0.1:${httpPort}/health`)).json()) as { cameras: Array<{ fps: number; dropped: number; windows: number; state: string }> };
   const h0 = await health();
   const u0 = treeUsage(agent.pid!);
   const c0 = treeUsage(rtsp.pid!);
@@ -174,7 +189,27 @@ async function runBare(n: number, clip: string, durationS: number) {
   let windows = 0;
   let stopping = false;
   const decoders = Array.from({ length: n }, (_, i) => {
-    const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-rtsp_transport', 'tcp', '-i', `${base}cam${i}`, '-an', '-vf', `fps=${fps},scale=${w}:${h}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const ff = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-rtsp_transport',
+        'tcp',
+        '-i',
+        `${base}cam${i}`,
+        '-an',
+        '-vf',
+        `fps=${fps},scale=${w}:${h}`,
+        '-pix_fmt',
+        'rgb24',
+        '-f',
+        'rawvideo',
+        'pipe:1',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     const size = w * h * 3;
     let pending = Buffer.alloc(0);
     const held: RgbImage[] = [];
@@ -220,25 +255,61 @@ async function runBare(n: number, clip: string, durationS: number) {
 async function main(): Promise<void> {
   const clip = await ensureClip('fall', join(REPO_ROOT, '.cache', 'bench', 'fall-640x360.mp4'), { width: 640, height: 360, quiet: true });
   const { duration, onset } = scriptedFall();
-  console.log(`cameras per agent: 640x360 H.264 RTSP cameras (GStreamer, looping ${clip}: ${duration} s, fall onset at ${onset.toFixed(2)} s), 4 fps analysis, ${seconds} s measured after ${WARMUP_S} s warm-up`);
-  console.log(`machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}; model.card: ${cardOption}, model.fall: ${fall}${fall === 'pose' ? ' (fall threshold 0.5 for the rendered figure)' : ''}${hop ? `, model.hop: ${hop}` : ''}${noEvents ? '; events disabled' : ''}`);
+  console.log(
+    `cameras per agent: 640x360 H.264 RTSP cameras (GStreamer, looping ${clip}: ${duration} s, fall onset at ${onset.toFixed(2)} s), 4 fps analysis, ${seconds} s measured after ${WARMUP_S} s warm-up`,
+  );
+  console.log(
+    `machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}; model.card: ${cardOption}, model.fall: ${fall}${fall === 'pose' ? ' (fall threshold 0.5 for the rendered figure)' : ''}${hop ? `, model.hop: ${hop}` : ''}${noEvents ? '; events disabled' : ''}`,
+  );
   console.log('The simulated cameras (GStreamer RTSP server + one ffmpeg feeder each) run on the same 2 cores; their CPU is shown apart.');
-  console.log('Latency: onset sent by the simulator -> `new` on MQTT, for fall alerts within 6 s of an onset (others are counted apart); "after decision": from the arrival in the agent of the frame that completed the deciding window. Fall cooldown 0.');
-  console.log('cameras | agent CPU % (of one core) | CPU %/camera | camera simulator CPU % | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | dropped frames/s | alerts after an onset | other fall alerts | latency p50 ms | p95 ms | after decision p50 ms | p95 ms');
+  console.log(
+    'Latency: onset sent by the simulator -> `new` on MQTT, for fall alerts within 6 s of an onset (others are counted apart); "after decision": from the arrival in the agent of the frame that completed the deciding window. Fall cooldown 0.',
+  );
+  console.log(
+    'cameras | agent CPU % (of one core) | CPU %/camera | camera simulator CPU % | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | dropped frames/s | alerts after an onset | other fall alerts | latency p50 ms | p95 ms | after decision p50 ms | p95 ms',
+  );
   const rows: Array<{ n: number; cpuPct: number; windowsPerS: number }> = [];
   for (const n of counts) {
     const r = await runOnce(n, clip, seconds, onset, duration);
     rows.push(r);
     console.log(
-      [r.n, r.cpuPct.toFixed(0), (r.cpuPct / r.n).toFixed(1), r.simulatorPct.toFixed(0), r.rssMb.toFixed(0), r.fpsPerCamera.toFixed(2), `${r.online}/${r.n}`, r.windowsPerS.toFixed(1), r.droppedPerS.toFixed(2), r.alerts, r.otherAlerts, r.p50.toFixed(0), r.p95.toFixed(0), r.agentP50.toFixed(0), r.agentP95.toFixed(0)].join(' | '),
+      [
+        r.n,
+        r.cpuPct.toFixed(0),
+        (r.cpuPct / r.n).toFixed(1),
+        r.simulatorPct.toFixed(0),
+        r.rssMb.toFixed(0),
+        r.fpsPerCamera.toFixed(2),
+        `${r.online}/${r.n}`,
+        r.windowsPerS.toFixed(1),
+        r.droppedPerS.toFixed(2),
+        r.alerts,
+        r.otherAlerts,
+        r.p50.toFixed(0),
+        r.p95.toFixed(0),
+        r.agentP50.toFixed(0),
+        r.agentP95.toFixed(0),
+      ].join(' | '),
     );
   }
   if (!baseline) return;
-  console.log('\nBaseline on the same cameras: plain ffmpeg decode (4 fps, model size, RGB) + bare onnxruntime on every window of the card\'s window graph; no preview, events, storage or MQTT');
+  console.log(
+    "\nBaseline on the same cameras: plain ffmpeg decode (4 fps, model size, RGB) + bare onnxruntime on every window of the card's window graph; no preview, events, storage or MQTT",
+  );
   console.log('cameras | agent CPU % | bare CPU % | ratio agent / bare | agent windows/s | bare windows/s | bare peak RSS MB');
   for (const r of rows) {
     const b = await runBare(r.n, clip, seconds);
-    console.log([r.n, r.cpuPct.toFixed(0), b.cpuPct.toFixed(0), (r.cpuPct / b.cpuPct).toFixed(2), r.windowsPerS.toFixed(1), b.windowsPerS.toFixed(1), b.rssMb.toFixed(0)].join(' | '));
+    console.log(
+      [
+        r.n,
+        r.cpuPct.toFixed(0),
+        b.cpuPct.toFixed(0),
+        (r.cpuPct / b.cpuPct).toFixed(2),
+        r.windowsPerS.toFixed(1),
+        b.windowsPerS.toFixed(1),
+        b.rssMb.toFixed(0),
+      ].join(' | '),
+    );
   }
 }
 

@@ -62,7 +62,8 @@ export function lineChartSvg(chart: LineChart): string {
     const colour = COLOURS[(s.colour ?? i) % COLOURS.length];
     const pts = [...s.points].sort((a, b) => a[0] - b[0]);
     const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
-    if (pts.length > 1) body.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${pts.map(([x, y]) => `${f(X(x))},${f(Y(y))}`).join(' ')}"/>`);
+    if (pts.length > 1)
+      body.push(`<polyline fill="none" stroke="${colour}" stroke-width="2"${dash} points="${pts.map(([x, y]) => `${f(X(x))},${f(Y(y))}`).join(' ')}"/>`);
     for (const [x, y] of pts) body.push(`<circle cx="${f(X(x))}" cy="${f(Y(y))}" r="4" fill="${colour}"/>`);
     const ly = top + 10 + i * 20;
     body.push(`<line x1="${left + pw + 14}" y1="${ly - 4}" x2="${left + pw + 36}" y2="${ly - 4}" stroke="${colour}" stroke-width="3"${dash}/>`);

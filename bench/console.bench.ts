@@ -27,11 +27,24 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 function message(site: string, i: number): EventMessage {
   const now = new Date().toISOString();
   return {
-    schema: 'vigil.event/2', type: 'new', eventId: randomUUID(), seq: 0, site, before: null,
+    schema: 'vigil.event/2',
+    type: 'new',
+    eventId: randomUUID(),
+    seq: 0,
+    site,
+    before: null,
     after: {
-      camera: { id: `cam-${i % 16}`, name: `Camera ${i % 16}` }, kind: (['fall', 'fire', 'smoke'] as const)[i % 3], label: 'fall',
-      startedAt: now, updatedAt: now, endedAt: null, score: 0.9, peakScore: 0.93, threshold: 0.85,
-      model: { name: 'vigil-stream-tiny', windowSeconds: 2 }, explanation: { text: `Bench event ${i}.`, source: 'template', language: 'en' },
+      camera: { id: `cam-${i % 16}`, name: `Camera ${i % 16}` },
+      kind: (['fall', 'fire', 'smoke'] as const)[i % 3],
+      label: 'fall',
+      startedAt: now,
+      updatedAt: now,
+      endedAt: null,
+      score: 0.9,
+      peakScore: 0.93,
+      threshold: 0.85,
+      model: { name: 'vigil-stream-tiny', windowSeconds: 2 },
+      explanation: { text: `Bench event ${i}.`, source: 'template', language: 'en' },
     },
   };
 }
@@ -52,7 +65,7 @@ async function main(): Promise<void> {
   const [brokerPort, httpPort] = [await freePort(), await freePort()];
   const children: ChildProcess[] = [];
   // as docker/mosquitto.conf: no cap on queued QoS 1 messages (mosquitto's default 1000 drops a burst for a slow subscriber)
-  writeFileSync(join(dir, "mosquitto.conf"), `user ${userInfo().username}\nlistener ${brokerPort} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n`);
+  writeFileSync(join(dir, 'mosquitto.conf'), `user ${userInfo().username}\nlistener ${brokerPort} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n`);
   const broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: 'ignore' });
   children.push(broker);
   await sleep(300);
@@ -61,8 +74,13 @@ async function main(): Promise<void> {
   const site = generateKeyPairSync('ed25519');
   const siteKey = publicKeyText(site.publicKey);
   const sign = (m: EventMessage) => signMessage(JSON.stringify(m), site.privateKey, keyId(siteKey));
-  writeFileSync(join(dir, 'console.yaml'), `http: { port: ${httpPort} }\nmqtt: { url: "${brokerUrl}", siteKeys: { bench: ["${siteKey}"], bench-live: ["${siteKey}"] } }\nstorage: { path: "${join(dir, 'console.db')}" }\nlogging: { level: warn }\n`);
-  const app = spawn('node', [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(dir, 'console.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  writeFileSync(
+    join(dir, 'console.yaml'),
+    `http: { port: ${httpPort} }\nmqtt: { url: "${brokerUrl}", siteKeys: { bench: ["${siteKey}"], bench-live: ["${siteKey}"] } }\nstorage: { path: "${join(dir, 'console.db')}" }\nlogging: { level: warn }\n`,
+  );
+  const app = spawn('node', [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(dir, 'console.yaml')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(app);
   let setupCode = '';
   const readCode = (d: Buffer) => (setupCode ||= /setup code ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(d.toString())?.[1] ?? '');
@@ -72,7 +90,11 @@ async function main(): Promise<void> {
   try {
     await until('the console', async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok === true, 30_000, 200);
     await until("the console's setup code", async () => setupCode !== '', 10_000, 50);
-    const setup = await fetch(`${url}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password-1', setupCode }) });
+    const setup = await fetch(`${url}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password: 'bench-password-1', setupCode }),
+    });
     const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
     const received = async () => ((await (await fetch(`${url}/health`)).json()) as { ingest: { received: number } }).ingest.received;
 
@@ -92,10 +114,15 @@ async function main(): Promise<void> {
     await Promise.all(payloads.map((p) => publisher.publishAsync('vigil/bench/events', p, { qos: 1 })));
     const published = performance.now();
     let consoleDone = 0;
-    await until('the console to ingest the burst', async () => {
-      if ((await received()) - before >= total) consoleDone = performance.now();
-      return consoleDone > 0;
-    }, 120_000, 10);
+    await until(
+      'the console to ingest the burst',
+      async () => {
+        if ((await received()) - before >= total) consoleDone = performance.now();
+        return consoleDone > 0;
+      },
+      120_000,
+      10,
+    );
     await until('the bare subscriber', async () => bareDone > 0, 30_000);
     const listed = (await (await fetch(`${url}/api/events?limit=1`, { headers: { cookie } })).json()) as { total?: number; events?: unknown[] };
     const consoleRate = total / ((consoleDone - t0) / 1000);
@@ -107,7 +134,11 @@ async function main(): Promise<void> {
     if (listed.total !== undefined) console.log(`API lists ${listed.total} events`);
 
     // (2) browser latency
-    const browser = await chromium.launch({ executablePath: '/usr/lib/chromium/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+    const browser = await chromium.launch({
+      executablePath: '/usr/lib/chromium/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
     const page = await context.newPage();
     await page.goto(`${url}/`);
@@ -133,10 +164,11 @@ async function main(): Promise<void> {
       const w = window as unknown as { seenAt: Record<string, number> };
       w.seenAt = {};
       new MutationObserver((records) => {
-        for (const r of records) for (const n of Array.from(r.addedNodes)) {
-          const id = (n as HTMLElement).dataset?.eventId;
-          if (id && !w.seenAt[id]) w.seenAt[id] = Date.now();
-        }
+        for (const r of records)
+          for (const n of Array.from(r.addedNodes)) {
+            const id = (n as HTMLElement).dataset?.eventId;
+            if (id && !w.seenAt[id]) w.seenAt[id] = Date.now();
+          }
       }).observe(document.body, { childList: true, subtree: true });
     });
     const browserMs: number[] = [];

@@ -9,7 +9,18 @@
  *   npm run bench:inference [-- --runs 200 --threads 1 --card builtin | builtin-stream | path/to/card.json]
  */
 import { cliOption } from '@vigil/config';
-import { frameLength, loadModelCard, loadVideoModel, normaliseFrame, OnnxVideoModel, resolveModelCard, toPixelValues, windowLength, type ModelCard, type RgbImage } from '@vigil/model';
+import {
+  frameLength,
+  loadModelCard,
+  loadVideoModel,
+  normaliseFrame,
+  OnnxVideoModel,
+  resolveModelCard,
+  toPixelValues,
+  windowLength,
+  type ModelCard,
+  type RgbImage,
+} from '@vigil/model';
 import * as ort from 'onnxruntime-node';
 import { cpus } from 'node:os';
 
@@ -47,12 +58,22 @@ async function main(): Promise<void> {
   const card = model.card;
   const { frames: t, width: w, height: h } = card.input;
   const raw = Array.from({ length: t }, (_, f) => ({ data: Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 31 + f * 7) % 256), width: w, height: h }));
-  const bare = await ort.InferenceSession.create(model.loaded.onnxPath, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential', executionProviders: ['cpu'] });
+  const bare = await ort.InferenceSession.create(model.loaded.onnxPath, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    executionProviders: ['cpu'],
+  });
 
-  console.log(`model ${card.name}: ${t}x${w}x${h}, ${runs} interleaved runs after 10 warm-ups, intraOpNumThreads=${threads}, ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
+  console.log(
+    `model ${card.name}: ${t}x${w}x${h}, ${runs} interleaved runs after 10 warm-ups, intraOpNumThreads=${threads}, ${cpus()[0].model} x${cpus().length}, node ${process.version}`,
+  );
   const hop = card.window.hop;
   console.log('\n(1) joint window graph');
-  console.log('batch | bare onnxruntime p50 ms/window | vigil, frames normalised once (agent) p50 ms/window | ratio | vigil, every frame every window p50 ms/window | ratio | agent path p95 ms/batch');
+  console.log(
+    'batch | bare onnxruntime p50 ms/window | vigil, frames normalised once (agent) p50 ms/window | ratio | vigil, every frame every window p50 ms/window | ratio | agent path p95 ms/batch',
+  );
   for (const batch of [1, 2, 4, 8]) {
     const per = windowLength(card);
     const tensor = new ort.Tensor('float32', new Float32Array(per * batch).fill(0.1), [batch, t, 3, h, w]);
@@ -92,12 +113,20 @@ async function streaming(cardPath: string, card: ModelCard, raw: RgbImage[], run
   const s = card.streaming!;
   const { frames: t, width: w, height: h } = card.input;
   const hop = card.window.hop;
-  const options = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const, executionMode: 'sequential' as const, executionProviders: ['cpu'] };
+  const options = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all' as const,
+    executionMode: 'sequential' as const,
+    executionProviders: ['cpu'],
+  };
   const { streamingPaths } = loadModelCard(cardPath);
   const bareFrame = await ort.InferenceSession.create(streamingPaths!.frame, options);
   const bareTemporal = await ort.InferenceSession.create(streamingPaths!.temporal, options);
   console.log(`\n(2) streaming: per window ${hop} frame-encoder passes + 1 temporal pass (embedding ${s.frame.embedding})`);
-  console.log('batch | bare onnxruntime p50 ms/window | vigil streaming scorers p50 ms/window | ratio | window graph p50 ms/window | streaming / window graph | encoder p50 ms/frame');
+  console.log(
+    'batch | bare onnxruntime p50 ms/window | vigil streaming scorers p50 ms/window | ratio | window graph p50 ms/window | streaming / window graph | encoder p50 ms/frame',
+  );
   for (const batch of [1, 2, 4, 8]) {
     const per = frameLength(card);
     const frameTensor = new ort.Tensor('float32', new Float32Array(per * batch).fill(0.1), [batch, 3, h, w]);

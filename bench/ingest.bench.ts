@@ -22,14 +22,40 @@ function clipFor(height: number): string {
     const width = Math.round((height * 16) / 9 / 2) * 2;
     const bitrate = { 360: '800k', 720: '2500k', 1080: '5000k' }[height] ?? '2000k';
     // High profile, like real cameras (CABAC costs more to decode than the ultrafast baseline streams of the tests)
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=15`, '-t', '30',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-b:v', bitrate, '-g', '30', '-pix_fmt', 'yuv420p', file]);
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${width}x${height}:rate=15`,
+      '-t',
+      '30',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-profile:v',
+      'high',
+      '-b:v',
+      bitrate,
+      '-g',
+      '30',
+      '-pix_fmt',
+      'yuv420p',
+      file,
+    ]);
   }
   return file;
 }
 
 async function startServer(mounts: Record<string, string>, port: number): Promise<ChildProcess> {
-  const proc = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(port), ...Object.entries(mounts).map(([k, v]) => `${k}=${v}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(
+    '/usr/bin/python3',
+    [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(port), ...Object.entries(mounts).map(([k, v]) => `${k}=${v}`)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve, reject) => {
     proc.stdout!.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
     proc.once('exit', (code) => reject(new Error(`rtsp server exited ${code}`)));
@@ -38,7 +64,9 @@ async function startServer(mounts: Record<string, string>, port: number): Promis
 }
 
 async function measureBare(url: string): Promise<{ cpu: number; rss: number }> {
-  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'fatal', ...inputArguments(url), '-an', '-f', 'null', '-'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'fatal', ...inputArguments(url), '-an', '-f', 'null', '-'], {
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
   await new Promise((r) => setTimeout(r, 3000));
   const a = procStat(ff.pid!);
   await new Promise((r) => setTimeout(r, seconds * 1000));
@@ -67,7 +95,11 @@ async function measureVigil(url: string): Promise<{ cpu: number; rss: number; fp
     }
   })();
   await new Promise((r) => setTimeout(r, 3000));
-  const ffPid = Number(execFileSync('pgrep', ['-n', '-P', String(process.pid), 'ffmpeg']).toString().trim());
+  const ffPid = Number(
+    execFileSync('pgrep', ['-n', '-P', String(process.pid), 'ffmpeg'])
+      .toString()
+      .trim(),
+  );
   before.ffmpeg = procStat(ffPid);
   before.node = process.cpuUsage();
   measuring = true;
@@ -87,14 +119,18 @@ async function main(): Promise<void> {
   const mounts = Object.fromEntries(heights.map((h) => [`p${h}`, clipFor(h)]));
   const port = 18900 + Math.floor(Math.random() * 90);
   const server = await startServer(mounts, port);
-  console.log(`ingest per camera, ${seconds} s each, ${cpus()[0].model} x${cpus().length}, ffmpeg ${execFileSync('ffmpeg', ['-version']).toString().split(' ')[2]}`);
+  console.log(
+    `ingest per camera, ${seconds} s each, ${cpus()[0].model} x${cpus().length}, ffmpeg ${execFileSync('ffmpeg', ['-version']).toString().split(' ')[2]}`,
+  );
   console.log('input | bare ffmpeg decode CPU % | Vigil ingest CPU % (ffmpeg + node) | ratio | bare RSS MB | Vigil ffmpeg RSS MB | model fps | preview fps');
   try {
     for (const h of heights) {
       const url = `rtsp://127.0.0.1:${port}/p${h}`;
       const bare = await measureBare(url);
       const vigil = await measureVigil(url);
-      console.log(`${h}p@15 | ${(bare.cpu * 100).toFixed(1)} | ${(vigil.cpu * 100).toFixed(1)} | ${(vigil.cpu / bare.cpu).toFixed(2)} | ${bare.rss.toFixed(0)} | ${vigil.rss.toFixed(0)} | ${vigil.fps.toFixed(2)} | ${vigil.jpegs.toFixed(2)}`);
+      console.log(
+        `${h}p@15 | ${(bare.cpu * 100).toFixed(1)} | ${(vigil.cpu * 100).toFixed(1)} | ${(vigil.cpu / bare.cpu).toFixed(2)} | ${bare.rss.toFixed(0)} | ${vigil.rss.toFixed(0)} | ${vigil.fps.toFixed(2)} | ${vigil.jpegs.toFixed(2)}`,
+      );
     }
   } finally {
     server.kill('SIGTERM');

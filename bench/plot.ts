@@ -40,7 +40,12 @@ function cameraCharts(files: string[]): Record<string, LineChart> {
     const table = printedTables(text).find((t) => t.columns.includes('CPU %/camera'));
     if (!table) throw new Error(`${file}: no cameras table (is it the output of npm run bench:cameras?)`);
     const c = table.columns;
-    const [n, perCamera, drops, p50] = [column(c, 'cameras', file), column(c, 'CPU %/camera', file), column(c, 'dropped frames/s', file), column(c, 'latency p50 ms', file)];
+    const [n, perCamera, drops, p50] = [
+      column(c, 'cameras', file),
+      column(c, 'CPU %/camera', file),
+      column(c, 'dropped frames/s', file),
+      column(c, 'latency p50 ms', file),
+    ];
     const online = c.indexOf('cameras online');
     for (const row of table.rows) {
       // a run whose simulator could not bring every stream up measures the harness, not the agent
@@ -54,9 +59,28 @@ function cameraCharts(files: string[]): Record<string, LineChart> {
   }
   const series = (m: Map<string, Array<[number, number]>>): Series[] => [...m].map(([label, points]) => ({ label, points }));
   return {
-    'cameras-cpu': { title: 'Agent CPU per camera (agent + its ffmpeg)', xLabel: 'cameras (640x360, 4 fps analysis)', yLabel: '% of one core per camera', series: series(cpu), log2x: true },
-    'cameras-latency': { title: 'Alert latency p95, onset sent -> MQTT', xLabel: 'cameras', yLabel: 'seconds', series: series(p95), target: { y: 1.5, label: 'target 1.5 s' }, log2x: true },
-    'cameras-dropped': { title: 'Dropped frames (latest frame wins)', xLabel: 'cameras', yLabel: 'frames per second, all cameras', series: series(dropped), log2x: true },
+    'cameras-cpu': {
+      title: 'Agent CPU per camera (agent + its ffmpeg)',
+      xLabel: 'cameras (640x360, 4 fps analysis)',
+      yLabel: '% of one core per camera',
+      series: series(cpu),
+      log2x: true,
+    },
+    'cameras-latency': {
+      title: 'Alert latency p95, onset sent -> MQTT',
+      xLabel: 'cameras',
+      yLabel: 'seconds',
+      series: series(p95),
+      target: { y: 1.5, label: 'target 1.5 s' },
+      log2x: true,
+    },
+    'cameras-dropped': {
+      title: 'Dropped frames (latest frame wins)',
+      xLabel: 'cameras',
+      yLabel: 'frames per second, all cameras',
+      series: series(dropped),
+      log2x: true,
+    },
   };
 }
 
@@ -90,7 +114,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   mkdirSync(out, { recursive: true });
-  const charts: Record<string, LineChart> = { ...(cameras.length ? cameraCharts(cameras) : {}), ...(inference.length ? { 'inference-batch': inferenceChart(inference) } : {}) };
+  const charts: Record<string, LineChart> = {
+    ...(cameras.length ? cameraCharts(cameras) : {}),
+    ...(inference.length ? { 'inference-batch': inferenceChart(inference) } : {}),
+  };
   for (const [name, chart] of Object.entries(charts)) {
     const svg = join(out, `${name}.svg`);
     writeFileSync(svg, lineChartSvg(chart));

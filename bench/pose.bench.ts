@@ -35,7 +35,12 @@ async function main(): Promise<void> {
     if (!(err instanceof StreamEndedError)) throw err;
   }
   const size = stage.estimator.size;
-  const bare = await ort.InferenceSession.create(join(REPO_ROOT, 'dist', 'libs', 'model', 'weights', stage.estimator.card.file), { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
+  const bare = await ort.InferenceSession.create(join(REPO_ROOT, 'dist', 'libs', 'model', 'weights', stage.estimator.card.file), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+  });
   const ready = new ort.Tensor('int32', Int32Array.from(cropResize(frames[0], { y0: 0, x0: 0, h: 1, w: 1 }, size)), [1, size, size, 3]);
   const tracker = new PoseTracker(stage.estimator, 'crop');
   const scorer = stage.createScorer();
@@ -60,14 +65,23 @@ async function main(): Promise<void> {
     }
   }
   console.log(`pose stage per frame: ${stage.describe()}`);
-  console.log(`machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}, ${threads} intra-op thread(s), ${runs} interleaved runs over ${frames.length} frames of ${clip}`);
+  console.log(
+    `machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}, ${threads} intra-op thread(s), ${runs} interleaved runs over ${frames.length} frames of ${clip}`,
+  );
   console.log('step | p50 ms | p95 ms');
-  for (const [name, label] of [['bare', 'bare onnxruntime, MoveNet on a ready 192x192 tensor (baseline)'], ['crop', 'crop 384 -> 192 (JS)'], ['pose', 'PoseTracker.next (crop + MoveNet + mapping)'], ['window', 'pose-fall model, one window of 8 poses']] as const) {
+  for (const [name, label] of [
+    ['bare', 'bare onnxruntime, MoveNet on a ready 192x192 tensor (baseline)'],
+    ['crop', 'crop 384 -> 192 (JS)'],
+    ['pose', 'PoseTracker.next (crop + MoveNet + mapping)'],
+    ['window', 'pose-fall model, one window of 8 poses'],
+  ] as const) {
     const s = stats(t[name]);
     console.log(`${label} | ${s.p50.toFixed(2)} | ${s.p95.toFixed(2)}`);
   }
   const perFrame = stats(t.pose).p50 + stats(t.window).p50 / 2;
-  console.log(`per camera at 4 fps, a window every 2 frames: ${(perFrame * 4).toFixed(0)} ms of CPU per second (${((perFrame * 4) / 10).toFixed(1)} % of a core); tracker / bare = ${(stats(t.pose).p50 / stats(t.bare).p50).toFixed(2)}`);
+  console.log(
+    `per camera at 4 fps, a window every 2 frames: ${(perFrame * 4).toFixed(0)} ms of CPU per second (${((perFrame * 4) / 10).toFixed(1)} % of a core); tracker / bare = ${(stats(t.pose).p50 / stats(t.bare).p50).toFixed(2)}`,
+  );
   await stage.release();
   await bare.release();
 }

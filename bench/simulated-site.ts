@@ -49,13 +49,20 @@ export async function simulatedSite(site: string, n: number, clip: string, optio
   const [rtspPort, mqttPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const mounts = Array.from({ length: n }, (_, i) => `cam${i}=${clip}`);
   const mark = options.mark ? ['--mark', String(options.mark.at), '--period', String(options.mark.period)] : [];
-  const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...mark, ...mounts], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rtsp = spawn('/usr/bin/python3', [join(REPO_ROOT, 'scripts', 'rtsp-server.py'), '--port', String(rtspPort), ...mark, ...mounts], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const config = join(dir, 'site.yaml');
   const mqttReader = { username: 'console', password: 'bench-reader-password' };
   const token = 'bench-agent-token-0123456789';
   writeFileSync(
     join(dir, 'mqtt-users.json'),
-    JSON.stringify({ users: [{ username: site, password: 'bench-agent-password', role: 'agent', site }, { ...mqttReader, role: 'reader' }] }),
+    JSON.stringify({
+      users: [
+        { username: site, password: 'bench-agent-password', role: 'agent', site },
+        { ...mqttReader, role: 'reader' },
+      ],
+    }),
     { mode: 0o600 },
   );
   writeFileSync(

@@ -55,9 +55,16 @@ async function main(): Promise<void> {
   const { rtsp, config, httpPort, auth } = await simulatedSite('soak', cameras, clip, { events: !noEvents });
   rtsp.stdout!.resume();
   await new Promise((r) => setTimeout(r, 2000));
-  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], { stdio: ['ignore', 'ignore', 'inherit'], env: agentEnv() });
-  console.log(`soak: ${cameras} cameras x ${minutes} min${noEvents ? ', events off' : ''}, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`);
-  console.log('minute | RSS MB (agent + ffmpeg) | agent RSS MB | malloc heap MB | other anonymous MB | JS heap used MB | external MB | open fds | children | windows | outbox pending | clips waiting');
+  const agent = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', config], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: agentEnv(),
+  });
+  console.log(
+    `soak: ${cameras} cameras x ${minutes} min${noEvents ? ', events off' : ''}, sample every ${everyS} s; ${cpus()[0].model} x${cpus().length}, node ${process.version}`,
+  );
+  console.log(
+    'minute | RSS MB (agent + ffmpeg) | agent RSS MB | malloc heap MB | other anonymous MB | JS heap used MB | external MB | open fds | children | windows | outbox pending | clips waiting',
+  );
   const started = Date.now();
   const xs: number[] = [];
   const ys: number[] = [];
@@ -65,14 +72,20 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, everyS * 1000));
     const s = sample(agent.pid!);
     const kinds = residentByKind(agent.pid!);
-    const health = (await fetch(`http://127.0.0.1:${httpPort}/health`).then((r) => r.json()).catch(() => ({}))) as { cameras?: Array<{ windows: number }>; mqtt?: { outboxPending: number } };
-    const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: auth }).then((r) => r.text()).catch(() => '');
+    const health = (await fetch(`http://127.0.0.1:${httpPort}/health`)
+      .then((r) => r.json())
+      .catch(() => ({}))) as { cameras?: Array<{ windows: number }>; mqtt?: { outboxPending: number } };
+    const metrics = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { headers: auth })
+      .then((r) => r.text())
+      .catch(() => '');
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 1e6;
     const minute = (Date.now() - started) / 60_000;
     xs.push(minute);
     ys.push(s.agentRssMb);
     const windows = health.cameras?.reduce((a, c) => a + c.windows, 0) ?? 0;
-    console.log(`${minute.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.agentRssMb.toFixed(0)} | ${kinds.mallocHeapMb.toFixed(0)} | ${kinds.anonymousMb.toFixed(0)} | ${gauge('vigil_agent_nodejs_heap_size_used_bytes').toFixed(0)} | ${gauge('vigil_agent_nodejs_external_memory_bytes').toFixed(0)} | ${s.fds} | ${s.children} | ${windows} | ${health.mqtt?.outboxPending ?? '?'} | ${gauge('vigil_clip_queue') * 1e6}`);
+    console.log(
+      `${minute.toFixed(1)} | ${s.rssMb.toFixed(0)} | ${s.agentRssMb.toFixed(0)} | ${kinds.mallocHeapMb.toFixed(0)} | ${kinds.anonymousMb.toFixed(0)} | ${gauge('vigil_agent_nodejs_heap_size_used_bytes').toFixed(0)} | ${gauge('vigil_agent_nodejs_external_memory_bytes').toFixed(0)} | ${s.fds} | ${s.children} | ${windows} | ${health.mqtt?.outboxPending ?? '?'} | ${gauge('vigil_clip_queue') * 1e6}`,
+    );
   }
   const half = Math.floor(xs.length / 2);
   const trend = slope(xs.slice(half), ys.slice(half)) * 60;

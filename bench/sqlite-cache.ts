@@ -14,7 +14,9 @@ import { openDatabase } from '@vigil/sqlite';
 import { residentByKind } from './proc-stats';
 
 const ROW = JSON.stringify({ schema: 'vigil.event/1', padding: 'x'.repeat(2500) });
-const SCHEMA = ['CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL, sent_at TEXT); CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;'];
+const SCHEMA = [
+  'CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL, sent_at TEXT); CREATE INDEX outbox_unsent ON outbox(id) WHERE sent_at IS NULL;',
+];
 
 /** Child: grows a fresh database to `megabytes` and prints `<file MB> <heap MB>` ten times on the way. */
 function grow(cacheMegabytes: number, megabytes: number): void {
@@ -44,9 +46,15 @@ function main(): void {
   const caches = (cliOption(process.argv, '--caches') ?? '16,2').split(',').map(Number);
   console.log(`SQLite page cache: malloc heap MB of a process writing ${megabytes} MB of 2.5 KB outbox rows (better-sqlite3 default: 16 MB)`);
   const runs = caches.map((mb) => {
-    const r = spawnSync(process.execPath, [__filename, '--child', String(mb), '--megabytes', String(megabytes)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const r = spawnSync(process.execPath, [__filename, '--child', String(mb), '--megabytes', String(megabytes)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`the ${mb} MB run failed (exit ${r.status})`);
-    return r.stdout.trim().split('\n').map((line) => line.split(' ').map(Number));
+    return r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ').map(Number));
   });
   console.log(`| database MB | ${caches.map((mb) => `heap MB, ${mb} MB cache`).join(' | ')} |`);
   console.log(`|---|${caches.map(() => '---').join('|')}|`);

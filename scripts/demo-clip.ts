@@ -35,7 +35,17 @@ export interface RenderOptions {
 /** Renders a scripted clip and returns where its events start, as the generator reports them. */
 export async function renderClip(scenario: Scenario, file: string, options: RenderOptions = {}): Promise<ClipInfo> {
   mkdirSync(dirname(file), { recursive: true });
-  const args = [RENDER, scenario, file, '--width', String(options.width ?? 640), '--height', String(options.height ?? 360), '--seed', String(options.seed ?? 7)];
+  const args = [
+    RENDER,
+    scenario,
+    file,
+    '--width',
+    String(options.width ?? 640),
+    '--height',
+    String(options.height ?? 360),
+    '--seed',
+    String(options.seed ?? 7),
+  ];
   return new Promise<ClipInfo>((resolvePromise, reject) => {
     const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', options.quiet ? 'pipe' : 'inherit'] });
     let stderr = '';

@@ -51,7 +51,11 @@ export function combineFall(video: number, pose: number, how: FallSource): numbe
 }
 
 /** The clip's windows with their scores and labels; `events` is left empty for `raiseEvents`. */
-export async function scoreClip(model: VideoModel, clip: EvalClip, pose?: PoseFallOption): Promise<{ result: ClipResult; frames: number; posesReused: number }> {
+export async function scoreClip(
+  model: VideoModel,
+  clip: EvalClip,
+  pose?: PoseFallOption,
+): Promise<{ result: ClipResult; frames: number; posesReused: number }> {
   const { card } = model;
   const { fps } = card.input;
   const scorer = model.createScorer();

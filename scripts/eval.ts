@@ -56,7 +56,8 @@ import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
 import { combineFall, raiseEvents, scoreClip, type FallSource, type PoseFallOption } from './eval-clip';
 import { svgToPng } from './svg-to-png';
 
-const USAGE = 'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean] [--pose-card card.json] [--pose-gate N] [--threads 2]';
+const USAGE =
+  'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean] [--pose-card card.json] [--pose-gate N] [--threads 2]';
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -89,7 +90,26 @@ async function main(): Promise<void> {
   let option: Record<string, string | undefined>;
   let target: string;
   try {
-    const line = readCommandLine(argv, { 'budget': { type: 'string' }, 'by': { type: 'string' }, 'card': { type: 'string' }, 'config': { type: 'string' }, 'fall': { type: 'string' }, 'hop': { type: 'string' }, 'mode': { type: 'string' }, 'out': { type: 'string' }, 'pose-card': { type: 'string' }, 'pose-gate': { type: 'string' }, 'split': { type: 'string' }, 'threads': { type: 'string' }, 'write-card': { type: 'string' } }, USAGE, { min: 1, max: 1 });
+    const line = readCommandLine(
+      argv,
+      {
+        budget: { type: 'string' },
+        by: { type: 'string' },
+        card: { type: 'string' },
+        config: { type: 'string' },
+        fall: { type: 'string' },
+        hop: { type: 'string' },
+        mode: { type: 'string' },
+        out: { type: 'string' },
+        'pose-card': { type: 'string' },
+        'pose-gate': { type: 'string' },
+        split: { type: 'string' },
+        threads: { type: 'string' },
+        'write-card': { type: 'string' },
+      },
+      USAGE,
+      { min: 1, max: 1 },
+    );
     option = line.values as Record<string, string | undefined>;
     target = line.positionals[0];
   } catch (err) {
@@ -99,7 +119,9 @@ async function main(): Promise<void> {
   const siteFile = option['config'];
   let config: SiteConfig;
   try {
-    config = siteFile ? loadSiteConfig(siteFile, process.env) : SiteConfigSchema.parse({ site: { id: 'eval' }, cameras: [{ id: 'eval', url: 'rtsp://127.0.0.1/eval' }] });
+    config = siteFile
+      ? loadSiteConfig(siteFile, process.env)
+      : SiteConfigSchema.parse({ site: { id: 'eval' }, cameras: [{ id: 'eval', url: 'rtsp://127.0.0.1/eval' }] });
   } catch (err) {
     fail((err as Error).message);
   }
@@ -112,12 +134,14 @@ async function main(): Promise<void> {
   if (!['source', 'dataset'].includes(by)) fail(`--by must be source or dataset, got "${by}"`);
   const budgetOption = option['budget'];
   const budget = budgetOption === undefined ? undefined : Number(budgetOption);
-  if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0)) fail(`--budget is false alarms per camera-hour, a number from 0 up, got "${budgetOption}"`);
+  if (budget !== undefined && !(Number.isFinite(budget) && budget >= 0))
+    fail(`--budget is false alarms per camera-hour, a number from 0 up, got "${budgetOption}"`);
   const fallFrom = (option['fall'] ?? config.model.fall) as FallSource;
   if (!['video', 'pose', 'max', 'mean'].includes(fallFrom)) fail(`--fall must be video, pose, max or mean, got "${fallFrom}"`);
   const writeCard = option['write-card'];
   if (writeCard !== undefined && budget === undefined) fail('--write-card writes the thresholds that --budget chooses: add --budget N');
-  if (writeCard !== undefined && !existsSync(writeCard)) fail(`--write-card: no card at ${writeCard}; pass the card file to update (e.g. libs/model/weights/vigil-vit-tiny.card.json)`);
+  if (writeCard !== undefined && !existsSync(writeCard))
+    fail(`--write-card: no card at ${writeCard}; pass the card file to update (e.g. libs/model/weights/vigil-vit-tiny.card.json)`);
   const cardPath = resolveModelCard(option['card'] ?? config.model.card);
   const split = option['split'];
   const threads = Number(option['threads'] ?? 2);
@@ -135,14 +159,18 @@ async function main(): Promise<void> {
   if (fallFrom !== 'video') {
     const motionGate = Number(option['pose-gate'] ?? config.model.poseMotionGate);
     if (!(motionGate >= 0 && motionGate <= 50)) fail(`--pose-gate must be grey levels from 0 to 50, got "${option['pose-gate']}"`);
-    pose = { stage: await PoseStage.open(resolvePoseFallCard(option['pose-card'] ?? config.model.poseCard), { intraOpThreads: threads, motionGate }), combine: fallFrom };
+    pose = {
+      stage: await PoseStage.open(resolvePoseFallCard(option['pose-card'] ?? config.model.poseCard), { intraOpThreads: threads, motionGate }),
+      combine: fallFrom,
+    };
     console.error(`${pose.stage.describe()}${fallFrom === 'pose' ? '' : `, ${fallFrom} with the video model's`}`);
   }
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
   const hopTag = hop === undefined ? '' : `-hop${hop}`;
   const out = resolve(option['out'] ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
-  const cardThreshold = (k: EventClass) => (k === 'fall' && pose ? combineFall(bestLabelThreshold(card, k) ?? 0.5, pose.stage.threshold, fallFrom) : bestLabelThreshold(card, k));
+  const cardThreshold = (k: EventClass) =>
+    k === 'fall' && pose ? combineFall(bestLabelThreshold(card, k) ?? 0.5, pose.stage.threshold, fallFrom) : bestLabelThreshold(card, k);
   const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], cardThreshold(k))])) as Record<EventClass, TrackerRule>;
   const rule = config.events.fall;
   const ruleText = `windows every ${card.window.hop} frames (${card.window.hop / card.input.fps} s), ${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
@@ -160,7 +188,9 @@ async function main(): Promise<void> {
     result.events = raiseEvents(result, rules);
     results.push(result);
     const raised = result.events.map((e) => `${e.kind} at ${e.t.toFixed(1)} s`).join(', ') || 'no event';
-    console.error(`[${String(i + 1).padStart(String(clips.length).length)}/${clips.length}] ${relative(process.cwd(), clip.file)} (${clip.cls}${clip.onset !== undefined ? ` from ${clip.onset} s` : ''}, ${result.seconds.toFixed(1)} s): ${raised}`);
+    console.error(
+      `[${String(i + 1).padStart(String(clips.length).length)}/${clips.length}] ${relative(process.cwd(), clip.file)} (${clip.cls}${clip.onset !== undefined ? ` from ${clip.onset} s` : ''}, ${result.seconds.toFixed(1)} s): ${raised}`,
+    );
   }
   const summary = summarise(results, {
     model: pose ? `${card.name} + ${pose.stage.fall.card.name} (fall: ${fallFrom})` : card.name,
@@ -177,19 +207,34 @@ async function main(): Promise<void> {
   let calibration: Calibration | undefined;
   if (budget !== undefined) {
     const ruleAt = (kind: EventClass, threshold: number) => trackerRule({ ...config.events[kind], threshold });
-    const choices = EVENT_CLASSES.map((kind) => thresholdForBudget(results, kind, (r, th) => raiseEvents(r, { ...rules, [kind]: ruleAt(kind, th) }, [kind]), budget, windowSeconds(card)));
+    const choices = EVENT_CLASSES.map((kind) =>
+      thresholdForBudget(results, kind, (r, th) => raiseEvents(r, { ...rules, [kind]: ruleAt(kind, th) }, [kind]), budget, windowSeconds(card)),
+    );
     const chosen = Object.fromEntries(choices.map((c) => [c.kind, c.chosen.threshold])) as Record<EventClass, number>;
     const calibratedRules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, ruleAt(k, chosen[k])])) as Record<EventClass, TrackerRule>;
     const calibrated = results.map((r) => ({ ...r, events: raiseEvents(r, calibratedRules) }));
     calibration = { budget, choices, summary: summarise(calibrated, { ...summary, thresholds: chosen, by, windowSeconds: windowSeconds(card) }) };
     if (writeCard) {
-      const written = updateCardThresholds(writeCard, chosen, fallFrom, { budgetPerCameraHour: budget, set: summary.source, command: summary.command, date: summary.date });
-      console.error(`wrote thresholds ${Object.entries(written).map(([k, v]) => `${k} ${v}`).join(', ') || '(none: no kind here is scored by that card)'} into ${writeCard}`);
+      const written = updateCardThresholds(writeCard, chosen, fallFrom, {
+        budgetPerCameraHour: budget,
+        set: summary.source,
+        command: summary.command,
+        date: summary.date,
+      });
+      console.error(
+        `wrote thresholds ${
+          Object.entries(written)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || '(none: no kind here is scored by that card)'
+        } into ${writeCard}`,
+      );
     }
   }
 
   const curves = Object.fromEntries(EVENT_CLASSES.map((k) => [k, prCurve(results, k)])) as Record<EventClass, ReturnType<typeof prCurve>>;
-  const operating = Object.fromEntries(EVENT_CLASSES.map((k) => [k, { precision: summary.windows[k].precision, recall: summary.windows[k].recall, threshold: summary.thresholds[k] }])) as Record<EventClass, { precision: number; recall: number; threshold: number }>;
+  const operating = Object.fromEntries(
+    EVENT_CLASSES.map((k) => [k, { precision: summary.windows[k].precision, recall: summary.windows[k].recall, threshold: summary.thresholds[k] }]),
+  ) as Record<EventClass, { precision: number; recall: number; threshold: number }>;
   writeFileSync(join(out, 'pr-curves.svg'), prCurvesSvg(curves, operating, `${card.name} (${model.mode}): window precision-recall`));
   writeFileSync(join(out, 'timelines.svg'), timelinesSvg(results, summary.thresholds, `${card.name} (${model.mode}): scores over time`));
   await Promise.all([svgToPng(join(out, 'pr-curves.svg')), svgToPng(join(out, 'timelines.svg'))]);
@@ -201,8 +246,21 @@ async function main(): Promise<void> {
       {
         ...summary,
         curves,
-        calibration: calibration && { budget: calibration.budget, choices: calibration.choices.map(({ sweep, ...c }) => ({ ...c, sweep })), summary: calibration.summary },
-        perClip: results.map((r) => ({ file: r.clip.file, class: r.clip.cls, source: r.clip.source, dataset: r.clip.dataset, onset: r.clip.onset, seconds: r.seconds, events: r.events, windows: r.windows.map((w) => ({ t: w.t, ...w.scores })) })),
+        calibration: calibration && {
+          budget: calibration.budget,
+          choices: calibration.choices.map(({ sweep, ...c }) => ({ ...c, sweep })),
+          summary: calibration.summary,
+        },
+        perClip: results.map((r) => ({
+          file: r.clip.file,
+          class: r.clip.cls,
+          source: r.clip.source,
+          dataset: r.clip.dataset,
+          onset: r.clip.onset,
+          seconds: r.seconds,
+          events: r.events,
+          windows: r.windows.map((w) => ({ t: w.t, ...w.scores })),
+        })),
       },
       null,
       1,
@@ -210,7 +268,9 @@ async function main(): Promise<void> {
   );
   await model.release();
   await pose?.stage.release();
-  console.error(`done in ${((Date.now() - started) / 1000).toFixed(0)} s${pose ? `; poses kept from the previous frame (nothing moved): ${posesReused} of ${frames}` : ''}`);
+  console.error(
+    `done in ${((Date.now() - started) / 1000).toFixed(0)} s${pose ? `; poses kept from the previous frame (nothing moved): ${posesReused} of ${frames}` : ''}`,
+  );
   console.log(markdown({ pr: join(out, 'pr-curves.png'), timelines: join(out, 'timelines.png') }));
 }
 
@@ -254,8 +314,19 @@ function summarise(
  * from; only kinds whose scores came from that card's model (a pose-fall card takes the fall threshold when falls
  * came from the pose stage; a video card takes the others, and fall only when falls came from it).
  */
-function updateCardThresholds(path: string, chosen: Record<EventClass, number>, fallFrom: FallSource, provenance: Record<string, unknown>): Partial<Record<EventClass, number>> {
-  const json = JSON.parse(readFileSync(path, 'utf8')) as { schema?: string; labels?: string[]; eventKinds?: Record<string, string>; thresholds?: Record<string, number>; calibration?: unknown };
+function updateCardThresholds(
+  path: string,
+  chosen: Record<EventClass, number>,
+  fallFrom: FallSource,
+  provenance: Record<string, unknown>,
+): Partial<Record<EventClass, number>> {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as {
+    schema?: string;
+    labels?: string[];
+    eventKinds?: Record<string, string>;
+    thresholds?: Record<string, number>;
+    calibration?: unknown;
+  };
   const poseCard = json.schema === 'vigil.pose-fall-card/1';
   const fromThisCard = (kind: EventClass) => (kind === 'fall' ? (poseCard ? fallFrom === 'pose' : fallFrom === 'video') : !poseCard);
   const written: Partial<Record<EventClass, number>> = {};
@@ -271,7 +342,10 @@ function updateCardThresholds(path: string, chosen: Record<EventClass, number>, 
 
 /** The card's threshold for the label that maps to `kind` (the highest, when several do). */
 function bestLabelThreshold(card: ModelCard, kind: EventClass): number | undefined {
-  const values = card.labels.filter((l) => card.eventKinds[l] === kind).map((l) => card.thresholds[l]).filter((v): v is number => v !== undefined);
+  const values = card.labels
+    .filter((l) => card.eventKinds[l] === kind)
+    .map((l) => card.thresholds[l])
+    .filter((v): v is number => v !== undefined);
   return values.length ? Math.max(...values) : undefined;
 }
 

@@ -32,11 +32,17 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const usage = 'usage: node dist/scripts/pose-label.js <clips folder | manifest.tsv> --out keypoints.json [--fps 4] [--threads 2] [--picture 192] [--tracking none|crop]';
+  const usage =
+    'usage: node dist/scripts/pose-label.js <clips folder | manifest.tsv> --out keypoints.json [--fps 4] [--threads 2] [--picture 192] [--tracking none|crop]';
   let option: Record<string, string | undefined> = {};
   let target: string | undefined;
   try {
-    const line = readCommandLine(process.argv.slice(2), { fps: { type: 'string' }, out: { type: 'string' }, picture: { type: 'string' }, threads: { type: 'string' }, tracking: { type: 'string' } }, usage, { max: 1 });
+    const line = readCommandLine(
+      process.argv.slice(2),
+      { fps: { type: 'string' }, out: { type: 'string' }, picture: { type: 'string' }, threads: { type: 'string' }, tracking: { type: 'string' } },
+      usage,
+      { max: 1 },
+    );
     option = line.values as Record<string, string | undefined>;
     target = line.positionals[0];
   } catch (err) {
@@ -44,7 +50,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const out = option['out'];
-  if (!target || target.startsWith('-') || !out) fail('usage: node dist/scripts/pose-label.js <clips folder | manifest.tsv> --out keypoints.json [--fps 4] [--threads 2]');
+  if (!target || target.startsWith('-') || !out)
+    fail('usage: node dist/scripts/pose-label.js <clips folder | manifest.tsv> --out keypoints.json [--fps 4] [--threads 2]');
   const fps = Number(option['fps'] ?? 4);
   if (!(fps > 0 && fps <= 30)) fail(`--fps must be a number of frames per second from 0 to 30, got "${option['fps']}"`);
   const manifest = existsSync(target) && statSync(target).isDirectory() ? join(target, 'manifest.tsv') : resolve(target);
@@ -57,18 +64,25 @@ async function main(): Promise<void> {
   const pose = await PoseEstimator.open(shippedPoseCard(), { intraOpThreads: Number(option['threads'] ?? 2) });
   const size = pose.size;
   const picture = Number(option['picture'] ?? size);
-  if (!(Number.isInteger(picture) && picture >= size && picture <= 1024)) fail(`--picture must be a whole number of pixels from ${size} to 1024, got "${option['picture']}"`);
+  if (!(Number.isInteger(picture) && picture >= size && picture <= 1024))
+    fail(`--picture must be a whole number of pixels from ${size} to 1024, got "${option['picture']}"`);
   const tracking = (option['tracking'] ?? 'none') as 'crop' | 'none';
   if (!['crop', 'none'].includes(tracking)) fail(`--tracking must be crop or none, got "${tracking}"`);
   const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as LabelFile) : undefined;
-  const same = previous?.model === pose.card.name && previous.fps === fps && (previous.picture ?? size) === picture && (previous.tracking ?? 'none') === tracking;
+  const same =
+    previous?.model === pose.card.name && previous.fps === fps && (previous.picture ?? size) === picture && (previous.tracking ?? 'none') === tracking;
   const labels: LabelFile = same && previous ? previous : { model: pose.card.name, fps, size, picture, tracking, clips: {} };
   const started = Date.now();
   let frames = 0;
   for (const [i, clip] of clips.entries()) {
     const key = relative(dirname(manifest), clip.file);
     if (!labels.clips[key]) {
-      const source = new FfmpegFrameSource({ input: inputArguments(clip.file, { realtime: false }), fps, size: { width: picture, height: picture, fit: 'letterbox' }, delivery: 'every' });
+      const source = new FfmpegFrameSource({
+        input: inputArguments(clip.file, { realtime: false }),
+        fps,
+        size: { width: picture, height: picture, fit: 'letterbox' },
+        delivery: 'every',
+      });
       const tracker = new PoseTracker(pose, tracking);
       const keypoints: number[] = [];
       let n = 0;
@@ -84,7 +98,9 @@ async function main(): Promise<void> {
       frames += n;
     }
     const rate = frames / Math.max(0.001, (Date.now() - started) / 1000);
-    process.stderr.write(`\rpose-label [${String(i + 1).padStart(String(clips.length).length)}/${clips.length}] ${frames} frames, ${rate.toFixed(0)} frames/s   `);
+    process.stderr.write(
+      `\rpose-label [${String(i + 1).padStart(String(clips.length).length)}/${clips.length}] ${frames} frames, ${rate.toFixed(0)} frames/s   `,
+    );
     if ((i + 1) % 20 === 0 || i + 1 === clips.length) {
       writeFileSync(`${out}.tmp`, JSON.stringify(labels));
       renameSync(`${out}.tmp`, out);

@@ -11,7 +11,12 @@ async function main(): Promise<void> {
   let option: { card?: string; seconds?: string };
   let file: string;
   try {
-    const line = readCommandLine(process.argv.slice(2), { card: { type: 'string' }, seconds: { type: 'string' } }, 'usage: score-clip <clip.mp4 | rtsp://...> [--card model.card.json] [--seconds 30]', { min: 1, max: 1 });
+    const line = readCommandLine(
+      process.argv.slice(2),
+      { card: { type: 'string' }, seconds: { type: 'string' } },
+      'usage: score-clip <clip.mp4 | rtsp://...> [--card model.card.json] [--seconds 30]',
+      { min: 1, max: 1 },
+    );
     option = line.values;
     file = line.positionals[0];
   } catch (err) {
@@ -22,7 +27,12 @@ async function main(): Promise<void> {
   const model = await OnnxVideoModel.load(option['card'] ?? shippedModelCard());
   const { card } = model;
   const seconds = Number(option['seconds'] ?? Infinity);
-  const source = new FfmpegFrameSource({ input: inputArguments(file, { realtime: false }), fps: card.input.fps, size: { width: card.input.width, height: card.input.height }, delivery: 'every' });
+  const source = new FfmpegFrameSource({
+    input: inputArguments(file, { realtime: false }),
+    fps: card.input.fps,
+    size: { width: card.input.width, height: card.input.height },
+    delivery: 'every',
+  });
   const window = new SlidingWindow<Frame>(card.input.frames, card.window.hop);
   const thresholds = card.labels.map((l) => card.thresholds[l] ?? 0.5);
   console.log(`t_end_s  ${card.labels.map((l, i) => `${l}(>${thresholds[i]})`.padStart(12)).join(' ')}`);

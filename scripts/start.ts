@@ -74,7 +74,9 @@ function checkPrerequisites(): void {
   const gi = spawnSync(PYTHON, ['-c', "import gi, numpy; gi.require_version('GstRtspServer', '1.0')"], { stdio: 'ignore' });
   if (gi.status !== 0) missing.push('python3-gi python3-numpy gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-{base,good,bad}');
   if (missing.length) {
-    fail(`the demo needs ${missing.join(' and ')}.\nOn Debian/Ubuntu: sudo apt-get install -y ffmpeg python3-gi python3-numpy gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad`);
+    fail(
+      `the demo needs ${missing.join(' and ')}.\nOn Debian/Ubuntu: sudo apt-get install -y ffmpeg python3-gi python3-numpy gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad`,
+    );
   }
 }
 
@@ -171,12 +173,20 @@ async function main(): Promise<void> {
   run('agent', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'demo.yaml')], env);
   await waitFor('the edge agent', () => httpOk(`http://127.0.0.1:${opts.agentPort}/health`), 60_000);
   let setupCode: string | undefined;
-  run('console', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'console.yaml')], { ...env, ...consoleSecrets(opts.dataDir) }, (line) => {
-    setupCode ??= /setup code ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(line)?.[1];
-  });
+  run(
+    'console',
+    process.execPath,
+    [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'console.yaml')],
+    { ...env, ...consoleSecrets(opts.dataDir) },
+    (line) => {
+      setupCode ??= /setup code ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(line)?.[1];
+    },
+  );
   await waitFor('the console', () => httpOk(`http://127.0.0.1:${opts.consolePort}/health`), 30_000);
   const url = `http://localhost:${opts.consolePort}/`;
-  console.log(`\n  Vigil is running.\n\n  Operator console:  ${url}${setupCode ? `  (first visit: create the administrator with setup code ${setupCode})` : ''}\n  API docs:          ${url}api/docs\n  Agent health:      http://localhost:${opts.agentPort}/health\n  Demo camera:       rtsp://127.0.0.1:${opts.rtspPort}/demo (a fall at ~5 s, a fire from ~13 s, looping every 30 s)\n  MQTT (embedded):   mqtt://127.0.0.1:${opts.mqttPort}  (users and passwords: ${join(opts.dataDir, 'mqtt-users.json')}; anonymous clients are refused)\n\n  Press Ctrl+C to stop.\n`);
+  console.log(
+    `\n  Vigil is running.\n\n  Operator console:  ${url}${setupCode ? `  (first visit: create the administrator with setup code ${setupCode})` : ''}\n  API docs:          ${url}api/docs\n  Agent health:      http://localhost:${opts.agentPort}/health\n  Demo camera:       rtsp://127.0.0.1:${opts.rtspPort}/demo (a fall at ~5 s, a fire from ~13 s, looping every 30 s)\n  MQTT (embedded):   mqtt://127.0.0.1:${opts.mqttPort}  (users and passwords: ${join(opts.dataDir, 'mqtt-users.json')}; anonymous clients are refused)\n\n  Press Ctrl+C to stop.\n`,
+  );
   console.log(`VIGIL_CONSOLE_URL=${url}`);
 }
 

@@ -8,6 +8,8 @@ export function svgToPng(svgFile: string): Promise<string> {
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise(png) : reject(new Error(`ffmpeg could not rasterise ${svgFile} (its build needs librsvg): ${err.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolvePromise(png) : reject(new Error(`ffmpeg could not rasterise ${svgFile} (its build needs librsvg): ${err.trim()}`)),
+    );
   });
 }

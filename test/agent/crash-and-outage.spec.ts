@@ -54,7 +54,10 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
     consoleUrl = `http://127.0.0.1:${consolePort}`;
     const consoleConfig = join(dir, 'console.yaml');
     const key = makeSiteKey(dir, 'crash');
-    writeFileSync(consoleConfig, `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: crash-console, siteKeys: ${siteKeysYaml({ crash: key })} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
+    writeFileSync(
+      consoleConfig,
+      `http: { port: ${consolePort} }\nmqtt: { url: "${broker.url}", clientId: crash-console, siteKeys: ${siteKeysYaml({ crash: key })} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`,
+    );
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     await consoleApp.waitForLine(/operator console at/, 30_000);
     admin = await setupAdmin(consoleUrl, await setupCodeOf(consoleApp.waitForLine));
@@ -113,24 +116,38 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
     const arrived: EventMessage[] = [];
     observer.on('message', (_t, p) => arrived.push(JSON.parse(p.toString()) as EventMessage));
     await observer.subscribeAsync('vigil/crash/events', { qos: 1 });
-    await waitFor('the console back on the broker', async () => ((await (await fetch(`${consoleUrl}/health`)).json()) as { mqtt: { connected: boolean } }).mqtt.connected, 20_000);
+    await waitFor(
+      'the console back on the broker',
+      async () => ((await (await fetch(`${consoleUrl}/health`)).json()) as { mqtt: { connected: boolean } }).mqtt.connected,
+      20_000,
+    );
     expect((await fetch(`${consoleUrl}/health/ready`)).status).toBe(200);
 
     agent = startNode('apps/edge-agent/src/main.js', ['--config', configPath]);
-    await waitFor(() => `the stored messages delivered; agent output:\n${agent!.output().slice(-3000)}`, () => arrived.length >= before.length, 30_000);
+    await waitFor(
+      () => `the stored messages delivered; agent output:\n${agent!.output().slice(-3000)}`,
+      () => arrived.length >= before.length,
+      30_000,
+    );
     const firstDelivered = arrived.slice(0, before.length).map((m) => `${m.eventId}/${m.seq}/${m.type}`);
-    expect(firstDelivered).toEqual(before.map((r) => {
-      const m = JSON.parse(r.payload) as EventMessage;
-      return `${m.eventId}/${m.seq}/${m.type}`;
-    }));
+    expect(firstDelivered).toEqual(
+      before.map((r) => {
+        const m = JSON.parse(r.payload) as EventMessage;
+        return `${m.eventId}/${m.seq}/${m.type}`;
+      }),
+    );
     const sent = outbox().filter((r) => r.id <= before[before.length - 1].id);
     expect(sent.every((r) => r.sent_at !== null)).toBe(true);
 
     const eventIds = [...new Set(before.map((r) => r.event_id))];
-    const consoleEvents = await waitFor('the events in the console', async () => {
-      const list = (await admin.get<{ events: Array<{ id: string }> }>('/api/events')).events;
-      return eventIds.every((id) => list.some((e) => e.id === id)) && list;
-    }, 20_000);
+    const consoleEvents = await waitFor(
+      'the events in the console',
+      async () => {
+        const list = (await admin.get<{ events: Array<{ id: string }> }>('/api/events')).events;
+        return eventIds.every((id) => list.some((e) => e.id === id)) && list;
+      },
+      20_000,
+    );
     for (const id of eventIds) expect(consoleEvents.filter((e) => e.id === id)).toHaveLength(1);
 
     // an event the SIGKILL left open is ended by the restarted agent, with the reason

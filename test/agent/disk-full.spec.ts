@@ -27,7 +27,7 @@ function fill(path: string): void {
   const fd = openSync(path, 'w');
   const chunk = Buffer.alloc(256 * 1024, 1);
   try {
-    for (let size = chunk.length; size >= 512; ) {
+    for (let size = chunk.length; size >= 512;) {
       try {
         writeSync(fd, chunk, 0, size);
       } catch (err) {
@@ -89,13 +89,23 @@ const disk = smallDisk();
     );
     agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
     await agent.waitForLine(/edge agent for site \\?"fullness\\?" up/, 30_000);
-    await waitFor(() => `a first event; agent output:\n${agent!.output().slice(-3000)}`, () => eventCount() > 0, 60_000, 500);
+    await waitFor(
+      () => `a first event; agent output:\n${agent!.output().slice(-3000)}`,
+      () => eventCount() > 0,
+      60_000,
+      500,
+    );
 
     fill(filler);
-    const degraded = await waitFor(() => `a degraded health; agent output:\n${agent!.output().slice(-3000)}`, async () => {
-      const h = await health();
-      return h.events.state === 'degraded' && h;
-    }, 60_000, 500);
+    const degraded = await waitFor(
+      () => `a degraded health; agent output:\n${agent!.output().slice(-3000)}`,
+      async () => {
+        const h = await health();
+        return h.events.state === 'degraded' && h;
+      },
+      60_000,
+      500,
+    );
     expect(degraded.status).toBe('degraded');
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(503);
@@ -112,8 +122,18 @@ const disk = smallDisk();
     const storedWhileFull = eventCount();
 
     rmSync(filler);
-    await waitFor(() => `health ok again; agent output:\n${agent!.output().slice(-3000)}`, async () => (await health()).events.state === 'ok', 60_000, 500);
-    await waitFor(() => `a new event after the space came back; agent output:\n${agent!.output().slice(-3000)}`, () => eventCount() > storedWhileFull, 60_000, 500);
+    await waitFor(
+      () => `health ok again; agent output:\n${agent!.output().slice(-3000)}`,
+      async () => (await health()).events.state === 'ok',
+      60_000,
+      500,
+    );
+    await waitFor(
+      () => `a new event after the space came back; agent output:\n${agent!.output().slice(-3000)}`,
+      () => eventCount() > storedWhileFull,
+      60_000,
+      500,
+    );
     expect(agent.output()).toMatch(/event storage writable again after \d+ s/);
     // ready again (the file camera restarts between plays, so allow for a moment offline)
     await waitFor('ready again', async () => (await fetch(`${url}/health/ready`)).status === 200, 20_000, 200);

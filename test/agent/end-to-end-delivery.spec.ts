@@ -77,12 +77,22 @@ describe('end-to-end delivery through the embedded broker', () => {
     consoleApp = startNode('apps/console/src/main.js', ['--config', consoleConfig]);
     admin = await setupAdmin(consoleUrl, await setupCodeOf(consoleApp.waitForLine));
     // the path works: an event arrives and the console's receipt reaches the agent's outbox
-    await waitFor(() => `an acknowledged event; agent output:\n${agent!.output().slice(-3000)}`, () => agentDb<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NOT NULL')[0].n > 0, 90_000, 500);
+    await waitFor(
+      () => `an acknowledged event; agent output:\n${agent!.output().slice(-3000)}`,
+      () => agentDb<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NOT NULL')[0].n > 0,
+      90_000,
+      500,
+    );
 
     await consoleApp.stop();
     const lastBefore = agentDb<{ id: number }>('SELECT MAX(id) AS id FROM outbox')[0].id;
     // events the broker took (PUBACK) for the absent console: held only in the embedded broker's memory
-    await waitFor('two events sent while the console is away', () => agentDb<{ n: number }>(`SELECT COUNT(DISTINCT event_id) AS n FROM outbox WHERE id > ${lastBefore} AND sent_at IS NOT NULL`)[0].n >= 2, 90_000, 500);
+    await waitFor(
+      'two events sent while the console is away',
+      () => agentDb<{ n: number }>(`SELECT COUNT(DISTINCT event_id) AS n FROM outbox WHERE id > ${lastBefore} AND sent_at IS NOT NULL`)[0].n >= 2,
+      90_000,
+      500,
+    );
     await agent!.stop();
     await startAgent();
     agent!.proc.kill('SIGKILL');
@@ -103,9 +113,16 @@ describe('end-to-end delivery through the embedded broker', () => {
     );
     for (const id of expected) expect(stored.filter((e) => e.id === id)).toHaveLength(1);
     // and the agent lets go of what the console has
-    await waitFor('the messages of those events acknowledged', () => {
-      const open = agentDb<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL AND seq IS NOT NULL AND event_id IN (${expected.map((id) => `'${id}'`).join(',')})`);
-      return open[0].n === 0;
-    }, 60_000, 500);
+    await waitFor(
+      'the messages of those events acknowledged',
+      () => {
+        const open = agentDb<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL AND seq IS NOT NULL AND event_id IN (${expected.map((id) => `'${id}'`).join(',')})`,
+        );
+        return open[0].n === 0;
+      },
+      60_000,
+      500,
+    );
   });
 });

@@ -49,7 +49,12 @@ describe('agent stop with an event in flight', () => {
     );
     const agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
     await agent.waitForLine(/edge agent for site \\?"stopper\\?" up/, 30_000);
-    const opened = await waitFor(() => `a new event; agent output:\n${agent.output().slice(-3000)}`, () => messages.find((m) => m.type === 'new'), 60_000, 100);
+    const opened = await waitFor(
+      () => `a new event; agent output:\n${agent.output().slice(-3000)}`,
+      () => messages.find((m) => m.type === 'new'),
+      60_000,
+      100,
+    );
     const stoppedAt = Date.now();
     const code = await agent.stop('SIGTERM');
     // Nest re-raises the signal once its shutdown is done: a clean stop ends on SIGTERM (or 0), never on SIGKILL

@@ -32,10 +32,15 @@ describe('Home Assistant discovery cleanup', () => {
       await c.endAsync();
       return seen;
     };
-    const after = await waitFor('the removed camera cleared', async () => {
-      const seen = await retained();
-      return !seen.has(old) && seen.has('homeassistant/binary_sensor/vigil_north_gate/fall/config') && seen;
-    }, 10_000, 200);
+    const after = await waitFor(
+      'the removed camera cleared',
+      async () => {
+        const seen = await retained();
+        return !seen.has(old) && seen.has('homeassistant/binary_sensor/vigil_north_gate/fall/config') && seen;
+      },
+      10_000,
+      200,
+    );
     expect(after.has(other)).toBe(true);
     expect(after.has('homeassistant/binary_sensor/vigil_north/agent/config')).toBe(true);
     await repo.close();

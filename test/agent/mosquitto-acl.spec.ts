@@ -15,7 +15,12 @@ describe('shipped mosquitto ACL', () => {
   let broker: Mosquitto;
   const clients: MqttClient[] = [];
   const connect = async (name?: string) => {
-    const c = await mqtt.connectAsync(broker.url, { username: name, password: users.find((u) => u.name === name)?.password, reconnectPeriod: 0, connectTimeout: 5000 });
+    const c = await mqtt.connectAsync(broker.url, {
+      username: name,
+      password: users.find((u) => u.name === name)?.password,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+    });
     clients.push(c);
     return c;
   };
@@ -55,6 +60,11 @@ describe('shipped mosquitto ACL', () => {
     await reader.publishAsync('vigil/north/acks', 'receipt', { qos: 1 });
     await south.publishAsync('vigil/south/availability', 'online', { qos: 1, retain: true });
     await waitFor('the last genuine message', () => got.includes('vigil/south/availability online'), 5000);
-    expect(got).toEqual(['vigil/north/events genuine', 'homeassistant/binary_sensor/vigil_north_gate/fire/config {}', 'vigil/north/acks receipt', 'vigil/south/availability online']);
+    expect(got).toEqual([
+      'vigil/north/events genuine',
+      'homeassistant/binary_sensor/vigil_north_gate/fire/config {}',
+      'vigil/north/acks receipt',
+      'vigil/south/availability online',
+    ]);
   });
 });

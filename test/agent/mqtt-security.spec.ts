@@ -35,7 +35,11 @@ describe('MQTT username, password and TLS (mosquitto)', () => {
 
   it('should connect over TLS with the right CA and password and publish with PUBACK', async () => {
     const r = repo({ username: user.name, password: user.password, tls: { ca: pki.ca } });
-    await waitFor(() => `a TLS connection (last error: ${r.error})`, () => r.connected, 10_000);
+    await waitFor(
+      () => `a TLS connection (last error: ${r.error})`,
+      () => r.connected,
+      10_000,
+    );
     const sub = await mqtt.connectAsync(broker.url, { username: user.name, password: user.password, ca: readFileSync(pki.ca), clientId: 'tls-observer' });
     const got = new Promise<string>((resolve) => sub.on('message', (_t, p) => resolve(p.toString())));
     await sub.subscribeAsync('vigil/secure/events', { qos: 1 });

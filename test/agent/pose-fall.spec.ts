@@ -35,8 +35,15 @@ describe('edge agent with the pose stage', () => {
 
   it('should raise the fall from the pose stage, and nothing where the picture is masked', async () => {
     const { agent, events, httpUrl, get } = site;
-    expect(agent.output()).toMatch(/fall scores from the pose stage: vigil-pose-fall over 8 poses from movenet-lightning \(384x384 letterboxed, following the person with a 192x192 crop\)/);
-    const fall = await waitFor(() => `a fall event; agent output:\n${agent.output().slice(-3000)}`, () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'), 60_000, 200);
+    expect(agent.output()).toMatch(
+      /fall scores from the pose stage: vigil-pose-fall over 8 poses from movenet-lightning \(384x384 letterboxed, following the person with a 192x192 crop\)/,
+    );
+    const fall = await waitFor(
+      () => `a fall event; agent output:\n${agent.output().slice(-3000)}`,
+      () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'),
+      60_000,
+      200,
+    );
     expect(fall.after.camera.id).toBe('open');
     expect(fall.after.threshold).toBe(0.8);
     expect(fall.after.model).toEqual({ name: 'vigil-pose-fall', windowSeconds: 2 });

@@ -32,7 +32,10 @@ const dir = readOnlyFolderWithDatabase();
 
   it('should say the folder must be writable and exit non-zero', async () => {
     const config = join(mkdtempSync(join(tmpdir(), 'vigil-ro-config-')), 'site.yaml');
-    writeFileSync(config, `site: { id: ro }\ncameras:\n  - { id: a, url: "rtsp://127.0.0.1:9/x" }\nstorage: { path: "${join(dir!, 'agent.db')}" }\nmqtt: { signingKey: "${join(tmpdir(), 'vigil-ro-site-key.pem')}" }\n`);
+    writeFileSync(
+      config,
+      `site: { id: ro }\ncameras:\n  - { id: a, url: "rtsp://127.0.0.1:9/x" }\nstorage: { path: "${join(dir!, 'agent.db')}" }\nmqtt: { signingKey: "${join(tmpdir(), 'vigil-ro-site-key.pem')}" }\n`,
+    );
     const agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
     const code = await agent.exited;
     expect(code).not.toBe(0);

@@ -19,7 +19,11 @@ describe('edge agent with the streaming model', () => {
 
   beforeAll(async () => {
     const clip = await fixtureClip('fall');
-    site = await startObservedAgent('stream', ['cameras:', `  - { id: desk, name: "Desk camera", url: "${clip}" }`, 'model: { card: builtin-stream, fall: video }']);
+    site = await startObservedAgent('stream', [
+      'cameras:',
+      `  - { id: desk, name: "Desk camera", url: "${clip}" }`,
+      'model: { card: builtin-stream, fall: video }',
+    ]);
   });
 
   afterAll(async () => {
@@ -29,8 +33,15 @@ describe('edge agent with the streaming model', () => {
 
   it('should raise the fall, encoding each frame once and scoring windows with the temporal head', async () => {
     const { agent, events, httpUrl, get } = site;
-    expect(agent.output()).toMatch(/model vigil-stream-tiny: 8 frames of 96x96 .*streaming \(frame encoder once per frame, temporal head per window\); providers cpu/);
-    const fall = await waitFor(() => `a fall event; agent output:\n${agent.output().slice(-3000)}`, () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'), 60_000, 200);
+    expect(agent.output()).toMatch(
+      /model vigil-stream-tiny: 8 frames of 96x96 .*streaming \(frame encoder once per frame, temporal head per window\); providers cpu/,
+    );
+    const fall = await waitFor(
+      () => `a fall event; agent output:\n${agent.output().slice(-3000)}`,
+      () => events.find((e) => e.type === 'new' && e.after.kind === 'fall'),
+      60_000,
+      200,
+    );
     expect(fall.after.model.name).toBe('vigil-stream-tiny');
     const health = (await (await fetch(`${httpUrl}/health`)).json()) as Health;
     // hop 2: every frame is encoded once, a window is scored every second frame once the first 8 are in

@@ -19,7 +19,9 @@ describe('edge agent start-up with bad configuration', () => {
     expect(code).toBe(2);
     expect(output).toContain(`Invalid configuration in ${path}:`);
     expect(output).toMatch(/- site\.id: must be lowercase letters, digits, "-" or "_" .*got "Main Site"/);
-    expect(output).toMatch(/- cameras\[0\]\.fps: unknown setting; remove it or fix its spelling \(allowed here: id, name, location, url, enabled, rtspTransport, hwaccel, codec, masks, schedule, events\)/);
+    expect(output).toMatch(
+      /- cameras\[0\]\.fps: unknown setting; remove it or fix its spelling \(allowed here: id, name, location, url, enabled, rtspTransport, hwaccel, codec, masks, schedule, events\)/,
+    );
     expect(output).toMatch(/- mqtt\.url: must start with mqtt:\/\//);
   });
 
@@ -43,7 +45,10 @@ describe('edge agent start-up with bad configuration', () => {
 
   it('should exit 1 with the reason when the model card cannot be used', async () => {
     const path = join(dir, 'model.yaml');
-    writeFileSync(path, `site: { id: s }\ncameras:\n  - { id: a, url: "x.mp4" }\nmodel: { card: "${join(dir, 'missing.card.json')}" }\nstorage: { path: "${join(dir, 'a.db')}" }\nhttp: { port: 0 }\n`);
+    writeFileSync(
+      path,
+      `site: { id: s }\ncameras:\n  - { id: a, url: "x.mp4" }\nmodel: { card: "${join(dir, 'missing.card.json')}" }\nstorage: { path: "${join(dir, 'a.db')}" }\nhttp: { port: 0 }\n`,
+    );
     const { code, output } = await runAgent(['--config', path]);
     expect(code).toBe(1);
     expect(output).toMatch(/The edge agent could not start: Cannot read model card ".*missing\.card\.json"/);

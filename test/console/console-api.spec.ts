@@ -27,7 +27,10 @@ describe('operator console API', () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     const config = join(dir, 'console.yaml');
-    writeFileSync(config, `http: { port: ${port} }\nmqtt: { url: "${broker.url}", clientId: api-console, sharedGroup: consoles, siteKeys: ${siteKeysYaml(keys)} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`);
+    writeFileSync(
+      config,
+      `http: { port: ${port} }\nmqtt: { url: "${broker.url}", clientId: api-console, sharedGroup: consoles, siteKeys: ${siteKeysYaml(keys)} }\nstorage: { path: "${join(dir, 'console.db')}" }\n`,
+    );
     app = startNode('apps/console/src/main.js', ['--config', config]);
     await app.waitForLine(/operator console at/, 30_000);
   });
@@ -62,9 +65,19 @@ describe('operator console API', () => {
   it("should refuse a state change a browser sends from another origin, even another port of the console's host", async () => {
     const eventId = randomUUID();
     const ack = (headers: Record<string, string>) =>
-      fetch(`${url}/api/events/${eventId}/ack`, { method: 'POST', headers: { cookie: admin.cookie, 'content-type': 'application/json', ...headers }, body: '{}' });
+      fetch(`${url}/api/events/${eventId}/ack`, {
+        method: 'POST',
+        headers: { cookie: admin.cookie, 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
     const otherPort = `http://127.0.0.1:${Number(new URL(url).port) + 1}`;
-    const attempts: Array<Record<string, string>> = [{ origin: otherPort }, { origin: 'http://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site' }];
+    const attempts: Array<Record<string, string>> = [
+      { origin: otherPort },
+      { origin: 'http://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
     for (const headers of attempts) {
       const res = await ack(headers);
       expect([JSON.stringify(headers), res.status]).toEqual([JSON.stringify(headers), 403]);
@@ -78,12 +91,21 @@ describe('operator console API', () => {
   });
 
   it('should lock sign-in after 5 failures with 429 and say when to retry', async () => {
-    const attempt = () => fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'chief', password: 'guess-guess-guess' }) });
+    const attempt = () =>
+      fetch(`${url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'chief', password: 'guess-guess-guess' }),
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await attempt()).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     // a made-up X-Forwarded-For does not make a new client: no proxy is trusted unless configured
-    const spoofed = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' }, body: JSON.stringify({ username: 'chief', password: 'guess-guess-guess' }) });
+    const spoofed = await fetch(`${url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+      body: JSON.stringify({ username: 'chief', password: 'guess-guess-guess' }),
+    });
     expect(spoofed.status).toBe(429);
     const locked = await attempt();
     expect(((await locked.json()) as { message: string }).message).toMatch(/Too many failed sign-ins; try again in \d+ s/);
@@ -146,7 +168,7 @@ describe('operator console API', () => {
     // a user can sign themself out everywhere
     const again = await login(url, 'op1', 'op1-password-1');
     expect((await again.post<{ revoked: number }>('/api/users/op1/revoke-sessions')).body.revoked).toBeGreaterThanOrEqual(1);
-    expect((await fetch(`${url}/api/session`, { headers: { cookie: again.cookie } }).then((r) => r.json()) as { user: unknown }).user).toBeNull();
+    expect(((await fetch(`${url}/api/session`, { headers: { cookie: again.cookie } }).then((r) => r.json())) as { user: unknown }).user).toBeNull();
   });
 
   it('should answer a malformed Cookie header as signed out, not with a server error', async () => {
@@ -163,9 +185,23 @@ describe('operator console API', () => {
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('x-powered-by')).toBeNull();
-    const doc = (await (await fetch(`${url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
+    const doc = (await (await fetch(`${url}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/events', '/api/events/{id}', '/api/events/{id}/ack', '/api/events/{id}/resolve', '/api/login', '/api/setup', '/api/cameras', '/api/users']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/events',
+        '/api/events/{id}',
+        '/api/events/{id}/ack',
+        '/api/events/{id}/resolve',
+        '/api/login',
+        '/api/setup',
+        '/api/cameras',
+        '/api/users',
+      ]),
+    );
     expect(JSON.stringify(doc.paths['/api/login'].post.requestBody)).toContain('"password"');
     const viewer = await fetch(`${url}/api/docs/`);
     expect(viewer.status).toBe(200);
@@ -176,10 +212,24 @@ describe('operator console API', () => {
     const eventId = randomUUID();
     const now = new Date().toISOString();
     const message: EventMessage = {
-      schema: 'vigil.event/2', type: 'new', eventId, seq: 0, site: 'north', before: null,
+      schema: 'vigil.event/2',
+      type: 'new',
+      eventId,
+      seq: 0,
+      site: 'north',
+      before: null,
       after: {
-        camera: { id: 'gate', name: 'Gate' }, kind: 'smoke', label: 'smoke', startedAt: now, updatedAt: now, endedAt: null,
-        score: 0.8, peakScore: 0.8, threshold: 0.65, model: { name: 'm', windowSeconds: 2 }, explanation: null,
+        camera: { id: 'gate', name: 'Gate' },
+        kind: 'smoke',
+        label: 'smoke',
+        startedAt: now,
+        updatedAt: now,
+        endedAt: null,
+        score: 0.8,
+        peakScore: 0.8,
+        threshold: 0.65,
+        model: { name: 'm', windowSeconds: 2 },
+        explanation: null,
       },
     };
     const health = async () => ((await (await fetch(`${url}/health`)).json()) as { ingest: { received: number; duplicates: number; rejected: number } }).ingest;
@@ -188,10 +238,14 @@ describe('operator console API', () => {
     const signed = keys.north.sign(JSON.stringify(message));
     for (const payload of [signed, signed, '{"schema":"vigil.event/2"}']) await client.publishAsync('vigil/north/events', payload, { qos: 1 });
     await client.endAsync();
-    const after = await waitFor('three messages counted', async () => {
-      const h = await health();
-      return h.received >= before.received + 3 && h;
-    }, 10_000);
+    const after = await waitFor(
+      'three messages counted',
+      async () => {
+        const h = await health();
+        return h.received >= before.received + 3 && h;
+      },
+      10_000,
+    );
     expect(after.duplicates - before.duplicates).toBe(1);
     expect(after.rejected - before.rejected).toBe(1);
     // the same counts for Prometheus, with the convention's names (counters end in _total; process metrics as is)
@@ -209,38 +263,67 @@ describe('operator console API', () => {
     const eventId = randomUUID();
     const now = new Date().toISOString();
     const state = (score: number) => ({
-      camera: { id: 'dock', name: 'Dock' }, kind: 'fire' as const, label: 'fire', startedAt: now, updatedAt: now, endedAt: null,
-      score, peakScore: score, threshold: 0.9, model: { name: 'm', windowSeconds: 2 }, explanation: null,
+      camera: { id: 'dock', name: 'Dock' },
+      kind: 'fire' as const,
+      label: 'fire',
+      startedAt: now,
+      updatedAt: now,
+      endedAt: null,
+      score,
+      peakScore: score,
+      threshold: 0.9,
+      model: { name: 'm', windowSeconds: 2 },
+      explanation: null,
     });
-    const message = (over: Partial<EventMessage>): EventMessage => ({ schema: 'vigil.event/2', type: 'new', eventId, seq: 0, site: 'north', before: null, after: state(0.95), ...over });
+    const message = (over: Partial<EventMessage>): EventMessage => ({
+      schema: 'vigil.event/2',
+      type: 'new',
+      eventId,
+      seq: 0,
+      site: 'north',
+      before: null,
+      after: state(0.95),
+      ...over,
+    });
     const ended: EventMessage = message({ type: 'end', seq: 2 ** 53 - 1, after: { ...state(0.1), endedAt: now } });
     const client = await mqtt.connectAsync(broker.url, { clientId: 'api-forger' });
     const send = (topic: string, payload: string) => client.publishAsync(topic, payload, { qos: 1 });
     const before = app.output().length;
-    const rejections = () => app.output().slice(before).match(/rejected an event message \([^)]*\)/g) ?? [];
+    const rejections = () =>
+      app
+        .output()
+        .slice(before)
+        .match(/rejected an event message \([^)]*\)/g) ?? [];
 
-    await send('vigil/north/events', JSON.stringify(message({})));                                    // unsigned
-    await send('vigil/north/events', keys.south.sign(JSON.stringify(message({}))));                   // another site's key
-    await send('vigil/south/events', keys.south.sign(JSON.stringify(message({}))));                   // payload names another site
-    await send('vigil/east/events', keys.north.sign(JSON.stringify(message({ site: 'east' }))));     // no key for the site
+    await send('vigil/north/events', JSON.stringify(message({}))); // unsigned
+    await send('vigil/north/events', keys.south.sign(JSON.stringify(message({})))); // another site's key
+    await send('vigil/south/events', keys.south.sign(JSON.stringify(message({})))); // payload names another site
+    await send('vigil/east/events', keys.north.sign(JSON.stringify(message({ site: 'east' })))); // no key for the site
     const tampered = keys.north.sign(JSON.stringify(message({}))).replace('"score":0.95', '"score":0.05');
     await send('vigil/north/events', tampered);
     // a genuine site's message padded to 5 MB (the model name once had no limit): refused before parsing
-    await send('vigil/north/events', keys.north.sign(JSON.stringify(message({ after: { ...state(0.95), model: { name: 'm'.repeat(5_000_000), windowSeconds: 2 } } }))));
+    await send(
+      'vigil/north/events',
+      keys.north.sign(JSON.stringify(message({ after: { ...state(0.95), model: { name: 'm'.repeat(5_000_000), windowSeconds: 2 } } }))),
+    );
     await waitFor('six rejections', () => rejections().length >= 6, 10_000);
     expect((await fetch(`${url}/api/events/${eventId}`, { headers: { cookie: admin.cookie } })).status).toBe(404);
 
-    await send('vigil/north/events', keys.north.sign(JSON.stringify(message({}))));                   // the genuine alarm
+    await send('vigil/north/events', keys.north.sign(JSON.stringify(message({})))); // the genuine alarm
     await waitFor('the genuine event', async () => (await fetch(`${url}/api/events/${eventId}`, { headers: { cookie: admin.cookie } })).status === 200, 10_000);
-    await send('vigil/north/events', keys.north.sign(JSON.stringify(ended)));                           // seq jump, even if signed
+    await send('vigil/north/events', keys.north.sign(JSON.stringify(ended))); // seq jump, even if signed
     const stolen = { ...message({ type: 'end', seq: 1, site: 'south', after: { ...state(0.1), endedAt: now } }) };
-    await send('vigil/south/events', keys.south.sign(JSON.stringify(stolen)));                          // another site's account ends it
+    await send('vigil/south/events', keys.south.sign(JSON.stringify(stolen))); // another site's account ends it
     await waitFor('eight rejections', () => rejections().length >= 8, 10_000);
     await send('vigil/north/events', keys.north.sign(JSON.stringify(message({ type: 'update', seq: 1, after: state(0.97) }))));
-    const event = await waitFor('the real update', async () => {
-      const e = await admin.get<{ state: string; peakScore: number }>(`/api/events/${eventId}`);
-      return e.peakScore === 0.97 && e;
-    }, 10_000);
+    const event = await waitFor(
+      'the real update',
+      async () => {
+        const e = await admin.get<{ state: string; peakScore: number }>(`/api/events/${eventId}`);
+        return e.peakScore === 0.97 && e;
+      },
+      10_000,
+    );
     expect(event.state).toBe('active');
     await client.endAsync();
     expect(rejections()).toEqual([

@@ -101,12 +101,24 @@ describe('camera to console (end to end)', () => {
     // a second camera that is down from the start must not disturb the first one
     const deadCamera = `  - { id: cam-dead, name: "Dead camera", url: "rtsp://viewer:hunter2@127.0.0.1:${await freePort()}/gone" }`;
     fallAgentUrl = `http://127.0.0.1:${fallPort}`;
-    fallAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-fall', rtsp.url('fall'), fallPort, [deadCamera], [
-      // the fixture's fall is a rendered figure: scored by the video model (test/agent/pose-fall.spec.ts covers the pose stage)
-      'model: { fall: video }',
-    ])]);
+    fallAgent = startNode('apps/edge-agent/src/main.js', [
+      '--config',
+      agentConfig(
+        'e2e-fall',
+        rtsp.url('fall'),
+        fallPort,
+        [deadCamera],
+        [
+          // the fixture's fall is a rendered figure: scored by the video model (test/agent/pose-fall.spec.ts covers the pose stage)
+          'model: { fall: video }',
+        ],
+      ),
+    ]);
     quietAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-quiet', rtsp.url('normal'), quietPort)]);
-    await Promise.all([fallAgent.waitForLine(/edge agent for site \\?"e2e-fall\\?" up/, 30_000), quietAgent.waitForLine(/edge agent for site \\?"e2e-quiet\\?" up/, 30_000)]);
+    await Promise.all([
+      fallAgent.waitForLine(/edge agent for site \\?"e2e-fall\\?" up/, 30_000),
+      quietAgent.waitForLine(/edge agent for site \\?"e2e-quiet\\?" up/, 30_000),
+    ]);
   });
 
   afterAll(async () => {
@@ -117,7 +129,12 @@ describe('camera to console (end to end)', () => {
   });
 
   it('should deliver a fall event from the RTSP camera to the console API', async () => {
-    const fall = await waitFor(() => `a fall event in the console; agent output:\n${fallAgent.output().slice(-4000)}`, async () => (await events()).find((e) => e.site === 'e2e-fall' && e.kind === 'fall'), 90_000, 500);
+    const fall = await waitFor(
+      () => `a fall event in the console; agent output:\n${fallAgent.output().slice(-4000)}`,
+      async () => (await events()).find((e) => e.site === 'e2e-fall' && e.kind === 'fall'),
+      90_000,
+      500,
+    );
     expect(fall.camera).toEqual({ id: 'cam-1', name: 'Test camera', location: 'Test bench' });
     expect(fall.peakScore).toBeGreaterThanOrEqual(fall.threshold);
     expect(fall.explanation?.source).toBe('template');
@@ -141,7 +158,9 @@ describe('camera to console (end to end)', () => {
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toMatch(/^bytes 0-99\/\d+$/);
     expect((await part.arrayBuffer()).byteLength).toBe(100);
-    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width:format=duration', '-of', 'json', clipFile]).toString());
+    const probe = JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width:format=duration', '-of', 'json', clipFile]).toString(),
+    );
     expect(probe.streams[0]).toMatchObject({ codec_name: 'h264', width: 640 });
     expect(Number(probe.format.duration)).toBeGreaterThan(3);
   });
@@ -152,10 +171,14 @@ describe('camera to console (end to end)', () => {
     const windowsOf = (h: Health) => h.cameras.find((c) => c.id === 'cam-1')!.windows;
     const start = windowsOf(await readHealth());
     // 2 windows/s at 4 fps and hop 2: the healthy camera keeps scoring while the dead one keeps failing
-    const health = await waitFor('8 more windows on the healthy camera', async () => {
-      const h = await readHealth();
-      return windowsOf(h) >= start + 8 && h;
-    }, 20_000);
+    const health = await waitFor(
+      '8 more windows on the healthy camera',
+      async () => {
+        const h = await readHealth();
+        return windowsOf(h) >= start + 8 && h;
+      },
+      20_000,
+    );
     const [live, dead] = ['cam-1', 'cam-dead'].map((id) => health.cameras.find((c) => c.id === id)!);
     expect(live.state).toBe('online');
     expect(dead.state).not.toBe('online');
@@ -211,7 +234,9 @@ describe('camera to console (end to end)', () => {
     await page.screenshot({ path: join(outDir, 'console-event-detail.png') });
     await page.fill('#detail-note', 'Checked the camera: test bench, nobody hurt');
     await page.click('[data-detail-action="ack"]');
-    await page.waitForFunction((id) => document.querySelector(`[data-event-id="${id}"]`)?.getAttribute('data-acknowledged') === 'true', fall.id, { timeout: 10_000 });
+    await page.waitForFunction((id) => document.querySelector(`[data-event-id="${id}"]`)?.getAttribute('data-acknowledged') === 'true', fall.id, {
+      timeout: 10_000,
+    });
     await page.keyboard.press('Escape');
     const stored = (await events()).find((e) => e.id === fall.id)!;
     expect(stored.acknowledgement).toMatchObject({ by: OPERATOR.username, note: 'Checked the camera: test bench, nobody hurt' });
@@ -228,8 +253,15 @@ describe('camera to console (end to end)', () => {
       before: null,
       after: {
         camera: { id: 'lobby', name: 'Lobby', location: 'Ground floor' },
-        kind: 'fire', label: 'fire', startedAt: now, updatedAt: now, endedAt: null,
-        score: 0.95, peakScore: 0.97, threshold: 0.9, model: { name: 'vigil-vit-tiny', windowSeconds: 2 },
+        kind: 'fire',
+        label: 'fire',
+        startedAt: now,
+        updatedAt: now,
+        endedAt: null,
+        score: 0.95,
+        peakScore: 0.97,
+        threshold: 0.9,
+        model: { name: 'vigil-vit-tiny', windowSeconds: 2 },
         explanation: { text: 'Possible fire in the lobby.', source: 'llm', language: 'en', severity: 'critical', suggestedAction: 'Evacuate the lobby.' },
       },
     };
@@ -242,7 +274,7 @@ describe('camera to console (end to end)', () => {
     await expect(page.locator('#events > li').first().getAttribute('data-event-id')).resolves.toBe(liveId);
     await expect(liveRow.locator('.badge.severity').textContent()).resolves.toBe('critical');
     await expect(liveRow.locator('.suggested-action').textContent()).resolves.toContain('Evacuate the lobby.');
-    const health = await (await fetch(`${consoleUrl}/health`)).json() as { ingest: { rejected: number } };
+    const health = (await (await fetch(`${consoleUrl}/health`)).json()) as { ingest: { rejected: number } };
     expect(health.ingest.rejected).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: join(outDir, 'console-live-event.png'), fullPage: true });
 
@@ -256,7 +288,11 @@ describe('camera to console (end to end)', () => {
     await camCard.waitFor({ state: 'visible', timeout: 10_000 });
     await expect(camCard.getAttribute('data-state')).resolves.toBe('online');
     await expect(camCard.locator('.camera-seen').textContent()).resolves.toMatch(/online · [\d.–]+ fps analysed/);
-    await page.waitForFunction((sel) => (document.querySelector<HTMLImageElement>(sel)?.naturalWidth ?? 0) > 0, '.camera-card[data-camera="e2e-fall/cam-1"] .camera-picture', { timeout: 15_000 });
+    await page.waitForFunction(
+      (sel) => (document.querySelector<HTMLImageElement>(sel)?.naturalWidth ?? 0) > 0,
+      '.camera-card[data-camera="e2e-fall/cam-1"] .camera-picture',
+      { timeout: 15_000 },
+    );
     const deadCard = page.locator('.camera-card[data-camera="e2e-fall/cam-dead"]');
     await expect(deadCard.getAttribute('data-state')).resolves.not.toBe('online');
     await expect(deadCard.locator('.camera-error').textContent()).resolves.toMatch(/nothing accepts connections/);
@@ -296,10 +332,15 @@ describe('camera to console (end to end)', () => {
 
   it('should raise nothing for a clip without an event', async () => {
     // the quiet camera has by now been watched for as long as the tests above took; make sure it was a real look
-    await waitFor('20 s of analysed video on the quiet camera', async () => {
-      const health = (await (await fetch(`${quietAgentUrl}/health`)).json()) as { cameras: Array<{ windows: number }> };
-      return health.cameras[0].windows >= 40;
-    }, 60_000, 1000);
+    await waitFor(
+      '20 s of analysed video on the quiet camera',
+      async () => {
+        const health = (await (await fetch(`${quietAgentUrl}/health`)).json()) as { cameras: Array<{ windows: number }> };
+        return health.cameras[0].windows >= 40;
+      },
+      60_000,
+      1000,
+    );
     expect((await events()).filter((e) => e.site === 'e2e-quiet')).toEqual([]);
   });
 });

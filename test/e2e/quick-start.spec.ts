@@ -23,7 +23,18 @@ describe('npm start (quick start)', () => {
   it('should show a fall event and a fire event in the console within 60 s of start-up', async () => {
     const [consolePort, agentPort, mqttPort, rtspPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-quickstart-'));
-    demo = startNode('scripts/start.js', ['--console-port', `${consolePort}`, '--agent-port', `${agentPort}`, '--mqtt-port', `${mqttPort}`, '--rtsp-port', `${rtspPort}`, '--data-dir', dataDir]);
+    demo = startNode('scripts/start.js', [
+      '--console-port',
+      `${consolePort}`,
+      '--agent-port',
+      `${agentPort}`,
+      '--mqtt-port',
+      `${mqttPort}`,
+      '--rtsp-port',
+      `${rtspPort}`,
+      '--data-dir',
+      dataDir,
+    ]);
     // the first run renders the demo clip (about 20 s) before anything starts; the clock starts when the URL is printed
     const line = await demo.waitForLine(/VIGIL_CONSOLE_URL=\S+/, 120_000);
     const url = line.split('=')[1];
@@ -53,7 +64,12 @@ describe('npm start (quick start)', () => {
       expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 2)]).toEqual([0xff, 0xd8]);
     }
     // and in a browser: every thumbnail shows, and a clip plays in the event's detail
-    const withClip = await waitFor('an event with its clip', async () => (await admin.get<{ events: Array<ApiEvent & { media: { clip: string | null } }> }>('/api/events')).events.find((e) => e.media.clip), 40_000, 500);
+    const withClip = await waitFor(
+      'an event with its clip',
+      async () => (await admin.get<{ events: Array<ApiEvent & { media: { clip: string | null } }> }>('/api/events')).events.find((e) => e.media.clip),
+      40_000,
+      500,
+    );
     const browser = await launchChromium();
     try {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -68,16 +84,22 @@ describe('npm start (quick start)', () => {
         { timeout: 20_000 },
       );
       await page.locator(`[data-event-id="${withClip.id}"] [data-action="open"]`).click();
-      await page.waitForFunction(() => {
-        const video = document.querySelector<HTMLVideoElement>('#detail-clip');
-        return Boolean(video && !video.hidden && video.readyState >= 2 && video.videoWidth > 0);
-      }, undefined, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => {
+          const video = document.querySelector<HTMLVideoElement>('#detail-clip');
+          return Boolean(video && !video.hidden && video.readyState >= 2 && video.videoWidth > 0);
+        },
+        undefined,
+        { timeout: 20_000 },
+      );
     } finally {
       await browser.close();
     }
     // the embedded broker made its users privately and refuses anonymous clients
     expect(statSync(join(dataDir, 'mqtt-users.json')).mode & 0o777).toBe(0o600);
-    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/not authori[sz]ed|bad user/i);
+    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(
+      /not authori[sz]ed|bad user/i,
+    );
     const page = await fetch(url);
     expect(await page.text()).toContain('<title>Vigil · Operator console</title>');
 

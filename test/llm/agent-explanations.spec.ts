@@ -88,7 +88,11 @@ describe('edge agent with an LLM explainer', () => {
   });
 
   it('should publish the alarm at once and the slow LLM explanation as a later update', async () => {
-    const start = await waitFor(() => `a new fall event on llm-slow; agent output:\n${agents.slow.output().slice(-3000)}`, () => firstFall('llm-slow'), 60_000);
+    const start = await waitFor(
+      () => `a new fall event on llm-slow; agent output:\n${agents.slow.output().slice(-3000)}`,
+      () => firstFall('llm-slow'),
+      60_000,
+    );
     expect(start.message.after.explanation).toMatchObject({ source: 'template' });
     expect(start.message.before).toBeNull();
     const update = await waitFor(
@@ -127,9 +131,17 @@ describe('edge agent with an LLM explainer', () => {
     ['llm-500', 'error500', /failed with status 500/],
     ['llm-invalid', 'invalid', /is not JSON/],
   ] as const)('should keep the template explanation on %s and say why in the log', async (site, key, reason) => {
-    const start = await waitFor(() => `a new fall event on ${site}`, () => firstFall(site), 60_000);
+    const start = await waitFor(
+      () => `a new fall event on ${site}`,
+      () => firstFall(site),
+      60_000,
+    );
     expect(start.message.after.explanation?.source).toBe('template');
-    await waitFor(() => `the fallback in the log of ${site}:\n${agents[key].output().slice(-2000)}`, () => reason.test(agents[key].output()) && /keeping the template explanation/.test(agents[key].output()), 20_000);
+    await waitFor(
+      () => `the fallback in the log of ${site}:\n${agents[key].output().slice(-2000)}`,
+      () => reason.test(agents[key].output()) && /keeping the template explanation/.test(agents[key].output()),
+      20_000,
+    );
     expect(servers[key]!.requests.length).toBeGreaterThanOrEqual(1);
     expect(messagesOf(site).some((r) => r.message.after.explanation?.source === 'llm')).toBe(false);
   });
@@ -141,7 +153,11 @@ describe('edge agent with an LLM explainer', () => {
     late.on('message', (topic, payload, packet) => packet.retain && retained.set(topic, payload));
     try {
       await late.subscribeAsync(['vigil/llm-slow/desk/#', 'homeassistant/+/vigil_llm-slow_desk/+/config'], { qos: 1 });
-      await waitFor('the retained messages', () => retained.has('vigil/llm-slow/desk/fall/snapshot') && retained.has('homeassistant/image/vigil_llm-slow_desk/fall/config'), 5000);
+      await waitFor(
+        'the retained messages',
+        () => retained.has('vigil/llm-slow/desk/fall/snapshot') && retained.has('homeassistant/image/vigil_llm-slow_desk/fall/config'),
+        5000,
+      );
     } finally {
       await late.endAsync(true);
     }
@@ -151,6 +167,10 @@ describe('edge agent with an LLM explainer', () => {
     expect(retained.get('vigil/llm-slow/desk/fall/snapshot')!.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(retained.get('vigil/llm-slow/desk/availability')?.toString()).toBe('online');
     const sensor = JSON.parse(retained.get('homeassistant/binary_sensor/vigil_llm-slow_desk/fall/config')!.toString());
-    expect(sensor).toMatchObject({ state_topic: 'vigil/llm-slow/desk/fall', device_class: 'safety', device: { name: 'Desk camera', suggested_area: 'Reception' } });
+    expect(sensor).toMatchObject({
+      state_topic: 'vigil/llm-slow/desk/fall',
+      device_class: 'safety',
+      device: { name: 'Desk camera', suggested_area: 'Reception' },
+    });
   });
 });

@@ -11,7 +11,10 @@ const evidence: ExplainEvidence = {
   localTime: 'Tue 14:03:12',
   threshold: 0.8,
   peakScore: 0.93,
-  timeline: [{ t: 0, score: 0.85 }, { t: 0.5, score: 0.93 }],
+  timeline: [
+    { t: 0, score: 0.85 },
+    { t: 0.5, score: 0.93 },
+  ],
   durationSeconds: 0.5,
   recent: [],
   snapshotJpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
@@ -22,7 +25,9 @@ describe('LLM explainer against an OpenAI-compatible server on 127.0.0.1', () =>
   let server: Awaited<ReturnType<typeof startOpenAiServer>>;
   const explainer = (opts: { timeoutMs?: number; retries?: number; vision?: boolean } = {}) =>
     new Explainer(
-      new LlmClient({ baseUrl: server.baseUrl, model: 'qwen2.5-vl', apiKey: 'sk-test', timeoutMs: opts.timeoutMs ?? 2000, retries: opts.retries ?? 0 }, () => Promise.resolve()),
+      new LlmClient({ baseUrl: server.baseUrl, model: 'qwen2.5-vl', apiKey: 'sk-test', timeoutMs: opts.timeoutMs ?? 2000, retries: opts.retries ?? 0 }, () =>
+        Promise.resolve(),
+      ),
       { language: 'en', vision: opts.vision ?? false, concurrency: 2, model: 'qwen2.5-vl' },
     );
 

@@ -58,7 +58,9 @@ describe('drop-in video classifier described by a model card', () => {
     card.file = join(FIXTURE, 'model.onnx');
     card.input.height = card.input.width = 224;
     writeFileSync(join(dir, 'card.json'), JSON.stringify(card));
-    await expect(loadVideoModel(join(dir, 'card.json'))).rejects.toThrow(/input "pixel_values" has shape \[batch, 16, 3, 112, 112\], the card says \[batch, 16, 3, 224, 224\]/);
+    await expect(loadVideoModel(join(dir, 'card.json'))).rejects.toThrow(
+      /input "pixel_values" has shape \[batch, 16, 3, 112, 112\], the card says \[batch, 16, 3, 224, 224\]/,
+    );
     card.input.height = card.input.width = 112;
     card.labels = ['normal', 'fall_down', 'fire'];
     card.eventKinds = { fall_down: 'fall' };

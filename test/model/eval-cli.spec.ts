@@ -62,7 +62,16 @@ describe('evaluation CLI', () => {
 
   it("should take the model and the event rule from a site file, so a site's settings can be tried on footage", async () => {
     const site = join(dir, 'site.yaml');
-    writeFileSync(site, ['site: { id: lobby }', 'cameras: [{ id: door, url: "rtsp://127.0.0.1/door" }]', 'model: { card: builtin-stream, hop: 1, fall: video }', 'events: { fall: { minWindows: 3 } }', ''].join('\n'));
+    writeFileSync(
+      site,
+      [
+        'site: { id: lobby }',
+        'cameras: [{ id: door, url: "rtsp://127.0.0.1/door" }]',
+        'model: { card: builtin-stream, hop: 1, fall: video }',
+        'events: { fall: { minWindows: 3 } }',
+        '',
+      ].join('\n'),
+    );
     const first = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     const again = join(dir, 'hop1');
     const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--config', site, '--out', again]);
@@ -82,7 +91,22 @@ describe('evaluation CLI', () => {
   it('should choose thresholds for a false-alarm budget, group by dataset, and write the thresholds into a card', async () => {
     const card = join(dir, 'card.json');
     writeFileSync(card, readFileSync(join(DIST, 'libs', 'model', 'weights', 'vigil-stream-tiny.card.json')));
-    const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--fall', 'video', '--by', 'dataset', '--budget', '0', '--write-card', card, '--out', join(dir, 'budget')]);
+    const run = start('node', [
+      join(DIST, 'scripts', 'eval.js'),
+      join(dir, 'manifest.tsv'),
+      '--card',
+      'builtin-stream',
+      '--fall',
+      'video',
+      '--by',
+      'dataset',
+      '--budget',
+      '0',
+      '--write-card',
+      card,
+      '--out',
+      join(dir, 'budget'),
+    ]);
     expect(await run.exited).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'budget', 'eval.json'), 'utf8'));
     expect(report.groups.map((g: { group: string }) => g.group)).toEqual(['synthetic']);
@@ -90,7 +114,9 @@ describe('evaluation CLI', () => {
     // a budget of 0: no false alarm at the chosen threshold, and no higher threshold finds more
     expect(fall.met).toBe(true);
     expect(fall.chosen.falseAlarms).toBe(0);
-    const better = fall.sweep.filter((p: { threshold: number; detected: number; falseAlarms: number }) => p.falseAlarms === 0 && p.detected > fall.chosen.detected);
+    const better = fall.sweep.filter(
+      (p: { threshold: number; detected: number; falseAlarms: number }) => p.falseAlarms === 0 && p.detected > fall.chosen.detected,
+    );
     expect(better).toEqual([]);
     expect(report.calibration.summary.events.fall.falseAlarms).toBe(0);
     const written = JSON.parse(readFileSync(card, 'utf8'));
@@ -100,7 +126,18 @@ describe('evaluation CLI', () => {
 
     // by default falls come from the pose stage: a video card then takes fire and smoke thresholds only
     const before = JSON.parse(readFileSync(card, 'utf8')).thresholds.fall;
-    const pose = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--card', 'builtin-stream', '--budget', '0', '--write-card', card, '--out', join(dir, 'pose')]);
+    const pose = start('node', [
+      join(DIST, 'scripts', 'eval.js'),
+      join(dir, 'manifest.tsv'),
+      '--card',
+      'builtin-stream',
+      '--budget',
+      '0',
+      '--write-card',
+      card,
+      '--out',
+      join(dir, 'pose'),
+    ]);
     expect(await pose.exited).toBe(0);
     expect(pose.output()).toMatch(/fall scores from the pose stage: vigil-pose-fall over 8 poses/);
     expect(JSON.parse(readFileSync(join(dir, 'pose', 'eval.json'), 'utf8')).model).toBe('vigil-stream-tiny + vigil-pose-fall (fall: pose)');

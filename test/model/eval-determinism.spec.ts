@@ -41,7 +41,13 @@ describe('evaluation decode', () => {
 
   it('should attach each frame letterboxed at a second size, in step with the model frames', async () => {
     // a 16:9 picture letterboxed into a square has black bars above and below; the stretched model frame has none
-    const source = new FfmpegFrameSource({ input: inputArguments('lavfi:testsrc2=size=320x180:rate=25:duration=2', { realtime: false }), fps: 4, size: { width: 32, height: 32 }, side: { width: 64, height: 64, fit: 'letterbox' }, delivery: 'every' });
+    const source = new FfmpegFrameSource({
+      input: inputArguments('lavfi:testsrc2=size=320x180:rate=25:duration=2', { realtime: false }),
+      fps: 4,
+      size: { width: 32, height: 32 },
+      side: { width: 64, height: 64, fit: 'letterbox' },
+      delivery: 'every',
+    });
     const frames = [];
     try {
       for await (const frame of source.frames()) frames.push(frame);

@@ -25,7 +25,12 @@ function loadTfjs(path: string): Promise<GraphModel> {
 }
 
 async function letterboxed(file: string, seconds: number[], size: number): Promise<Frame[]> {
-  const source = new FfmpegFrameSource({ input: inputArguments(file, { realtime: false }), fps: 2, size: { width: size, height: size, fit: 'letterbox' }, delivery: 'every' });
+  const source = new FfmpegFrameSource({
+    input: inputArguments(file, { realtime: false }),
+    fps: 2,
+    size: { width: size, height: size, fit: 'letterbox' },
+    delivery: 'every',
+  });
   const frames: Frame[] = [];
   try {
     for await (const f of source.frames()) if (seconds.includes(f.seq / 2)) frames.push(f);
@@ -50,7 +55,8 @@ describe('pose model converted from TF.js', () => {
   afterAll(async () => onnx?.release());
 
   async function compare(frames: Frame[]): Promise<{ maxDiff: number; confident: number }> {
-    let maxDiff = 0, confident = 0;
+    let maxDiff = 0,
+      confident = 0;
     for (const frame of frames) {
       const input = tf.tensor(Int32Array.from(frame.data), [1, 192, 192, 3], 'int32');
       const expected = await (tfjs.execute(input) as tf.Tensor).data();
@@ -72,8 +78,16 @@ describe('pose model converted from TF.js', () => {
 
   const real = existsSync(join(REAL_CLIPS, 'manifest.tsv')) ? it : it.skip;
   real('should match TF.js within 1e-4 on real camera frames, and find the people in them', async () => {
-    const rows = readFileSync(join(REAL_CLIPS, 'manifest.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
-    const files = [rows.find((r) => r[1] === 'fall' && r[2] === 'val'), rows.find((r) => r[1] === 'normal' && r[2] === 'val'), rows.find((r) => r[1] === 'fire')];
+    const rows = readFileSync(join(REAL_CLIPS, 'manifest.tsv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split('\t'));
+    const files = [
+      rows.find((r) => r[1] === 'fall' && r[2] === 'val'),
+      rows.find((r) => r[1] === 'normal' && r[2] === 'val'),
+      rows.find((r) => r[1] === 'fire'),
+    ];
     const frames: Frame[] = [];
     for (const row of files) frames.push(...(await letterboxed(join(REAL_CLIPS, row![0]), [0.5, 2], onnx.size)));
     expect(frames.length).toBeGreaterThanOrEqual(5);

@@ -56,10 +56,16 @@ describe.each(['streaming', 'window'] as const)('shipped %s model, window graph 
       writeFileSync(join(dir, name), JSON.stringify(c));
       return join(dir, name);
     };
-    await expect(OnnxVideoModel.load(write('frames.json', (c) => (c.input.frames = 16)))).rejects.toThrow(/input "pixel_values" has shape \[batch, 8, 3, \d+, \d+\], the card says \[batch, 16, 3/);
-    await expect(OnnxVideoModel.load(write('labels.json', (c) => (c.labels = ['fall', 'fire'], c.eventKinds = { fall: 'fall' })))).rejects.toThrow(/the card lists 2 labels/);
+    await expect(OnnxVideoModel.load(write('frames.json', (c) => (c.input.frames = 16)))).rejects.toThrow(
+      /input "pixel_values" has shape \[batch, 8, 3, \d+, \d+\], the card says \[batch, 16, 3/,
+    );
+    await expect(OnnxVideoModel.load(write('labels.json', (c) => ((c.labels = ['fall', 'fire']), (c.eventKinds = { fall: 'fall' }))))).rejects.toThrow(
+      /the card lists 2 labels/,
+    );
     await expect(OnnxVideoModel.load(write('input.json', (c) => (c.input.name = 'frames')))).rejects.toThrow(/no input named "frames"/);
-    await expect(OnnxVideoModel.load(write('kinds.json', (c) => (c.eventKinds = { falling: 'fall' })))).rejects.toThrow(/maps labels that the model does not have: falling/);
+    await expect(OnnxVideoModel.load(write('kinds.json', (c) => (c.eventKinds = { falling: 'fall' })))).rejects.toThrow(
+      /maps labels that the model does not have: falling/,
+    );
   });
 
   // the CPU-only onnxruntime-node package (ONNXRUNTIME_NODE_INSTALL=skip) has neither provider library

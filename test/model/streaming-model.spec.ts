@@ -1,4 +1,13 @@
-import { loadModelCard, loadVideoModel, normaliseFrame, OnnxVideoModel, shippedModelCard, StreamingVideoModel, windowLength, type RgbImage } from '@vigil/model';
+import {
+  loadModelCard,
+  loadVideoModel,
+  normaliseFrame,
+  OnnxVideoModel,
+  shippedModelCard,
+  StreamingVideoModel,
+  windowLength,
+  type RgbImage,
+} from '@vigil/model';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,35 +119,38 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
     await expect(loadVideoModel(cardPath, { hop: 0 })).rejects.toThrow(/hop must be a whole number of frames, 1 or more; got 0/);
   });
 
-  it.each(['streaming', 'window'] as const)('should score each camera as if alone while runs of changing batch size share one input buffer (%s)', async (mode) => {
-    const shared = await loadVideoModel(cardPath, { mode, hop: 1, maxBatch: 4 });
-    // the warm-up's batch of four grows the input buffers first; later runs use a part of them
-    await expect(shared.warmUp()).resolves.toBe(4);
-    expect(shared.stats).toMatchObject({ windows: 0, frames: 0, runs: 0 });
-    const cameras = [0, 1, 2].map(() => shared.createScorer());
-    const planes = (camera: number, i: number) => normaliseFrame(frame(i * 3 + camera * 11, w, h), card);
-    const got: number[][][] = [[], [], []];
-    // three cameras at once (the first runs alone, the other two join the next run), then camera 0 alone
-    for (let i = 0; i < t + 2; i++) {
-      const out = await Promise.all(cameras.map((c, k) => c.push(planes(k, i), i)));
-      out.forEach((o, k) => o && got[k].push(o.scores));
-    }
-    for (let i = t + 2; i < t + 4; i++) got[0].push((await cameras[0].push(planes(0, i), i))!.scores);
-    expect(shared.stats.maxBatchSeen).toBeGreaterThan(1);
-    for (let k = 0; k < 3; k++) {
-      const alone = await loadVideoModel(cardPath, { mode, hop: 1 });
-      const scorer = alone.createScorer();
-      const expected: number[][] = [];
-      for (let i = 0; i < got[k].length + t - 1; i++) {
-        const o = await scorer.push(planes(k, i), i);
-        if (o) expected.push(o.scores);
+  it.each(['streaming', 'window'] as const)(
+    'should score each camera as if alone while runs of changing batch size share one input buffer (%s)',
+    async (mode) => {
+      const shared = await loadVideoModel(cardPath, { mode, hop: 1, maxBatch: 4 });
+      // the warm-up's batch of four grows the input buffers first; later runs use a part of them
+      await expect(shared.warmUp()).resolves.toBe(4);
+      expect(shared.stats).toMatchObject({ windows: 0, frames: 0, runs: 0 });
+      const cameras = [0, 1, 2].map(() => shared.createScorer());
+      const planes = (camera: number, i: number) => normaliseFrame(frame(i * 3 + camera * 11, w, h), card);
+      const got: number[][][] = [[], [], []];
+      // three cameras at once (the first runs alone, the other two join the next run), then camera 0 alone
+      for (let i = 0; i < t + 2; i++) {
+        const out = await Promise.all(cameras.map((c, k) => c.push(planes(k, i), i)));
+        out.forEach((o, k) => o && got[k].push(o.scores));
       }
-      expect(expected).toHaveLength(got[k].length);
-      expected.forEach((scores, j) => expect(maxAbsDiff(got[k][j], scores)).toBeLessThanOrEqual(1e-4));
-      await alone.release();
-    }
-    await shared.release();
-  });
+      for (let i = t + 2; i < t + 4; i++) got[0].push((await cameras[0].push(planes(0, i), i))!.scores);
+      expect(shared.stats.maxBatchSeen).toBeGreaterThan(1);
+      for (let k = 0; k < 3; k++) {
+        const alone = await loadVideoModel(cardPath, { mode, hop: 1 });
+        const scorer = alone.createScorer();
+        const expected: number[][] = [];
+        for (let i = 0; i < got[k].length + t - 1; i++) {
+          const o = await scorer.push(planes(k, i), i);
+          if (o) expected.push(o.scores);
+        }
+        expect(expected).toHaveLength(got[k].length);
+        expected.forEach((scores, j) => expect(maxAbsDiff(got[k][j], scores)).toBeLessThanOrEqual(1e-4));
+        await alone.release();
+      }
+      await shared.release();
+    },
+  );
 
   it('should run the fp16 variant within its tolerance of the fp32 graph', async () => {
     const fp32 = await OnnxVideoModel.load(cardPath);
@@ -163,10 +175,19 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
       writeFileSync(join(dir, name), JSON.stringify(c));
       return join(dir, name);
     };
-    await expect(StreamingVideoModel.load(write('width.json', (c) => (c.streaming.frame.embedding = e + 1)))).rejects.toThrow(`output "embedding" is ${e} wide, the card says ${e + 1}`);
-    await expect(StreamingVideoModel.load(write('frames.json', (c) => (c.input.frames = t * 2)))).rejects.toThrow(/temporal head .* input "embeddings" has shape \[batch, \d+, \d+\], the card says \[batch, 16/);
+    await expect(StreamingVideoModel.load(write('width.json', (c) => (c.streaming.frame.embedding = e + 1)))).rejects.toThrow(
+      `output "embedding" is ${e} wide, the card says ${e + 1}`,
+    );
+    await expect(StreamingVideoModel.load(write('frames.json', (c) => (c.input.frames = t * 2)))).rejects.toThrow(
+      /temporal head .* input "embeddings" has shape \[batch, \d+, \d+\], the card says \[batch, 16/,
+    );
     await expect(StreamingVideoModel.load(write('input.json', (c) => (c.streaming.frame.previous = 'prev')))).rejects.toThrow(/no input named "prev"/);
-    await expect(loadVideoModel(write('none.json', (c) => delete c.streaming), { mode: 'streaming' })).rejects.toThrow(/has no streaming graphs .* set model.mode to window/);
+    await expect(
+      loadVideoModel(
+        write('none.json', (c) => delete c.streaming),
+        { mode: 'streaming' },
+      ),
+    ).rejects.toThrow(/has no streaming graphs .* set model.mode to window/);
     // without streaming graphs, auto mode runs the window graph
     const auto = await loadVideoModel(join(dir, 'none.json'));
     expect(auto.mode).toBe('window');

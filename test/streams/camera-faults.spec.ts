@@ -20,7 +20,13 @@ function watch(url: string, options: { stallMs?: number; ioTimeoutMs?: number; b
   const statuses: StreamStatus[] = [];
   const frames: number[] = [];
   const source = new ResilientFrameSource(
-    () => new FfmpegFrameSource({ input: inputArguments(url, { ioTimeoutMs: options.ioTimeoutMs ?? 2000 }), fps: 4, size, stallTimeoutMs: options.stallMs ?? 8000 }),
+    () =>
+      new FfmpegFrameSource({
+        input: inputArguments(url, { ioTimeoutMs: options.ioTimeoutMs ?? 2000 }),
+        fps: 4,
+        size,
+        stallTimeoutMs: options.stallMs ?? 8000,
+      }),
     { backoff: { initialMs: 200, maxMs: options.backoffMaxMs ?? 1000 }, onStatus: (s) => statuses.push(s) },
   );
   const ac = new AbortController();
@@ -48,7 +54,19 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 function ffprobe(path: string): { codec: string; width: number; duration: number } {
-  const out = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width:format=duration', '-of', 'json', path]).toString());
+  const out = JSON.parse(
+    execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=codec_name,width:format=duration',
+      '-of',
+      'json',
+      path,
+    ]).toString(),
+  );
   return { codec: out.streams[0].codec_name, width: out.streams[0].width, duration: Number(out.format.duration) };
 }
 

@@ -8,7 +8,11 @@ jest.setTimeout(90_000);
 
 function ffmpegChildren(): number {
   try {
-    return execFileSync('pgrep', ['-P', String(process.pid), 'ffmpeg']).toString().trim().split('\n').filter(Boolean).length;
+    return execFileSync('pgrep', ['-P', String(process.pid), 'ffmpeg'])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter(Boolean).length;
   } catch {
     return 0;
   }
@@ -47,7 +51,13 @@ describe('RTSP ingest (GStreamer RTSP server + ffmpeg)', () => {
     const statuses: StreamStatus[] = [];
     const port = server.port;
     const source = new ResilientFrameSource(
-      () => new FfmpegFrameSource({ input: inputArguments(server.url('cam'), { ioTimeoutMs: 2000 }), fps: 4, size: { width: 32, height: 32 }, stallTimeoutMs: 8000 }),
+      () =>
+        new FfmpegFrameSource({
+          input: inputArguments(server.url('cam'), { ioTimeoutMs: 2000 }),
+          fps: 4,
+          size: { width: 32, height: 32 },
+          stallTimeoutMs: 8000,
+        }),
       { backoff: { initialMs: 200, maxMs: 1000 }, onStatus: (s) => statuses.push(s) },
     );
     const ac = new AbortController();

@@ -7,7 +7,11 @@ export interface ConsoleClient {
 
 async function signIn(baseUrl: string, path: 'setup' | 'login', username: string, password: string, setupCode?: string): Promise<ConsoleClient> {
   const base = baseUrl.replace(/\/+$/, '');
-  const res = await fetch(`${base}/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password, ...(setupCode ? { setupCode } : {}) }) });
+  const res = await fetch(`${base}/api/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password, ...(setupCode ? { setupCode } : {}) }),
+  });
   if (!res.ok) throw new Error(`${path} as ${username} failed: HTTP ${res.status} ${await res.text()}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
   const headers = { cookie, 'content-type': 'application/json' };
@@ -32,5 +36,6 @@ export async function setupCodeOf(waitForLine: (pattern: RegExp, timeoutMs: numb
 }
 
 /** First-run set-up of a fresh console with its setup code: creates the admin and returns their session. */
-export const setupAdmin = (baseUrl: string, setupCode: string, username = 'admin', password = 'admin-password-1') => signIn(baseUrl, 'setup', username, password, setupCode);
+export const setupAdmin = (baseUrl: string, setupCode: string, username = 'admin', password = 'admin-password-1') =>
+  signIn(baseUrl, 'setup', username, password, setupCode);
 export const login = (baseUrl: string, username: string, password: string) => signIn(baseUrl, 'login', username, password);

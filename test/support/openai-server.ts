@@ -15,16 +15,23 @@ export interface ChatRequest {
  * the test sets: a good JSON answer, a slow one, HTTP 500, a body that is not JSON, prose instead of JSON, or
  * one 503 followed by a good answer. It records every request it receives.
  */
-export async function startOpenAiServer(answer: object = { summary: 'A person fell in the corridor and did not get up for 6 seconds.', severity: 'high', suggestedAction: 'Send staff to the corridor now.' }) {
+export async function startOpenAiServer(
+  answer: object = {
+    summary: 'A person fell in the corridor and did not get up for 6 seconds.',
+    severity: 'high',
+    suggestedAction: 'Send staff to the corridor now.',
+  },
+) {
   let behaviour: Behaviour = 'ok';
   let slowMs = 5000;
   let flakyFailures = 0;
   const requests: ChatRequest[] = [];
-  const readBody = (req: IncomingMessage) => new Promise<string>((resolve) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => resolve(data));
-  });
+  const readBody = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let data = '';
+      req.on('data', (c) => (data += c));
+      req.on('end', () => resolve(data));
+    });
   const server: Server = createServer(async (req, res) => {
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       res.writeHead(404).end();
@@ -34,7 +41,13 @@ export async function startOpenAiServer(answer: object = { summary: 'A person fe
     requests.push({ ...body, authorization: req.headers.authorization });
     const reply = (content: string) =>
       res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ id: 'x', object: 'chat.completion', model: body.model, choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 321, completion_tokens: 54, total_tokens: 375 } }),
+        JSON.stringify({
+          id: 'x',
+          object: 'chat.completion',
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 321, completion_tokens: 54, total_tokens: 375 },
+        }),
       );
     switch (behaviour) {
       case 'ok':
@@ -64,6 +77,10 @@ export async function startOpenAiServer(answer: object = { summary: 'A person fe
       slowMs = options.slowMs ?? slowMs;
       flakyFailures = options.failures ?? 1;
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -23,5 +23,7 @@ export function makeSiteKey(dir: string, site: string): TestSiteKey {
 
 /** The console's mqtt.siteKeys for these sites, as a YAML flow mapping. */
 export function siteKeysYaml(keys: Record<string, TestSiteKey>): string {
-  return `{ ${Object.entries(keys).map(([site, k]) => `${site}: ["${k.publicKey}"]`).join(', ')} }`;
+  return `{ ${Object.entries(keys)
+    .map(([site, k]) => `${site}: ["${k.publicKey}"]`)
+    .join(', ')} }`;
 }

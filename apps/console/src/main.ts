@@ -32,7 +32,11 @@ export async function startConsole(config: ConsoleConfig) {
 async function main(): Promise<void> {
   let options;
   try {
-    options = readCommandLine(process.argv.slice(2), { config: { type: 'string', short: 'c' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, USAGE).values;
+    options = readCommandLine(
+      process.argv.slice(2),
+      { config: { type: 'string', short: 'c' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      USAGE,
+    ).values;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     console.error(err.message);

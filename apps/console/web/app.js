@@ -5,7 +5,8 @@
 const ICONS = {
   fall: '<svg viewBox="0 0 24 24"><circle cx="15.5" cy="4.5" r="2.2"/><path d="M13.6 8.2 9 10.4a1 1 0 0 0-.5 1.3l.3.6a1 1 0 0 0 1.3.5l2.3-1-1.6 4.1-4.6 1.4a1.1 1.1 0 0 0 .6 2.1l5.2-1.5a1 1 0 0 0 .7-.6l.7-1.8 2.4 2.3-.9 3.4a1.1 1.1 0 0 0 2.1.5l1.1-4a1 1 0 0 0-.3-1l-2.7-2.6 1.3-3.3 2.3 1.2a1 1 0 0 0 1-1.7l-4.5-2.6a1.6 1.6 0 0 0-1.6 0Z"/><rect x="3" y="20.5" width="18" height="1.5" rx=".75"/></svg>',
   fire: '<svg viewBox="0 0 24 24"><path d="M12 2c.5 3-1.2 4.6-2.7 6.3C7.8 10 6.5 11.7 6.5 14.5A5.5 5.5 0 0 0 12 20a5.5 5.5 0 0 0 5.5-5.5c0-2.6-1.3-4.6-2.6-5.9-.1 1.5-.8 2.7-2 3.3.4-3.9-.3-7.3-.9-9.9Z"/></svg>',
-  smoke: '<svg viewBox="0 0 24 24"><path d="M7.5 19a4.5 4.5 0 0 1-.6-9A6 6 0 0 1 18.5 9a4 4 0 0 1-.5 8H7.5Z" opacity=".9"/><path d="M9 6.5A3.5 3.5 0 0 1 15.3 5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/></svg>',
+  smoke:
+    '<svg viewBox="0 0 24 24"><path d="M7.5 19a4.5 4.5 0 0 1-.6-9A6 6 0 0 1 18.5 9a4 4 0 0 1-.5 8H7.5Z" opacity=".9"/><path d="M9 6.5A3.5 3.5 0 0 1 15.3 5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/></svg>',
 };
 const KIND_TITLES = { fall: 'Fall', fire: 'Fire', smoke: 'Smoke' };
 
@@ -168,7 +169,11 @@ function render(event, fresh) {
   severity.hidden = !(ex && ex.severity);
   severity.dataset.severity = (ex && ex.severity) || '';
   severity.textContent = ex && ex.severity ? ex.severity : '';
-  li.querySelector('.explanation-source').textContent = ex ? (ex.source === 'llm' ? `Explained by ${ex.model || 'LLM'}` : 'Explained from the scores (template)') : '';
+  li.querySelector('.explanation-source').textContent = ex
+    ? ex.source === 'llm'
+      ? `Explained by ${ex.model || 'LLM'}`
+      : 'Explained from the scores (template)'
+    : '';
   const time = li.querySelector('.time');
   time.textContent = `${formatTime(event.startedAt)} · ${relative(event.startedAt)}`;
   time.title = new Date(event.startedAt).toString();
@@ -221,11 +226,17 @@ function fillSelect(select, options) {
 function refreshFilterOptions() {
   const all = [...state.events.values()];
   const sites = new Set([...Object.keys(state.sites), ...all.map((e) => e.site), ...[...state.cameras.values()].map((c) => c.site)]);
-  fillSelect($('#filter-site'), [...sites].sort().map((s) => [s, s]));
+  fillSelect(
+    $('#filter-site'),
+    [...sites].sort().map((s) => [s, s]),
+  );
   const cams = new Map();
   for (const e of all) cams.set(`${e.site}/${e.camera.id}`, `${e.camera.name} (${e.site})`);
   for (const c of state.cameras.values()) cams.set(`${c.site}/${c.id}`, `${c.name} (${c.site})`);
-  fillSelect($('#filter-camera'), [...cams.entries()].sort((a, b) => a[1].localeCompare(b[1])));
+  fillSelect(
+    $('#filter-camera'),
+    [...cams.entries()].sort((a, b) => a[1].localeCompare(b[1])),
+  );
 }
 
 function redraw() {
@@ -351,11 +362,22 @@ function fillDetail(event) {
   $('#detail-explanation').textContent = ex ? ex.text : 'No explanation yet.';
   $('#detail-action').hidden = !(ex && ex.suggestedAction);
   $('#detail-action').textContent = ex && ex.suggestedAction ? `Suggested action: ${ex.suggestedAction}` : '';
-  const source = ex ? (ex.source === 'llm' ? `explained by ${ex.model || 'an LLM'}${ex.severity ? `, severity ${ex.severity}` : ''}` : 'explained from the scores') : '';
-  $('#detail-meta').textContent = `Peak ${Math.round(event.peakScore * 100)}% (threshold ${Math.round(event.threshold * 100)}%) · model ${event.model} · ${source}`;
+  const source = ex
+    ? ex.source === 'llm'
+      ? `explained by ${ex.model || 'an LLM'}${ex.severity ? `, severity ${ex.severity}` : ''}`
+      : 'explained from the scores'
+    : '';
+  $('#detail-meta').textContent =
+    `Peak ${Math.round(event.peakScore * 100)}% (threshold ${Math.round(event.threshold * 100)}%) · model ${event.model} · ${source}`;
   const history = [];
-  if (event.acknowledgement) history.push(`Acknowledged ${formatTime(event.acknowledgement.at)}${event.acknowledgement.by ? ` by ${event.acknowledgement.by}` : ''}${event.acknowledgement.note ? `: “${event.acknowledgement.note}”` : ''}`);
-  if (event.resolution) history.push(`Resolved ${formatTime(event.resolution.at)}${event.resolution.by ? ` by ${event.resolution.by}` : ''}${event.resolution.note ? `: “${event.resolution.note}”` : ''}`);
+  if (event.acknowledgement)
+    history.push(
+      `Acknowledged ${formatTime(event.acknowledgement.at)}${event.acknowledgement.by ? ` by ${event.acknowledgement.by}` : ''}${event.acknowledgement.note ? `: “${event.acknowledgement.note}”` : ''}`,
+    );
+  if (event.resolution)
+    history.push(
+      `Resolved ${formatTime(event.resolution.at)}${event.resolution.by ? ` by ${event.resolution.by}` : ''}${event.resolution.note ? `: “${event.resolution.note}”` : ''}`,
+    );
   $('#detail-history').textContent = history.join(' · ');
   $('#detail-work').hidden = !canOperate() || Boolean(event.resolution);
   dialog.querySelector('[data-detail-action="ack"]').hidden = Boolean(event.acknowledgement);
@@ -389,7 +411,10 @@ document.querySelectorAll('[data-detail-action]').forEach((button) =>
     const action = button.dataset.detailAction;
     button.disabled = true;
     try {
-      const event = await api(`events/${encodeURIComponent(id)}/${action === 'ack' ? 'ack' : 'resolve'}`, { method: 'POST', body: JSON.stringify(note ? { note } : {}) });
+      const event = await api(`events/${encodeURIComponent(id)}/${action === 'ack' ? 'ack' : 'resolve'}`, {
+        method: 'POST',
+        body: JSON.stringify(note ? { note } : {}),
+      });
       $('#detail-note').value = '';
       upsert(event, false);
     } catch (err) {
@@ -498,14 +523,18 @@ function connect() {
   source.onerror = () => {
     setLive('down', 'Reconnecting…');
     // an expired session shows up as a failing stream: ask the server who we are
-    api('session').then((s) => !s.user && showAuth(s.needsSetup)).catch(() => undefined);
+    api('session')
+      .then((s) => !s.user && showAuth(s.needsSetup))
+      .catch(() => undefined);
   };
   source.onmessage = (msg) => {
     const data = JSON.parse(msg.data);
     if (data.type === 'signed-out') {
       // the session ended (here or in another tab, or it expired): the server closed the stream
       source.close();
-      api('session').then((s) => showAuth(s.needsSetup)).catch(() => showAuth(false));
+      api('session')
+        .then((s) => showAuth(s.needsSetup))
+        .catch(() => showAuth(false));
     } else if (data.type === 'hello' || data.type === 'site') {
       if (data.type === 'hello') Object.assign(state.sites, data.sites);
       else state.sites[data.site] = data.online;

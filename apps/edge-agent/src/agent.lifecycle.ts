@@ -51,11 +51,19 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     let credentials: { username: string; password: string } | undefined;
     if (embeddedBroker.enabled) {
       const { users, created } = openBrokerUsers(paths.brokerUsers, site);
-      this.broker = await EmbeddedBroker.start(embeddedBroker.host, embeddedBroker.port, { users, topicPrefix, discoveryPrefix: homeAssistant.discoveryPrefix });
-      this.logger.log(`embedded MQTT broker listening on mqtt://${embeddedBroker.host}:${this.broker.port} (users in ${paths.brokerUsers}; anonymous clients are refused)`);
+      this.broker = await EmbeddedBroker.start(embeddedBroker.host, embeddedBroker.port, {
+        users,
+        topicPrefix,
+        discoveryPrefix: homeAssistant.discoveryPrefix,
+      });
+      this.logger.log(
+        `embedded MQTT broker listening on mqtt://${embeddedBroker.host}:${this.broker.port} (users in ${paths.brokerUsers}; anonymous clients are refused)`,
+      );
       const reader = users.find((u) => u.username === CONSOLE_USER);
       if (created && reader) {
-        this.logger.warn(`made MQTT users in ${paths.brokerUsers} (mode 0600). The console connects as mqtt.username "${reader.username}", mqtt.password "${reader.password}"; this password is not shown again`);
+        this.logger.warn(
+          `made MQTT users in ${paths.brokerUsers} (mode 0600). The console connects as mqtt.username "${reader.username}", mqtt.password "${reader.password}"; this password is not shown again`,
+        );
       }
       const self = users.find((u) => u.role === 'agent' && u.site === site);
       if (!username && self) credentials = { username: self.username, password: self.password };

@@ -9,7 +9,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * Node's util.parseArgs, strict: an unknown flag (`--conf` for `--config`) or a flag without its value is an error
  * naming the flag, never a silent default. `positionals`: how many bare arguments the command takes.
  */
-export function readCommandLine<O extends Options>(argv: readonly string[], options: O, usage: string, positionals: { min?: number; max?: number } = { max: 0 }) {
+export function readCommandLine<O extends Options>(
+  argv: readonly string[],
+  options: O,
+  usage: string,
+  positionals: { min?: number; max?: number } = { max: 0 },
+) {
   let parsed;
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: (positionals.max ?? Infinity) > 0 });

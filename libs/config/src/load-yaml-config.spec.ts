@@ -48,7 +48,9 @@ describe(parseYamlConfig.name, () => {
 
   it('should substitute ${VAR} and ${VAR:-default} from the environment and name unset variables', () => {
     expect(parseYamlConfig('name: ${SITE}\nport: ${PORT:-1999}\n', 'x.yaml', Schema, { env: { SITE: 'north' } })).toMatchObject({ name: 'north', port: 1999 });
-    expect(problems(() => parseYamlConfig('name: ${SITE}\n', 'x.yaml', Schema, { env: {} }))[0]).toBe('line 1: ${SITE} needs the environment variable SITE, which is not set; export it or give a default with ${SITE:-value}');
+    expect(problems(() => parseYamlConfig('name: ${SITE}\n', 'x.yaml', Schema, { env: {} }))[0]).toBe(
+      'line 1: ${SITE} needs the environment variable SITE, which is not set; export it or give a default with ${SITE:-value}',
+    );
   });
 
   it('should point at the line of a YAML syntax error', () => {
@@ -78,13 +80,18 @@ describe('placeholders in comments', () => {
 describe('secrets from the environment, verbatim', () => {
   const Secrets = z.strictObject({ password: z.string(), port: z.number().default(1), on: z.boolean().default(false), url: z.string().optional() });
 
-  it.each(['abc #def', '123456', '@x', '*x', '"quoted" and \'single\'', 'a: b', '{not: a map}', '- not a list', '${NOT_A_PLACEHOLDER}'])('should keep %j as it is', (secret) => {
-    expect(parseYamlConfig('password: ${SECRET}\n', 'x.yaml', Secrets, { env: { SECRET: secret } }).password).toBe(secret);
-    expect(parseYamlConfig('password: "${SECRET}"\n', 'x.yaml', Secrets, { env: { SECRET: secret } }).password).toBe(secret);
-  });
+  it.each(['abc #def', '123456', '@x', '*x', '"quoted" and \'single\'', 'a: b', '{not: a map}', '- not a list', '${NOT_A_PLACEHOLDER}'])(
+    'should keep %j as it is',
+    (secret) => {
+      expect(parseYamlConfig('password: ${SECRET}\n', 'x.yaml', Secrets, { env: { SECRET: secret } }).password).toBe(secret);
+      expect(parseYamlConfig('password: "${SECRET}"\n', 'x.yaml', Secrets, { env: { SECRET: secret } }).password).toBe(secret);
+    },
+  );
 
   it('should give a whole-placeholder value the type the field wants, in flow collections too', () => {
-    const parsed = parseYamlConfig('{ password: ${P}, port: ${PORT:-1883}, on: ${ON}, url: "rtsp://h:${PORT:-1883}/s" }\n', 'x.yaml', Secrets, { env: { P: '007', ON: 'true' } });
+    const parsed = parseYamlConfig('{ password: ${P}, port: ${PORT:-1883}, on: ${ON}, url: "rtsp://h:${PORT:-1883}/s" }\n', 'x.yaml', Secrets, {
+      env: { P: '007', ON: 'true' },
+    });
     expect(parsed).toEqual({ password: '007', port: 1883, on: true, url: 'rtsp://h:1883/s' });
   });
 });

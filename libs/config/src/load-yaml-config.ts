@@ -20,7 +20,9 @@ export function loadYamlConfig<S extends z.ZodType>(path: string, schema: S, opt
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(path, [
-      code === 'ENOENT' ? `file not found; pass --config with the path of your site file (see configs/site.example.yaml)` : `cannot read file: ${(err as Error).message}`,
+      code === 'ENOENT'
+        ? `file not found; pass --config with the path of your site file (see configs/site.example.yaml)`
+        : `cannot read file: ${(err as Error).message}`,
     ]);
   }
   return parseYamlConfig(text, path, schema, options);
@@ -61,7 +63,9 @@ export function parseYamlConfig<S extends z.ZodType>(text: string, source: strin
         const value = options.env?.[name];
         let resolved = value !== undefined && value !== '' ? value : fallback;
         if (resolved === undefined) {
-          missing.push(`line ${i + 1}: \${${name}} needs the environment variable ${name}, which is not set; export it or give a default with \${${name}:-value}`);
+          missing.push(
+            `line ${i + 1}: \${${name}} needs the environment variable ${name}, which is not set; export it or give a default with \${${name}:-value}`,
+          );
           resolved = '';
         }
         values.push(resolved);
@@ -73,7 +77,10 @@ export function parseYamlConfig<S extends z.ZodType>(text: string, source: strin
   if (missing.length) throw new ConfigError(source, missing);
   const doc = parseDocument(tokenised, { prettyErrors: true });
   if (doc.errors.length) {
-    throw new ConfigError(source, doc.errors.map((e) => `YAML syntax error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`));
+    throw new ConfigError(
+      source,
+      doc.errors.map((e) => `YAML syntax error at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`),
+    );
   }
   const data: unknown = substitute(doc.toJS() ?? {}, [], values, schema);
   const result = schema.safeParse(data);
@@ -94,7 +101,9 @@ function substitute(node: unknown, path: PropertyKey[], values: readonly string[
   }
   if (Array.isArray(node)) return node.map((v, i) => substitute(v, [...path, i], values, schema));
   if (node && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k.replace(TOKEN, (_m, i: string) => values[Number(i)]), substitute(v, [...path, k], values, schema)]));
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => [k.replace(TOKEN, (_m, i: string) => values[Number(i)]), substitute(v, [...path, k], values, schema)]),
+    );
   }
   return node;
 }

@@ -7,7 +7,7 @@ describe('log lines cannot be forged', () => {
     expect(escapeControl('user a\n[Nest] 1 - LOG fake line\r\u0007')).toBe('user a\\n[Nest] 1 - LOG fake line\\r\\x07');
   });
 
-  it('should keep a message with a newline on one line through the apps\' pino setup', () => {
+  it("should keep a message with a newline on one line through the apps' pino setup", () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _e, done) => (lines.push(...chunk.toString().split('\n').filter(Boolean)), done()) });
     const { hooks } = pinoHttpOptions('test', { level: 'info', pretty: false });

@@ -41,7 +41,10 @@ export const EventStateSchema = z.object({
   /** Where the agent serves the event's pictures; null until written (the clip follows as an `update`). */
   media: z.object({ snapshot: z.url().max(2048).nullable(), clip: z.url().max(2048).nullable() }).optional(),
   /** Window scores of the event as [seconds since startedAt, score], oldest first (evenly thinned when long). */
-  timeline: z.array(z.tuple([z.number().min(-60), z.number().min(0).max(1)])).max(MAX_TIMELINE_POINTS).optional(),
+  timeline: z
+    .array(z.tuple([z.number().min(-60), z.number().min(0).max(1)]))
+    .max(MAX_TIMELINE_POINTS)
+    .optional(),
   /** Why an ended event ended when not by its scores: `agent-restarted` after the agent died with it open. */
   endReason: z.enum(['agent-restarted']).optional(),
 });

@@ -18,7 +18,10 @@ describe('event message signatures', () => {
     const signed = signMessage(body, site.privateKey, keyId(text));
     expect(verifyMessage(body, trusted)).toEqual({ ok: false, reason: 'the message is not signed' });
     expect(verifyMessage(signed.replace('"seq":0', '"seq":9'), trusted)).toEqual({ ok: false, reason: 'the signature does not match the message' });
-    expect(verifyMessage(signMessage(body, other.privateKey, keyId(publicKeyText(other.publicKey))), trusted)).toMatchObject({ ok: false, reason: expect.stringContaining('not trusted') });
+    expect(verifyMessage(signMessage(body, other.privateKey, keyId(publicKeyText(other.publicKey))), trusted)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not trusted'),
+    });
     expect(verifyMessage(signMessage(body, other.privateKey, keyId(text)), trusted)).toEqual({ ok: false, reason: 'the signature does not match the message' });
     expect(verifyMessage(`${body.slice(0, -1)},"signature":{"keyId":1}}`, trusted)).toEqual({ ok: false, reason: 'the signature is not readable' });
   });

@@ -30,7 +30,10 @@ export function parsePublicKey(text: string): KeyObject {
 /** A short, stable name of a public key: the first 12 hex digits of the SHA-256 of its raw bytes. */
 export function keyId(key: KeyObject | string): string {
   const text = typeof key === 'string' ? key.trim() : publicKeyText(key);
-  return createHash('sha256').update(Buffer.from(text.slice('ed25519:'.length), 'base64')).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(Buffer.from(text.slice('ed25519:'.length), 'base64'))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** Appends the signature of `json` (a serialised JSON object) made with `privateKey`. */
@@ -57,5 +60,7 @@ export function verifyMessage(raw: string, trusted: ReadonlyMap<string, KeyObjec
   const key = trusted.get(id);
   if (!key) return { ok: false, reason: `signed with key ${id.slice(0, 12)}, which is not trusted for this site` };
   const body = `${raw.slice(0, at)}}`;
-  return verify(null, Buffer.from(body, 'utf8'), key, Buffer.from(value, 'base64')) ? { ok: true, keyId: id } : { ok: false, reason: 'the signature does not match the message' };
+  return verify(null, Buffer.from(body, 'utf8'), key, Buffer.from(value, 'base64'))
+    ? { ok: true, keyId: id }
+    : { ok: false, reason: 'the signature does not match the message' };
 }

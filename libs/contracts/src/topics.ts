@@ -18,7 +18,8 @@ export const topics = {
   homeAssistantConfig: (discoveryPrefix: string, component: 'binary_sensor' | 'image', site: string, camera: string, kind: string) =>
     `${discoveryPrefix}/${component}/vigil_${site}_${camera}/${kind}/config`.replace(/[^A-Za-z0-9_/-]/g, '_'),
   /** The site's own Home Assistant device (the agent), which every camera device is `via`. */
-  homeAssistantSiteConfig: (discoveryPrefix: string, site: string) => `${discoveryPrefix}/binary_sensor/vigil_${site}/agent/config`.replace(/[^A-Za-z0-9_/-]/g, '_'),
+  homeAssistantSiteConfig: (discoveryPrefix: string, site: string) =>
+    `${discoveryPrefix}/binary_sensor/vigil_${site}/agent/config`.replace(/[^A-Za-z0-9_/-]/g, '_'),
   /** Subscription filters that find every Vigil discovery config, to clear those of cameras no longer configured. */
   homeAssistantConfigFilters: (discoveryPrefix: string) => [`${discoveryPrefix}/binary_sensor/+/+/config`, `${discoveryPrefix}/image/+/+/config`],
   /** What a consumer subscribes to: every site's events, site availability and camera states. */
@@ -29,14 +30,14 @@ export const topics = {
     const parts = topic.slice(prefix.length + 1).split('/');
     if (parts.some((p) => p === '')) return undefined;
     if (parts.length === 2 && (parts[1] === 'events' || parts[1] === 'availability' || parts[1] === 'acks')) return { kind: parts[1], site: parts[0] };
-    if (parts.length === 3 && (parts[2] === 'state' || parts[2] === 'availability')) return { kind: parts[2] === 'state' ? 'camera-state' : 'camera-availability', site: parts[0], camera: parts[1] };
+    if (parts.length === 3 && (parts[2] === 'state' || parts[2] === 'availability'))
+      return { kind: parts[2] === 'state' ? 'camera-state' : 'camera-availability', site: parts[0], camera: parts[1] };
     return undefined;
   },
 };
 
 export type ParsedTopic =
-  | { kind: 'events' | 'availability' | 'acks'; site: string }
-  | { kind: 'camera-state' | 'camera-availability'; site: string; camera: string };
+  { kind: 'events' | 'availability' | 'acks'; site: string } | { kind: 'camera-state' | 'camera-availability'; site: string; camera: string };
 
 export const AVAILABILITY = { online: 'online', offline: 'offline' } as const;
 export const DETECTION = { on: 'ON', off: 'OFF' } as const;

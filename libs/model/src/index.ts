@@ -3,7 +3,15 @@ export { BatchedInference, Batcher, pack } from './batched-inference';
 export { activate, OnnxVideoModel, type Precision } from './onnx-video-model';
 export { StreamingVideoModel } from './streaming-video-model';
 export { type ExecutionProvider, type ModelRuntimeOptions } from './session';
-export { loadVideoModel, type InferenceStats, type ModelMode, type ScoredWindow, type VideoModel, type VideoModelOptions, type WindowScorer } from './video-model';
+export {
+  loadVideoModel,
+  type InferenceStats,
+  type ModelMode,
+  type ScoredWindow,
+  type VideoModel,
+  type VideoModelOptions,
+  type WindowScorer,
+} from './video-model';
 export { resolveModelCard, resolvePoseFallCard, shippedModelCard } from './paths';
 export { assembleWindow, frameLength, normaliseFrame, toPixelValues, windowLength, writeWindow, type RgbImage } from './preprocess';
 export { SlidingWindow } from './sliding-window';

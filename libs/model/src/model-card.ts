@@ -18,7 +18,10 @@ export const ModelCardSchema = z.object({
     width: z.number().int().min(8).max(1024),
     fps: z.number().positive().max(60).describe('frames per second the model was trained on'),
     channelOrder: z.enum(['RGB', 'BGR']).default('RGB'),
-    scale: z.number().positive().default(1 / 255),
+    scale: z
+      .number()
+      .positive()
+      .default(1 / 255),
     mean: z.array(z.number()).length(3),
     std: z.array(z.number().positive()).length(3),
   }),
@@ -45,11 +48,22 @@ export const ModelCardSchema = z.object({
         input: z.string().default('embeddings'),
         output: z.string().default('logits'),
       }),
-      parity: z.object({ embedding: z.array(z.array(z.number())), logits: z.array(z.array(z.number())), tolerance: z.number().positive() }).loose().optional(),
+      parity: z
+        .object({ embedding: z.array(z.array(z.number())), logits: z.array(z.array(z.number())), tolerance: z.number().positive() })
+        .loose()
+        .optional(),
     })
     .optional()
     .describe('a factorised model: each frame encoded once and cached, a temporal head per window'),
-  variants: z.object({ fp16: z.object({ file: z.string().min(1), tolerance: z.number().positive() }).loose().optional() }).loose().optional(),
+  variants: z
+    .object({
+      fp16: z
+        .object({ file: z.string().min(1), tolerance: z.number().positive() })
+        .loose()
+        .optional(),
+    })
+    .loose()
+    .optional(),
   teacher: z.unknown().optional(),
   metrics: z.unknown().optional(),
   training: z.unknown().optional(),

@@ -5,7 +5,19 @@ function card(overrides: Partial<ModelCard['input']> = {}): ModelCard {
   return {
     name: 't',
     file: 't.onnx',
-    input: { name: 'pixel_values', layout: 'BTCHW', frames: 2, height: 2, width: 2, fps: 4, channelOrder: 'RGB', scale: 1 / 255, mean: [0.5, 0.25, 0], std: [0.5, 0.25, 1], ...overrides },
+    input: {
+      name: 'pixel_values',
+      layout: 'BTCHW',
+      frames: 2,
+      height: 2,
+      width: 2,
+      fps: 4,
+      channelOrder: 'RGB',
+      scale: 1 / 255,
+      mean: [0.5, 0.25, 0],
+      std: [0.5, 0.25, 1],
+      ...overrides,
+    },
     output: { name: 'logits', activation: 'sigmoid' },
     labels: ['fall'],
     eventKinds: { fall: 'fall' },
@@ -21,8 +33,18 @@ function frame(pixels: number[][]) {
 describe('preprocess', () => {
   describe('toPixelValues', () => {
     it('should lay frames out as [T, 3, H, W] and normalise each channel with its mean and std', () => {
-      const f0 = frame([[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]]);
-      const f1 = frame([[0, 0, 0], [0, 0, 0], [0, 0, 0], [51, 102, 153]]);
+      const f0 = frame([
+        [255, 0, 0],
+        [0, 255, 0],
+        [0, 0, 255],
+        [255, 255, 255],
+      ]);
+      const f1 = frame([
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+        [51, 102, 153],
+      ]);
       const out = toPixelValues([f0, f1], card());
       expect(out).toHaveLength(2 * 3 * 4);
       // frame 0, R plane: (v/255 - 0.5) / 0.5
@@ -38,7 +60,23 @@ describe('preprocess', () => {
     });
 
     it('should swap channels for a BGR model', () => {
-      const out = toPixelValues([frame([[255, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]), frame([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]])], card({ channelOrder: 'BGR', mean: [0, 0, 0], std: [1, 1, 1] }));
+      const out = toPixelValues(
+        [
+          frame([
+            [255, 0, 0],
+            [0, 0, 0],
+            [0, 0, 0],
+            [0, 0, 0],
+          ]),
+          frame([
+            [0, 0, 0],
+            [0, 0, 0],
+            [0, 0, 0],
+            [0, 0, 0],
+          ]),
+        ],
+        card({ channelOrder: 'BGR', mean: [0, 0, 0], std: [1, 1, 1] }),
+      );
       expect(out[0]).toBe(0); // B plane first: the red pixel has no blue
       expect(out[8]).toBe(1); // R plane last
     });
@@ -46,13 +84,30 @@ describe('preprocess', () => {
     it('should refuse frames of the wrong size or count', () => {
       const small = { data: new Uint8Array(3), width: 1, height: 1 };
       expect(() => toPixelValues([small, small], card())).toThrow(/expects 2x2/);
-      expect(() => toPixelValues([frame([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]])], card())).toThrow(/needs 2 frames/);
+      expect(() =>
+        toPixelValues(
+          [
+            frame([
+              [0, 0, 0],
+              [0, 0, 0],
+              [0, 0, 0],
+              [0, 0, 0],
+            ]),
+          ],
+          card(),
+        ),
+      ).toThrow(/needs 2 frames/);
     });
   });
 
   describe('writeWindow', () => {
     it('should write at an offset so windows can share a batch buffer', () => {
-      const f = frame([[255, 255, 255], [255, 255, 255], [255, 255, 255], [255, 255, 255]]);
+      const f = frame([
+        [255, 255, 255],
+        [255, 255, 255],
+        [255, 255, 255],
+        [255, 255, 255],
+      ]);
       const out = new Float32Array(48).fill(-9);
       writeWindow([f, f], card(), out, 24);
       expect(out[23]).toBe(-9);
@@ -62,8 +117,18 @@ describe('preprocess', () => {
 
   describe('normaliseFrame and assembleWindow', () => {
     it('should build exactly the window toPixelValues builds, from frames normalised once', () => {
-      const f0 = frame([[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]]);
-      const f1 = frame([[10, 20, 30], [40, 50, 60], [70, 80, 90], [51, 102, 153]]);
+      const f0 = frame([
+        [255, 0, 0],
+        [0, 255, 0],
+        [0, 0, 255],
+        [255, 255, 255],
+      ]);
+      const f1 = frame([
+        [10, 20, 30],
+        [40, 50, 60],
+        [70, 80, 90],
+        [51, 102, 153],
+      ]);
       for (const c of [card(), card({ channelOrder: 'BGR' })]) {
         const planes = [normaliseFrame(f0, c), normaliseFrame(f1, c)];
         expect(Array.from(assembleWindow(planes, c))).toEqual(Array.from(toPixelValues([f0, f1], c)));
@@ -71,7 +136,22 @@ describe('preprocess', () => {
     });
 
     it('should refuse a wrong frame count', () => {
-      expect(() => assembleWindow([normaliseFrame(frame([[0, 0, 0], [0, 0, 0], [0, 0, 0], [0, 0, 0]]), card())], card())).toThrow(/needs 2 frames, got 1/);
+      expect(() =>
+        assembleWindow(
+          [
+            normaliseFrame(
+              frame([
+                [0, 0, 0],
+                [0, 0, 0],
+                [0, 0, 0],
+                [0, 0, 0],
+              ]),
+              card(),
+            ),
+          ],
+          card(),
+        ),
+      ).toThrow(/needs 2 frames, got 1/);
     });
   });
 });

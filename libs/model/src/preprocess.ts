@@ -57,7 +57,12 @@ export function normaliseFrame(frame: RgbImage, card: ModelCard): Float32Array {
 }
 
 /** Copies T normalised frames into one window of `pixel_values` at `offset` (same layout as writeWindow). */
-export function assembleWindow(planes: readonly Float32Array[], card: ModelCard, out: Float32Array = new Float32Array(windowLength(card)), offset = 0): Float32Array {
+export function assembleWindow(
+  planes: readonly Float32Array[],
+  card: ModelCard,
+  out: Float32Array = new Float32Array(windowLength(card)),
+  offset = 0,
+): Float32Array {
   const per = frameLength(card);
   if (planes.length !== card.input.frames) throw new RangeError(`window needs ${card.input.frames} frames, got ${planes.length}`);
   planes.forEach((p, f) => out.set(p.subarray(0, per), offset + f * per));

@@ -22,7 +22,11 @@ export interface OpenedSession {
  * library or device is missing is skipped, and why is kept in `fallbacks`. `check` runs on each candidate session;
  * a contract error it throws is final (another provider would not fix the graph).
  */
-export async function openSession(path: string, options: ModelRuntimeOptions, check: (s: ort.InferenceSession) => void = () => undefined): Promise<OpenedSession> {
+export async function openSession(
+  path: string,
+  options: ModelRuntimeOptions,
+  check: (s: ort.InferenceSession) => void = () => undefined,
+): Promise<OpenedSession> {
   const wanted = [...new Set([...(options.executionProviders ?? []), 'cpu'])];
   const fallbacks: string[] = [];
   for (let i = 0; i < wanted.length; i++) {

@@ -96,7 +96,11 @@ class WindowRunner implements VideoModel {
 
   static async open(cardPath: string, options: VideoModelOptions): Promise<WindowRunner> {
     const model = await OnnxVideoModel.load(cardPath, options);
-    return new WindowRunner(model, new BatchedInference(model, options.maxBatch ?? 8, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs), options.hop);
+    return new WindowRunner(
+      model,
+      new BatchedInference(model, options.maxBatch ?? 8, options.onRun && ((ms, n) => options.onRun!('window', ms, n)), options.maxWaitMs),
+      options.hop,
+    );
   }
 
   get precision() {
@@ -156,17 +160,35 @@ class StreamingRunner implements VideoModel {
     const e = model.embeddingSize;
     const frames = new BatchBuffer(per);
     const previous = new BatchBuffer(per);
-    this.encoder = new Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>(async (items) => {
-      const out = await model.encode(
-        pack(items.map((i) => i.frame), per, frames.take(items.length)),
-        pack(items.map((i) => i.previous), per, previous.take(items.length)),
-        items.length,
-      );
-      return items.map((_, i) => out.slice(i * e, (i + 1) * e));
-    }, maxBatch, onRun && ((ms, n) => onRun('frame', ms, n)), maxWaitMs);
+    this.encoder = new Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>(
+      async (items) => {
+        const out = await model.encode(
+          pack(
+            items.map((i) => i.frame),
+            per,
+            frames.take(items.length),
+          ),
+          pack(
+            items.map((i) => i.previous),
+            per,
+            previous.take(items.length),
+          ),
+          items.length,
+        );
+        return items.map((_, i) => out.slice(i * e, (i + 1) * e));
+      },
+      maxBatch,
+      onRun && ((ms, n) => onRun('frame', ms, n)),
+      maxWaitMs,
+    );
     const windowFloats = model.card.input.frames * e;
     const embeddings = new BatchBuffer(windowFloats);
-    this.temporal = new Batcher((windows) => model.classify(pack(windows, windowFloats, embeddings.take(windows.length)), windows.length), maxBatch, onRun && ((ms, n) => onRun('temporal', ms, n)), maxWaitMs);
+    this.temporal = new Batcher(
+      (windows) => model.classify(pack(windows, windowFloats, embeddings.take(windows.length)), windows.length),
+      maxBatch,
+      onRun && ((ms, n) => onRun('temporal', ms, n)),
+      maxWaitMs,
+    );
   }
 
   static async open(cardPath: string, options: VideoModelOptions): Promise<StreamingRunner> {

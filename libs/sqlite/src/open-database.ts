@@ -31,7 +31,9 @@ export function openDatabase(path: string, options: OpenOptions): Db {
     db.pragma('journal_mode = WAL');
   } catch (err) {
     db.close();
-    throw new Error(`Cannot open the ${options.purpose} "${path}": ${(err as Error).message}; its folder must be writable (SQLite keeps -wal and -shm files beside it): fix the permissions or set storage.path to a writable folder`);
+    throw new Error(
+      `Cannot open the ${options.purpose} "${path}": ${(err as Error).message}; its folder must be writable (SQLite keeps -wal and -shm files beside it): fix the permissions or set storage.path to a writable folder`,
+    );
   }
   db.pragma(`synchronous = ${options.synchronous}`);
   db.pragma('foreign_keys = ON');
@@ -40,7 +42,9 @@ export function openDatabase(path: string, options: OpenOptions): Db {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > options.migrations.length) {
     db.close();
-    throw new Error(`The ${options.purpose} "${path}" has schema version ${version}, newer than this release knows (${options.migrations.length}); run a newer Vigil or restore a backup`);
+    throw new Error(
+      `The ${options.purpose} "${path}" has schema version ${version}, newer than this release knows (${options.migrations.length}); run a newer Vigil or restore a backup`,
+    );
   }
   for (let v = version; v < options.migrations.length; v++) {
     db.transaction(() => {

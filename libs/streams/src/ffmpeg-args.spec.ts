@@ -4,7 +4,20 @@ import { hwaccelArguments } from './hwaccel';
 describe('ffmpeg arguments', () => {
   describe(inputArguments.name, () => {
     it('should use TCP and a socket timeout in microseconds for RTSP', () => {
-      expect(inputArguments('rtsp://cam/1', { ioTimeoutMs: 3000 })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '3000000', '-analyzeduration', '0', '-probesize', '32', '-thread_type', 'slice', '-i', 'rtsp://cam/1']);
+      expect(inputArguments('rtsp://cam/1', { ioTimeoutMs: 3000 })).toEqual([
+        '-rtsp_transport',
+        'tcp',
+        '-timeout',
+        '3000000',
+        '-analyzeduration',
+        '0',
+        '-probesize',
+        '32',
+        '-thread_type',
+        'slice',
+        '-i',
+        'rtsp://cam/1',
+      ]);
       expect(inputArguments('rtsp://cam/1', { rtspTransport: 'udp' })).toContain('udp');
     });
 
@@ -19,7 +32,22 @@ describe('ffmpeg arguments', () => {
   });
 
   it('should put decoder arguments before -i', () => {
-    expect(inputArguments('rtsp://cam/1', { decoder: hwaccelArguments('cuda') })).toEqual(['-rtsp_transport', 'tcp', '-timeout', '5000000', '-analyzeduration', '0', '-probesize', '32', '-thread_type', 'slice', '-hwaccel', 'cuda', '-i', 'rtsp://cam/1']);
+    expect(inputArguments('rtsp://cam/1', { decoder: hwaccelArguments('cuda') })).toEqual([
+      '-rtsp_transport',
+      'tcp',
+      '-timeout',
+      '5000000',
+      '-analyzeduration',
+      '0',
+      '-probesize',
+      '32',
+      '-thread_type',
+      'slice',
+      '-hwaccel',
+      'cuda',
+      '-i',
+      'rtsp://cam/1',
+    ]);
     expect(inputArguments('/a.mp4', { decoder: hwaccelArguments('jetson'), realtime: false })).toEqual(['-c:v', 'h264_nvmpi', '-i', '/a.mp4']);
   });
 
@@ -35,11 +63,24 @@ describe('ffmpeg arguments', () => {
       '[0:v]split=2[m][p];[m]fps=4,split=2[ms][ss];[ms]scale=96:96,format=rgb24[model];[ss]scale=192:192:force_original_aspect_ratio=decrease,pad=192:192:(ow-iw)/2:(oh-ih)/2,format=rgb24[side];[p]fps=2,scale=640:-2,format=yuvj420p[preview]',
     );
     expect(args.slice(-5)).toEqual(['-map', '[side]', '-f', 'rawvideo', 'pipe:4']);
-    expect(dualOutputArguments(4, { width: 96, height: 96 }, undefined, { width: 192, height: 192 })[1]).toBe('[0:v]fps=4,split=2[ms][ss];[ms]scale=96:96,format=rgb24[model];[ss]scale=192:192,format=rgb24[side]');
+    expect(dualOutputArguments(4, { width: 96, height: 96 }, undefined, { width: 192, height: 192 })[1]).toBe(
+      '[0:v]fps=4,split=2[ms][ss];[ms]scale=96:96,format=rgb24[model];[ss]scale=192:192,format=rgb24[side]',
+    );
   });
 
   it('should sample, scale and emit raw RGB on stdout', () => {
-    expect(frameOutputArguments(4, { width: 96, height: 96 })).toEqual(['-an', '-sn', '-dn', '-vf', 'fps=4,scale=96:96', '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1']);
+    expect(frameOutputArguments(4, { width: 96, height: 96 })).toEqual([
+      '-an',
+      '-sn',
+      '-dn',
+      '-vf',
+      'fps=4,scale=96:96',
+      '-pix_fmt',
+      'rgb24',
+      '-f',
+      'rawvideo',
+      'pipe:1',
+    ]);
     const all = ffmpegArguments(['-i', 'x'], 2, { width: 8, height: 8 });
     expect(all.slice(0, 3)).toEqual(['-hide_banner', '-loglevel', 'error']);
     expect(all).not.toContain('-nostdin'); // stdin carries the `q` that stops ffmpeg cleanly

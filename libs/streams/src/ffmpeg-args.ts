@@ -30,7 +30,20 @@ export function inputArguments(url: string, options: InputOptions = {}): string[
     // Probing stops at the first decodable picture: the SDP and the first keyframe carry what the decoder needs,
     // and a full probe buffer costs seconds on a low-bitrate sub-stream before the first frame and after reconnects.
     // No `-fflags nobuffer`: it drops the probed packets, so decoding would wait a whole GOP for the next keyframe.
-    return ['-rtsp_transport', options.rtspTransport ?? 'tcp', '-timeout', ioTimeoutUs, '-analyzeduration', '0', '-probesize', '32', ...LIVE_DECODE, ...decoder, '-i', url];
+    return [
+      '-rtsp_transport',
+      options.rtspTransport ?? 'tcp',
+      '-timeout',
+      ioTimeoutUs,
+      '-analyzeduration',
+      '0',
+      '-probesize',
+      '32',
+      ...LIVE_DECODE,
+      ...decoder,
+      '-i',
+      url,
+    ];
   }
   if (/^(https?|rtmp|srt|udp|tcp):\/\//i.test(url)) {
     return ['-rw_timeout', ioTimeoutUs, ...LIVE_DECODE, ...decoder, '-i', url];
@@ -74,8 +87,13 @@ export function dualOutputArguments(fps: number, size: FrameSize, preview?: Prev
     : `fps=${fps},${scaleFilter(size)},format=rgb24[model]`;
   const graph = preview ? `[0:v]split=2[m][p];[m]${sampled};[p]fps=${preview.fps},scale=${preview.width}:-2,format=yuvj420p[preview]` : `[0:v]${sampled}`;
   return [
-    '-filter_complex', graph,
-    '-map', '[model]', '-f', 'rawvideo', 'pipe:1',
+    '-filter_complex',
+    graph,
+    '-map',
+    '[model]',
+    '-f',
+    'rawvideo',
+    'pipe:1',
     ...(preview ? ['-map', '[preview]', '-c:v', 'mjpeg', '-q:v', String(preview.quality ?? 5), '-f', 'mpjpeg', 'pipe:3'] : []),
     ...(side ? ['-map', '[side]', '-f', 'rawvideo', 'pipe:4'] : []),
   ];
@@ -83,5 +101,11 @@ export function dualOutputArguments(fps: number, size: FrameSize, preview?: Prev
 
 /** The full command line (stdin stays open so `q` can stop ffmpeg cleanly). */
 export function ffmpegArguments(input: string[], fps: number, size: FrameSize, preview?: PreviewOutput, side?: FrameSize): string[] {
-  return ['-hide_banner', '-loglevel', 'error', ...input, ...(preview || side ? dualOutputArguments(fps, size, preview, side) : frameOutputArguments(fps, size))];
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    ...input,
+    ...(preview || side ? dualOutputArguments(fps, size, preview, side) : frameOutputArguments(fps, size)),
+  ];
 }

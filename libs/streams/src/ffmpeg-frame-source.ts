@@ -162,10 +162,13 @@ export class FfmpegFrameSource {
     const stallMs = this.options.stallTimeoutMs ?? 0;
     const firstFrameMs = this.options.firstFrameTimeoutMs ?? stallMs * 2;
     const watchdog = stallMs
-      ? setInterval(() => {
-          const silent = Date.now() - lastFrameAt;
-          if (silent > (seq === 0 ? firstFrameMs : stallMs)) fail(new StreamStalledError(silent, seq === 0));
-        }, Math.min(1000, stallMs / 2))
+      ? setInterval(
+          () => {
+            const silent = Date.now() - lastFrameAt;
+            if (silent > (seq === 0 ? firstFrameMs : stallMs)) fail(new StreamStalledError(silent, seq === 0));
+          },
+          Math.min(1000, stallMs / 2),
+        )
       : undefined;
     signal?.addEventListener('abort', notify);
 

@@ -9,7 +9,10 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiCall } from '../http/api-docs';
 import { Public, RequireRole, ROLES } from './roles';
 
-const Username = z.string().trim().regex(/^[A-Za-z0-9._@-]{2,64}$/, 'use 2-64 letters, digits, ".", "_", "@" or "-"');
+const Username = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._@-]{2,64}$/, 'use 2-64 letters, digits, ".", "_", "@" or "-"');
 const Password = z
   .string()
   .min(10, { message: 'use at least 10 characters', abort: true })
@@ -35,7 +38,10 @@ export class AuthController {
 
   /** First-run set-up: creates the admin while there is no user yet, and signs them in. */
   @Public()
-  @ApiCall("First-run set-up: create the admin (only while there is no user, with the setup code from the console's log) and sign in", { body: SetupSchema, auth: false })
+  @ApiCall("First-run set-up: create the admin (only while there is no user, with the setup code from the console's log) and sign in", {
+    body: SetupSchema,
+    auth: false,
+  })
   @Post('setup')
   @HttpCode(201)
   async setup(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
@@ -74,7 +80,7 @@ export class AuthController {
   }
 
   @RequireRole('viewer')
-  @ApiCall("Sign a user out everywhere (admin, or the user themself)")
+  @ApiCall('Sign a user out everywhere (admin, or the user themself)')
   @Post('users/:username/revoke-sessions')
   @HttpCode(200)
   revokeSessions(@Param('username') username: string, @Req() req: AuthedRequest) {

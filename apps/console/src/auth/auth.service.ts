@@ -1,4 +1,15 @@
-import { ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, NotFoundException, UnauthorizedException, ConflictException, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnauthorizedException,
+  ConflictException,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { filter, interval, map, merge, Subject, take, type Observable } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
@@ -66,7 +77,7 @@ export class AuthService implements OnApplicationBootstrap {
     const h = (v: string) => createHash('sha256').update(v).digest();
     if (!timingSafeEqual(h(given), h(expected))) {
       this.audit.add({ at: new Date().toISOString(), username, action: 'setup-refused', target: null, detail: 'wrong setup code' });
-      throw new ForbiddenException("Wrong setup code; it is in the console's log (\"create one with setup code ...\")");
+      throw new ForbiddenException('Wrong setup code; it is in the console\'s log ("create one with setup code ...")');
     }
     const user = this.users.createFirstAdmin(username, await hashPassword(password), new Date().toISOString());
     if (!user) throw new ConflictException('The console is already set up; sign in instead');
@@ -80,7 +91,10 @@ export class AuthService implements OnApplicationBootstrap {
     const now = Date.now();
     const wait = this.limiter.retryAfterMs(key, now);
     if (wait > 0) {
-      throw new HttpException({ message: `Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, retryAfterSeconds: Math.ceil(wait / 1000) }, HttpStatus.TOO_MANY_REQUESTS);
+      throw new HttpException(
+        { message: `Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`, retryAfterSeconds: Math.ceil(wait / 1000) },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     }
     const row = this.users.byName(username);
     const ok = await verifyPassword(password, row?.passwordHash ?? (await this.dummyHash));

@@ -14,7 +14,9 @@ describe('password cost upgrade at sign-in (real SQLite)', () => {
     const users = new UsersRepository(db);
     const auth = new AuthService(users, new AuditRepository(db), ConsoleConfigSchema.parse({}));
     const salt = randomBytes(16);
-    const old = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('an old password', salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
+    const old = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('an old password', salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')].join(
+      '$',
+    );
     users.create('veteran', 'operator', old, new Date().toISOString());
     await expect(auth.login('veteran', 'wrong password!', 'test')).rejects.toThrow(/Wrong user name or password/);
     expect(users.byName('veteran')!.passwordHash).toBe(old);

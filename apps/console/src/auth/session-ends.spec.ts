@@ -25,7 +25,10 @@ describe('AuthService.sessionEnds', () => {
     const { token } = await auth.setup('admin', 'admin-password-1', code);
     const other = (await auth.login('admin', 'admin-password-1', 'test')).token;
     const ended = firstValueFrom(auth.sessionEnds(token, 60_000).pipe(timeout(2000)));
-    const otherEnded = firstValueFrom(auth.sessionEnds(other, 60_000).pipe(timeout(300))).then(() => 'ended', () => 'open');
+    const otherEnded = firstValueFrom(auth.sessionEnds(other, 60_000).pipe(timeout(300))).then(
+      () => 'ended',
+      () => 'open',
+    );
     auth.logout(token);
     await expect(ended).resolves.toBeUndefined();
     await expect(otherEnded).resolves.toBe('open');

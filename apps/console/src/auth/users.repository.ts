@@ -16,7 +16,15 @@ export class UsersRepository {
 
   byName(username: string): UserRow | undefined {
     const r = this.db.prepare('SELECT * FROM users WHERE username = ? COLLATE NOCASE').get(username) as Record<string, unknown> | undefined;
-    return r && { id: r.id as number, username: r.username as string, role: r.role as Role, passwordHash: r.password_hash as string, createdAt: r.created_at as string };
+    return (
+      r && {
+        id: r.id as number,
+        username: r.username as string,
+        role: r.role as Role,
+        passwordHash: r.password_hash as string,
+        createdAt: r.created_at as string,
+      }
+    );
   }
 
   list(): SessionUser[] {

@@ -14,10 +14,7 @@ export const MAX_EVENT_BYTES = 256 * 1024;
  */
 export const MAX_SEQ_STEP = 10_000;
 
-export type LiveUpdate =
-  | { type: 'event'; event: ConsoleEvent }
-  | { type: 'site'; site: string; online: boolean }
-  | { type: 'camera'; camera: ConsoleCamera };
+export type LiveUpdate = { type: 'event'; event: ConsoleEvent } | { type: 'site'; site: string; online: boolean } | { type: 'camera'; camera: ConsoleCamera };
 
 export type IngestOutcome = 'new' | 'updated' | 'duplicate' | 'stale' | 'rejected';
 /** What happened to a message, and the receipt the agent gets when the console has it. */
@@ -71,7 +68,8 @@ export class EventsService {
     }
     const known = this.store.head(message.eventId);
     if (known && known.site !== site) return this.reject(`event ${message.eventId} belongs to site "${known.site}"`, raw);
-    if (message.seq > (known?.seq ?? 0) + MAX_SEQ_STEP) return this.reject(`seq ${message.seq} jumps more than ${MAX_SEQ_STEP} past the event's last message`, raw);
+    if (message.seq > (known?.seq ?? 0) + MAX_SEQ_STEP)
+      return this.reject(`seq ${message.seq} jumps more than ${MAX_SEQ_STEP} past the event's last message`, raw);
     const outcome = this.store.apply(message, raw, receivedAt);
     const ack = { eventId: message.eventId, seq: message.seq };
     if (outcome === 'duplicate') this.counters.duplicates++;
@@ -149,7 +147,13 @@ export class EventsService {
     return this.change(id, 'resolved', by, note, (at) => this.store.resolve(id, at, by, note));
   }
 
-  private change(id: string, action: 'acknowledged' | 'resolved', by: string | null, note: string | null, apply: (at: string) => boolean): ConsoleEvent | undefined {
+  private change(
+    id: string,
+    action: 'acknowledged' | 'resolved',
+    by: string | null,
+    note: string | null,
+    apply: (at: string) => boolean,
+  ): ConsoleEvent | undefined {
     if (!this.store.get(id)) return undefined;
     const at = new Date().toISOString();
     if (apply(at)) {

@@ -15,7 +15,11 @@ export function ApiCall(summary: string, options: { body?: z.ZodType; auth?: boo
   const decorators = [ApiOperation({ summary })];
   if (options.body) decorators.push(ApiBody({ schema: zodSchema(options.body) }));
   if (options.auth !== false) {
-    decorators.push(ApiCookieAuth('vigil_session'), ApiUnauthorizedResponse({ description: 'not signed in' }), ApiForbiddenResponse({ description: 'the role is too low' }));
+    decorators.push(
+      ApiCookieAuth('vigil_session'),
+      ApiUnauthorizedResponse({ description: 'not signed in' }),
+      ApiForbiddenResponse({ description: 'the role is too low' }),
+    );
   }
   return applyDecorators(...decorators);
 }

@@ -33,7 +33,9 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
     const client = mqtt.connect(url, { clientId, username, password, clean: false, reconnectPeriod: 2000, connectTimeout: 10_000 });
     client.on('connect', (ack) => {
       this.lastError = undefined;
-      this.logger.log(`connected to MQTT broker ${redactUrl(url)}${ack.sessionPresent ? ' (session resumed)' : ''}${sharedGroup ? ` in shared group "${sharedGroup}"` : ''}`);
+      this.logger.log(
+        `connected to MQTT broker ${redactUrl(url)}${ack.sessionPresent ? ' (session resumed)' : ''}${sharedGroup ? ` in shared group "${sharedGroup}"` : ''}`,
+      );
       client.subscribe({ [shared(eventsFilter)]: { qos: 1 }, [availabilityFilter]: { qos: 1 }, [stateFilter]: { qos: 1 } }, (err) => {
         if (err) this.logger.error(`cannot subscribe to ${eventsFilter}: ${err.message}`);
       });
@@ -48,7 +50,12 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
         // the receipt lets the agent drop the message from its outbox; stored or already had, both count
         if (ack) {
           const receipt: AckMessage = { schema: ACK_SCHEMA_ID, ...ack };
-          client.publish(topics.acks(topicPrefix, parsed.site), JSON.stringify(receipt), { qos: 1 }, (err) => err && this.logger.warn(`cannot acknowledge ${ack.eventId}/${ack.seq}: ${err.message}; the agent sends it again`));
+          client.publish(
+            topics.acks(topicPrefix, parsed.site),
+            JSON.stringify(receipt),
+            { qos: 1 },
+            (err) => err && this.logger.warn(`cannot acknowledge ${ack.eventId}/${ack.seq}: ${err.message}; the agent sends it again`),
+          );
         }
       }
     });

@@ -46,7 +46,9 @@ export class CameraManagerService {
     };
     this.pipelines = this.config.cameras.filter((c) => c.enabled).map((c) => new CameraPipeline(c, this.config, deps));
     this.running = this.pipelines.map((p) =>
-      p.run(this.abort.signal).catch((err) => this.logger.error(withFields({ camera: p.camera.id }, `camera "${p.camera.id}" pipeline stopped: ${(err as Error).stack}`))),
+      p
+        .run(this.abort.signal)
+        .catch((err) => this.logger.error(withFields({ camera: p.camera.id }, `camera "${p.camera.id}" pipeline stopped: ${(err as Error).stack}`))),
     );
     this.logger.log(`started ${this.pipelines.length} camera pipeline(s)`);
     // the retained state also carries the measured fps, so it is refreshed now and then, not only on changes

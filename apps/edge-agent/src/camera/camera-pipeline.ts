@@ -1,6 +1,16 @@
 import type { Logger } from '@nestjs/common';
 import { normaliseFrame, type ModelCard, type PoseFallScorer, type WindowScorer } from '@vigil/model';
-import { FfmpegFrameSource, hwaccelArguments, inputArguments, jpegSize, redactUrl, ResilientFrameSource, type Frame, type FrameSize, type StreamStatus } from '@vigil/streams';
+import {
+  FfmpegFrameSource,
+  hwaccelArguments,
+  inputArguments,
+  jpegSize,
+  redactUrl,
+  ResilientFrameSource,
+  type Frame,
+  type FrameSize,
+  type StreamStatus,
+} from '@vigil/streams';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { applyMask, rasteriseLetterboxMask, rasteriseMask } from './ignore-mask';
 import { withFields } from '../common/log-fields';
@@ -119,7 +129,9 @@ export class CameraPipeline {
         scored = await scorer.push(normaliseFrame(frame, card), frame.at);
         if (scored && pose && poseScorer) scored = { ...scored, scores: pose.apply(scored.scores, (await poseScorer.score()) ?? 0) };
       } catch (err) {
-        this.deps.logger.error(withFields({ camera: this.camera.id }, `Model inference failed for camera "${this.camera.id}" (window ${this.windows}): ${(err as Error).message}`));
+        this.deps.logger.error(
+          withFields({ camera: this.camera.id }, `Model inference failed for camera "${this.camera.id}" (window ${this.windows}): ${(err as Error).message}`),
+        );
         scorer.reset();
         poseScorer?.reset();
         continue;
@@ -164,7 +176,9 @@ export class CameraPipeline {
     } else if (s.state === 'online') {
       this.deps.logger.log(withFields({ camera: this.camera.id }, `${name}: online${s.reconnects ? ` after ${s.reconnects} reconnects` : ''}`));
     } else {
-      this.deps.logger.warn(withFields({ camera: this.camera.id }, `${name}: ${s.state} (${redactUrl(s.lastError ?? 'no error')}); reconnect #${s.reconnects + 1} with backoff`));
+      this.deps.logger.warn(
+        withFields({ camera: this.camera.id }, `${name}: ${s.state} (${redactUrl(s.lastError ?? 'no error')}); reconnect #${s.reconnects + 1} with backoff`),
+      );
     }
     this.deps.onStatus(this.camera, s);
   }

@@ -77,7 +77,15 @@ model: { hop: 0.5 }
       'explanations.apiKeyEnv: the environment variable DEEPSEEK_API_KEY is not set; export the API key as DEEPSEEK_API_KEY, or use provider: template',
     ]);
     const ok = loadSiteConfig(write(`${base}explanations: { provider: deepseek, language: zh-CN }\n`), { DEEPSEEK_API_KEY: 'sk-1' });
-    expect(ok.explanations).toMatchObject({ provider: 'deepseek', apiKey: 'sk-1', language: 'zh-CN', timeoutSeconds: 20, retries: 1, concurrency: 2, vision: false });
+    expect(ok.explanations).toMatchObject({
+      provider: 'deepseek',
+      apiKey: 'sk-1',
+      language: 'zh-CN',
+      timeoutSeconds: 20,
+      retries: 1,
+      concurrency: 2,
+      vision: false,
+    });
   });
 
   it('should read per-camera masks, schedules and rule overrides, and name a bad one', () => {
@@ -89,10 +97,18 @@ model: { hop: 0.5 }
     events: { fall: { threshold: 0.9, smoothingWindows: 3 }, smoke: { enabled: false } }
 `;
     const config = loadSiteConfig(write(`site: { id: north }\n${camera}`), {});
-    expect(config.cameras[0].masks).toEqual([[[0, 0], [0.3, 0], [0.3, 0.2]]]);
+    expect(config.cameras[0].masks).toEqual([
+      [
+        [0, 0],
+        [0.3, 0],
+        [0.3, 0.2],
+      ],
+    ]);
     expect(config.cameras[0].schedule).toEqual([{ days: ['sat', 'sun'], from: '22:00', to: '06:00' }]);
     expect(config.cameras[0].events).toEqual({ fall: { threshold: 0.9, smoothingWindows: 3 }, smoke: { enabled: false } });
-    const bad = problemsOf('site: { id: north }\ncameras:\n  - { id: gate, url: x.mp4, masks: [[[0, 0], [2, 0]]], schedule: [{ from: "25:00", to: "06:00" }] }\n');
+    const bad = problemsOf(
+      'site: { id: north }\ncameras:\n  - { id: gate, url: x.mp4, masks: [[[0, 0], [2, 0]]], schedule: [{ from: "25:00", to: "06:00" }] }\n',
+    );
     expect(bad.join('\n')).toMatch(/cameras\[0\]\.masks\[0\]: a polygon needs at least 3 points/);
     expect(bad.join('\n')).toMatch(/cameras\[0\]\.masks\[0\]\[1\]\[0\]: .*/);
     expect(bad.join('\n')).toMatch(/cameras\[0\]\.schedule\[0\]\.from: must be a time such as 07:30 or 22:00/);
@@ -112,6 +128,8 @@ model: { hop: 0.5 }
     const problems = problemsOf('site: { id: s }\ncameras:\n  - { id: a, url: "rtsp://admin:pa/ss@10.0.0.9/live" }\n');
     expect(problems).toEqual([expect.stringMatching(/^cameras\[0\]\.url: the user or password seems to contain "\/".*percent-encoded \(%2F/)]);
     expect(problems[0]).not.toContain('pa/ss');
-    expect(loadSiteConfig(write('site: { id: s }\ncameras:\n  - { id: a, url: "rtsp://admin:pa%2Fss%40x@10.0.0.9/live" }\n'), {}).cameras[0].url).toContain('%2F');
+    expect(loadSiteConfig(write('site: { id: s }\ncameras:\n  - { id: a, url: "rtsp://admin:pa%2Fss%40x@10.0.0.9/live" }\n'), {}).cameras[0].url).toContain(
+      '%2F',
+    );
   });
 });

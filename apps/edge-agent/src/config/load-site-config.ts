@@ -10,7 +10,9 @@ export function loadSiteConfig(path: string, env: Record<string, string | undefi
   config.cameras.forEach((camera, i) => {
     // an "@" after the first "/" with none before it: a password holding "/", which URL parsers and ffmpeg cut there
     if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*\/[^\s]*@/i.test(camera.url)) {
-      problems.push(`cameras[${i}].url: the user or password seems to contain "/", "?" or "#"; write them percent-encoded (%2F, %3F, %23) so the password is not read as part of the path`);
+      problems.push(
+        `cameras[${i}].url: the user or password seems to contain "/", "?" or "#"; write them percent-encoded (%2F, %3F, %23) so the password is not read as part of the path`,
+      );
     }
     if (seen.has(camera.id)) problems.push(`cameras[${i}].id: "${camera.id}" is used by another camera; camera ids must be unique`);
     seen.add(camera.id);
@@ -22,7 +24,8 @@ export function loadSiteConfig(path: string, env: Record<string, string | undefi
   problems.push(...explanationProblems(config, env));
   for (const key of ['ca', 'cert', 'key'] as const) {
     const file = config.mqtt.tls[key];
-    if (file && !existsSync(file)) problems.push(`mqtt.tls.${key}: no file at "${file}"; give the path of the PEM file (relative paths resolve from the working directory)`);
+    if (file && !existsSync(file))
+      problems.push(`mqtt.tls.${key}: no file at "${file}"; give the path of the PEM file (relative paths resolve from the working directory)`);
   }
   if (Boolean(config.mqtt.tls.cert) !== Boolean(config.mqtt.tls.key)) problems.push('mqtt.tls: cert and key go together; set both or neither');
   if (problems.length) throw new ConfigError(path, problems);
@@ -43,6 +46,7 @@ function explanationProblems(config: SiteConfig, env: Record<string, string | un
     if (!e.model) problems.push('explanations.model: required when provider is openai-compatible; the model name your server serves');
   }
   const keyEnv = e.apiKeyEnv ?? (e.provider === 'deepseek' ? DEEPSEEK_DEFAULTS.apiKeyEnv : undefined);
-  if (!e.apiKey && keyEnv && !env[keyEnv]) problems.push(`explanations.apiKeyEnv: the environment variable ${keyEnv} is not set; export the API key as ${keyEnv}, or use provider: template`);
+  if (!e.apiKey && keyEnv && !env[keyEnv])
+    problems.push(`explanations.apiKeyEnv: the environment variable ${keyEnv} is not set; export the API key as ${keyEnv}, or use provider: template`);
   return problems;
 }

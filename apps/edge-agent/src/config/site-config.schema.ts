@@ -41,14 +41,22 @@ const EventRuleSchema = z.strictObject({
 });
 
 /** Per-camera changes to the site's rule: only the fields given replace the site's. */
-const EventRuleOverrideSchema = z.strictObject(Object.fromEntries(Object.entries(RULE_FIELDS).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof RULE_FIELDS]: z.ZodOptional<(typeof RULE_FIELDS)[K]> });
+const EventRuleOverrideSchema = z.strictObject(
+  Object.fromEntries(Object.entries(RULE_FIELDS).map(([k, v]) => [k, v.optional()])) as {
+    [K in keyof typeof RULE_FIELDS]: z.ZodOptional<(typeof RULE_FIELDS)[K]>;
+  },
+);
 export type EventRuleOverride = z.output<typeof EventRuleOverrideSchema>;
 
 const Point = z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]);
 const Polygon = z.array(Point).min(3, 'a polygon needs at least 3 points').max(64).describe('a list of [x, y] points from 0 (left/top) to 1 (right/bottom)');
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 07:30 or 22:00');
 const ArmedPeriodSchema = z.strictObject({
-  days: z.array(z.enum(WEEKDAYS)).min(1).default([...WEEKDAYS]).describe(`days from ${WEEKDAYS.join(', ')}`),
+  days: z
+    .array(z.enum(WEEKDAYS))
+    .min(1)
+    .default([...WEEKDAYS])
+    .describe(`days from ${WEEKDAYS.join(', ')}`),
   from: HHMM,
   to: HHMM.describe('a time; before "from" runs past midnight'),
 });
@@ -60,10 +68,17 @@ export const CameraSchema = z.strictObject({
   url: CameraUrl,
   enabled: z.boolean().default(true).describe('true or false'),
   rtspTransport: z.enum(['tcp', 'udp']).default('tcp').describe('tcp or udp'),
-  hwaccel: z.enum(HWACCEL_MODES).optional().describe(`one of ${HWACCEL_MODES.join(', ')} (default: ingest.hwaccel)`),
+  hwaccel: z
+    .enum(HWACCEL_MODES)
+    .optional()
+    .describe(`one of ${HWACCEL_MODES.join(', ')} (default: ingest.hwaccel)`),
   codec: z.enum(['h264', 'hevc']).default('h264').describe('h264 or hevc; picks the Jetson decoder'),
   masks: z.array(Polygon).max(32).default([]).describe('regions blanked before inference (busy roads, TV screens), each a polygon of [x, y] points'),
-  schedule: z.array(ArmedPeriodSchema).max(32).optional().describe('when detection is armed, e.g. [{ days: [sat, sun], from: "00:00", to: "00:00" }] (default: always)'),
+  schedule: z
+    .array(ArmedPeriodSchema)
+    .max(32)
+    .optional()
+    .describe('when detection is armed, e.g. [{ days: [sat, sun], from: "00:00", to: "00:00" }] (default: always)'),
   events: z
     .strictObject({ fall: EventRuleOverrideSchema.optional(), fire: EventRuleOverrideSchema.optional(), smoke: EventRuleOverrideSchema.optional() })
     .optional()
@@ -81,7 +96,10 @@ export const EXPLANATION_PROVIDERS = ['template', 'deepseek', 'openai-compatible
 
 const ExplanationsSchema = z
   .strictObject({
-    provider: z.enum(EXPLANATION_PROVIDERS).default('template').describe(`who writes event explanations: ${EXPLANATION_PROVIDERS.join(', ')}`),
+    provider: z
+      .enum(EXPLANATION_PROVIDERS)
+      .default('template')
+      .describe(`who writes event explanations: ${EXPLANATION_PROVIDERS.join(', ')}`),
     language: z.enum(['en', 'zh-CN']).default('en').describe('en or zh-CN'),
     baseUrl: z.url().optional().describe('the OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1 (vLLM) or http://127.0.0.1:11434/v1 (Ollama)'),
     model: z.string().min(1).max(200).optional().describe('the model name the server knows, e.g. deepseek-chat or qwen2.5:7b-instruct'),
@@ -107,32 +125,61 @@ export const SiteConfigSchema = z.strictObject({
   cameras: z.array(CameraSchema).min(1, 'at least one camera is needed').describe('a list of cameras, each with id and url'),
   model: z
     .strictObject({
-      card: z.string().default('builtin').describe('"builtin" (the window model), "builtin-stream" (the streaming student) or the path of a model card JSON file (relative paths resolve from the working directory)'),
+      card: z
+        .string()
+        .default('builtin')
+        .describe(
+          '"builtin" (the window model), "builtin-stream" (the streaming student) or the path of a model card JSON file (relative paths resolve from the working directory)',
+        ),
       threads: z.number().int().min(1).max(64).default(1).describe('threads per inference (1-64)'),
-      executionProviders: z.array(z.enum(['tensorrt', 'cuda', 'cpu'])).default(['cpu']).describe('a list from tensorrt, cuda, cpu, in order of preference'),
+      executionProviders: z
+        .array(z.enum(['tensorrt', 'cuda', 'cpu']))
+        .default(['cpu'])
+        .describe('a list from tensorrt, cuda, cpu, in order of preference'),
       mode: z.enum(['auto', 'window', 'streaming']).default('auto').describe('auto, window or streaming (auto: streaming when the card has streaming graphs)'),
       maxBatch: z.number().int().min(1).max(256).optional().describe('windows (or frames) in one inference run, 1-256 (default: the number of cameras)'),
-      batchWaitMs: z.number().min(0).max(1000).default(0).describe('ms an idle model waits for other cameras to fill a batch, 0-1000 (0 on a CPU; 5-20 can pay on a GPU)'),
-      hop: z.number().int().min(1).max(64).optional().describe("score a window every N new frames, 1-64 (default: the model card's hop; 1 gives the earliest alerts at N times the window model's cost, little extra for a streaming model)"),
-      precision: z.enum(['fp32', 'fp16']).default('fp32').describe('fp32, or fp16 for the card\'s half-precision variant on CUDA/TensorRT (window mode)'),
+      batchWaitMs: z
+        .number()
+        .min(0)
+        .max(1000)
+        .default(0)
+        .describe('ms an idle model waits for other cameras to fill a batch, 0-1000 (0 on a CPU; 5-20 can pay on a GPU)'),
+      hop: z
+        .number()
+        .int()
+        .min(1)
+        .max(64)
+        .optional()
+        .describe(
+          "score a window every N new frames, 1-64 (default: the model card's hop; 1 gives the earliest alerts at N times the window model's cost, little extra for a streaming model)",
+        ),
+      precision: z.enum(['fp32', 'fp16']).default('fp32').describe("fp32, or fp16 for the card's half-precision variant on CUDA/TensorRT (window mode)"),
       fall: z
         .enum(['pose', 'video'])
         .default('pose')
-        .describe('where fall scores come from: pose (the pose model\'s keypoints scored by the pose-fall model; holds up on new cameras) or video (the video model\'s fall label)'),
+        .describe(
+          "where fall scores come from: pose (the pose model's keypoints scored by the pose-fall model; holds up on new cameras) or video (the video model's fall label)",
+        ),
       poseCard: z.string().default('builtin').describe('"builtin" or the path of a pose-fall card JSON file, its pose model beside it (used with fall: pose)'),
       poseMotionGate: z
         .number()
         .min(0)
         .max(50)
         .default(0)
-        .describe('grey levels: a frame where no region changed more than this keeps the previous pose instead of running the pose model (0: off; 3-6 saves CPU on quiet cameras)'),
+        .describe(
+          'grey levels: a frame where no region changed more than this keeps the previous pose instead of running the pose model (0: off; 3-6 saves CPU on quiet cameras)',
+        ),
     })
     .prefault({}),
   events: EventsSchema,
   explanations: ExplanationsSchema,
   mqtt: z
     .strictObject({
-      url: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://').default('mqtt://127.0.0.1:1883').describe('the broker URL, e.g. mqtt://127.0.0.1:1883'),
+      url: z
+        .string()
+        .regex(/^(mqtts?|wss?|tcp):\/\//, 'must start with mqtt://, mqtts://, ws:// or wss://')
+        .default('mqtt://127.0.0.1:1883')
+        .describe('the broker URL, e.g. mqtt://127.0.0.1:1883'),
       username: z.string().optional(),
       password: z.string().optional().describe('the broker password; use ${MQTT_PASSWORD} to keep it out of the file'),
       clientId: z.string().min(1).max(128).optional().describe('a client id unique on the broker (default: vigil-agent-<site id>)'),
@@ -140,13 +187,25 @@ export const SiteConfigSchema = z.strictObject({
         .string()
         .min(1)
         .optional()
-        .describe("path of the site's ed25519 private key (PEM, mode 0600) that signs event messages; made at first start (default: site-key.pem beside storage.path)"),
-      topicPrefix: z.string().regex(/^[^#+\s]+$/, 'must not contain #, + or spaces').default('vigil'),
+        .describe(
+          "path of the site's ed25519 private key (PEM, mode 0600) that signs event messages; made at first start (default: site-key.pem beside storage.path)",
+        ),
+      topicPrefix: z
+        .string()
+        .regex(/^[^#+\s]+$/, 'must not contain #, + or spaces')
+        .default('vigil'),
       endToEndAcks: z
         .boolean()
         .default(true)
-        .describe("keep each event message until a console acknowledges it on vigil/<site>/acks, re-sending it meanwhile; false for sites without a Vigil console (delivery then ends at the broker's PUBACK)"),
-      ackTimeoutSeconds: z.number().min(1).max(3600).default(30).describe('seconds to wait for a console acknowledgement before sending an event message again (doubling each time, at most an hour)'),
+        .describe(
+          "keep each event message until a console acknowledges it on vigil/<site>/acks, re-sending it meanwhile; false for sites without a Vigil console (delivery then ends at the broker's PUBACK)",
+        ),
+      ackTimeoutSeconds: z
+        .number()
+        .min(1)
+        .max(3600)
+        .default(30)
+        .describe('seconds to wait for a console acknowledgement before sending an event message again (doubling each time, at most an hour)'),
       embeddedBroker: z
         .strictObject({
           enabled: z.boolean().default(false).describe('true to run an MQTT broker (aedes) inside the agent'),
@@ -156,13 +215,18 @@ export const SiteConfigSchema = z.strictObject({
             .string()
             .min(1)
             .optional()
-            .describe('path of the broker users file (JSON, mode 0600); made at first start with this agent and a "console" reader (default: mqtt-users.json beside storage.path)'),
+            .describe(
+              'path of the broker users file (JSON, mode 0600); made at first start with this agent and a "console" reader (default: mqtt-users.json beside storage.path)',
+            ),
         })
         .prefault({}),
       homeAssistant: z
         .strictObject({
           discovery: z.boolean().default(true).describe('true to announce a binary sensor and a snapshot image per camera and kind to Home Assistant'),
-          discoveryPrefix: z.string().regex(/^[^#+\s]+$/, 'must not contain #, + or spaces').default('homeassistant'),
+          discoveryPrefix: z
+            .string()
+            .regex(/^[^#+\s]+$/, 'must not contain #, + or spaces')
+            .default('homeassistant'),
         })
         .prefault({}),
       tls: z
@@ -190,7 +254,9 @@ export const SiteConfigSchema = z.strictObject({
         .string()
         .min(16, 'use at least 16 characters')
         .optional()
-        .describe('the bearer token consoles and Prometheus send (everything but /health needs it; use ${AGENT_TOKEN}); default: made at first start in agent-token beside storage.path, mode 0600'),
+        .describe(
+          'the bearer token consoles and Prometheus send (everything but /health needs it; use ${AGENT_TOKEN}); default: made at first start in agent-token beside storage.path, mode 0600',
+        ),
     })
     .prefault({}),
   ingest: z
@@ -198,8 +264,16 @@ export const SiteConfigSchema = z.strictObject({
       ioTimeoutSeconds: z.number().min(1).max(120).default(5).describe('seconds of socket silence before ffmpeg gives up'),
       stallSeconds: z.number().min(2).max(300).default(10).describe('seconds without a frame before the stream is restarted'),
       reconnectMinSeconds: z.number().min(0.1).max(60).default(1),
-      reconnectMaxSeconds: z.number().min(0.5).max(600).default(5).describe('longest wait between reconnect attempts; bounds how long a returning camera stays dark'),
-      hwaccel: z.enum(HWACCEL_MODES).default('none').describe(`hardware decode for every camera: ${HWACCEL_MODES.join(', ')}`),
+      reconnectMaxSeconds: z
+        .number()
+        .min(0.5)
+        .max(600)
+        .default(5)
+        .describe('longest wait between reconnect attempts; bounds how long a returning camera stays dark'),
+      hwaccel: z
+        .enum(HWACCEL_MODES)
+        .default('none')
+        .describe(`hardware decode for every camera: ${HWACCEL_MODES.join(', ')}`),
     })
     .prefault({}),
   preview: z
@@ -215,7 +289,13 @@ export const SiteConfigSchema = z.strictObject({
       clipPreSeconds: z.number().min(0).max(30).default(5).describe('seconds of video kept before an event, 0-30'),
       clipPostSeconds: z.number().min(1).max(60).default(10).describe('seconds of video after an event starts, 1-60'),
       clipEncoders: z.number().int().min(1).max(16).default(1).describe('clips encoded at once (1-16); more wait in a queue, at low priority'),
-      clipQueue: z.number().int().min(0).max(1000).default(16).describe('clips that may wait for an encoder (0-1000); beyond it a clip is skipped and its snapshot kept'),
+      clipQueue: z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .default(16)
+        .describe('clips that may wait for an encoder (0-1000); beyond it a clip is skipped and its snapshot kept'),
       retentionDays: z.number().min(0.01).max(3650).default(30).describe('days snapshots and clips are kept'),
       maxMegabytes: z.number().min(10).max(10_000_000).default(5000).describe('disk budget for snapshots and clips in MB; the oldest go first'),
     })

@@ -76,7 +76,12 @@ export class EventService {
       const row = this.events.get(id)!;
       const camera = this.config.cameras.find((c) => c.id === row.cameraId) ?? ({ id: row.cameraId, name: row.cameraId } as CameraConfig);
       this.persist({ ...row, endedAt: row.updatedAt, seq: row.seq + 1 }, camera, 'end', row, 'agent-restarted');
-      this.logger.warn(withFields({ camera: row.cameraId, event: id, kind: row.kind }, `${row.kind} event ${id} on camera ${row.cameraId} was open when the agent stopped; ended it at its last update (${row.updatedAt})`));
+      this.logger.warn(
+        withFields(
+          { camera: row.cameraId, event: id, kind: row.kind },
+          `${row.kind} event ${id} on camera ${row.cameraId} was open when the agent stopped; ended it at its last update (${row.updatedAt})`,
+        ),
+      );
     }
     return ids.length;
   }
@@ -130,7 +135,10 @@ export class EventService {
       const message = (err as Error).message;
       if (!this.failure) {
         this.logger.error(
-          withFields({ camera: camera.id, kind }, `Cannot write ${kind} events (${message}); cameras keep running and events are retried until the disk takes writes again (free space under ${this.config.storage.path})`),
+          withFields(
+            { camera: camera.id, kind },
+            `Cannot write ${kind} events (${message}); cameras keep running and events are retried until the disk takes writes again (free space under ${this.config.storage.path})`,
+          ),
         );
       }
       this.failure = { message, since: this.failure?.since ?? this.clock.now(), probedAt: this.clock.now() };
@@ -140,7 +148,9 @@ export class EventService {
 
   private recovered(): void {
     if (!this.failure) return;
-    this.logger.log(`event storage writable again after ${Math.round((this.clock.now() - this.failure.since) / 1000)} s (${this.failures} writes failed meanwhile)`);
+    this.logger.log(
+      `event storage writable again after ${Math.round((this.clock.now() - this.failure.since) / 1000)} s (${this.failures} writes failed meanwhile)`,
+    );
     this.failure = undefined;
   }
 
@@ -209,7 +219,9 @@ export class EventService {
       clipPath: null,
     };
     const startedMs = Date.parse(startedAt);
-    const points = (this.history.get(`${camera.id}/${kind}`) ?? []).filter((p) => p.at >= t.firstAt).map((p): [number, number] => [(p.at - startedMs) / 1000, p.score]);
+    const points = (this.history.get(`${camera.id}/${kind}`) ?? [])
+      .filter((p) => p.at >= t.firstAt)
+      .map((p): [number, number] => [(p.at - startedMs) / 1000, p.score]);
     this.timelines.set(id, { startedAt: startedMs, points });
     try {
       this.persist(row, camera, 'new', null);
@@ -219,7 +231,12 @@ export class EventService {
     }
     this.open.set(`${camera.id}/${kind}`, id);
     this.setDetection(camera, kind, DETECTION.on, snapshot?.jpeg);
-    this.logger.warn(withFields({ camera: camera.id, event: id, kind }, `${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`));
+    this.logger.warn(
+      withFields(
+        { camera: camera.id, event: id, kind },
+        `${kind} event ${id} started on camera ${camera.id} (peak ${t.peak.toFixed(2)}, ${t.windows} windows)`,
+      ),
+    );
     this.media.scheduleClip(camera.id, id, startedAt, t.at, (clipPath) => this.amend(camera, id, { clipPath }));
     if (this.explanations.usesLlm) this.track(this.explainLater(camera, row, t, snapshot?.jpeg));
   }
@@ -231,7 +248,14 @@ export class EventService {
       site: this.config.site.name ?? this.config.site.id,
       cameraName: camera.name ?? camera.id,
       location: camera.location,
-      localTime: new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: this.config.site.timezone }).format(new Date(t.firstAt)),
+      localTime: new Intl.DateTimeFormat('en-GB', {
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hour12: false,
+        timeZone: this.config.site.timezone,
+      }).format(new Date(t.firstAt)),
       threshold: row.threshold,
       peakScore: t.peak,
       timeline: (this.timelines.get(row.id)?.points ?? []).map(([seconds, score]) => ({ t: seconds, score })),
@@ -239,7 +263,11 @@ export class EventService {
       recent: this.events
         .startedSince(new Date(t.at - RECENT_MS).toISOString())
         .filter((e) => e.id !== row.id)
-        .map((e) => ({ kind: e.kind as EventKind, cameraName: this.cameraName(e.cameraId), minutesAgo: Math.max(0, Math.round((t.at - Date.parse(e.startedAt)) / 60_000)) })),
+        .map((e) => ({
+          kind: e.kind as EventKind,
+          cameraName: this.cameraName(e.cameraId),
+          minutesAgo: Math.max(0, Math.round((t.at - Date.parse(e.startedAt)) / 60_000)),
+        })),
       snapshotJpeg: this.config.explanations.vision ? snapshot : undefined,
     };
     const explanation = await this.explanations.explain(row.id, evidence, row.explanation!);
@@ -280,13 +308,21 @@ export class EventService {
     const key = `${camera.id}/${kind}`;
     const id = this.open.get(key);
     const row = id ? this.events.get(id) : undefined;
-    if (row) this.persist({ ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'end', row);
+    if (row)
+      this.persist(
+        { ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 },
+        camera,
+        'end',
+        row,
+      );
     this.open.delete(key);
     this.pendingEnds.delete(key);
     if (!row) return;
     this.setDetection(camera, kind, DETECTION.off);
     this.timelines.delete(row.id);
-    this.logger.log(withFields({ camera: camera.id, event: row.id, kind }, `${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`));
+    this.logger.log(
+      withFields({ camera: camera.id, event: row.id, kind }, `${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`),
+    );
   }
 
   private peakRose(camera: CameraConfig, kind: EventKind, t: Extract<Transition, { type: 'update' }>): void {
@@ -319,7 +355,14 @@ export class EventService {
       if (previous) this.events.update(row);
       else this.events.insert(row);
       this.outbox.add(
-        { topic: topics.events(this.config.mqtt.topicPrefix, this.config.site.id), payload: JSON.stringify(message), qos: 1, retain: false, eventId: row.id, seq: row.seq },
+        {
+          topic: topics.events(this.config.mqtt.topicPrefix, this.config.site.id),
+          payload: JSON.stringify(message),
+          qos: 1,
+          retain: false,
+          eventId: row.id,
+          seq: row.seq,
+        },
         row.updatedAt,
       );
     });

@@ -29,6 +29,9 @@ export function parseLlmAnswer(content: string): LlmAnswer {
     throw new Error(`the model's JSON does not parse (${(err as Error).message}): ${JSON.stringify(content.slice(0, 160))}`);
   }
   const parsed = LlmAnswerSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`the model's JSON does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'answer'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `the model's JSON does not match the schema: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'answer'}: ${i.message}`).join('; ')}`,
+    );
   return parsed.data as LlmAnswer;
 }

@@ -31,7 +31,8 @@ export class ExplanationService {
             retries: e.retries,
           });
     this.explainer = new Explainer(client, { language: e.language, vision: e.vision, concurrency: e.concurrency, model });
-    if (client) this.logger.log(`event explanations by ${e.provider} model "${model}" at ${client.endpoint} (${e.language}); the template stands in on any failure`);
+    if (client)
+      this.logger.log(`event explanations by ${e.provider} model "${model}" at ${client.endpoint} (${e.language}); the template stands in on any failure`);
   }
 
   get usesLlm(): boolean {
@@ -45,7 +46,8 @@ export class ExplanationService {
   /** The LLM's explanation, or `template` when there is no LLM or it failed (the reason is logged). */
   async explain(eventId: string, evidence: ExplainEvidence, template: Explanation): Promise<Explanation> {
     const result = await this.explainer.explain(evidence, () => template);
-    if (result.fallbackReason !== undefined) this.logger.warn(`event ${eventId}: keeping the template explanation because the LLM failed: ${result.fallbackReason}`);
+    if (result.fallbackReason !== undefined)
+      this.logger.warn(`event ${eventId}: keeping the template explanation because the LLM failed: ${result.fallbackReason}`);
     return result.explanation;
   }
 }

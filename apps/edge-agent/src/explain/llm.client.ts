@@ -77,7 +77,8 @@ export class LlmClient {
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new LlmRequestError(`LLM request to "${url}" timed out after ${this.options.timeoutMs} ms`, true);
+      if (e.name === 'TimeoutError' || e.name === 'AbortError')
+        throw new LlmRequestError(`LLM request to "${url}" timed out after ${this.options.timeoutMs} ms`, true);
       throw new LlmRequestError(`LLM request to "${url}" failed: ${e.cause?.code ?? e.message}`, true);
     }
     let body: string;

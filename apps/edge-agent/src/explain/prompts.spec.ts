@@ -9,7 +9,10 @@ const evidence: ExplainEvidence = {
   localTime: 'Tue 19:40:02',
   threshold: 0.65,
   peakScore: 0.912,
-  timeline: [{ t: 0, score: 0.7 }, { t: 0.5, score: 0.912 }],
+  timeline: [
+    { t: 0, score: 0.7 },
+    { t: 0.5, score: 0.912 },
+  ],
   durationSeconds: 0.5,
   recent: [{ kind: 'fire', cameraName: 'Kitchen', minutesAgo: 12 }],
 };

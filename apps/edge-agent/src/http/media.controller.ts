@@ -65,7 +65,8 @@ export class MediaController {
   private sendEventFile(id: string, field: 'snapshotPath' | 'clipPath', type: string, res: Response): void {
     const relative = this.events.get(id)?.[field];
     const path = relative ? this.media.repository.absolute(relative) : undefined;
-    if (!path || !existsSync(path)) throw new NotFoundException(`No ${field === 'clipPath' ? 'clip' : 'snapshot'} for event "${id}" (not written yet, or removed by retention)`);
+    if (!path || !existsSync(path))
+      throw new NotFoundException(`No ${field === 'clipPath' ? 'clip' : 'snapshot'} for event "${id}" (not written yet, or removed by retention)`);
     res.type(type).sendFile(path, { maxAge: '1d', immutable: true });
   }
 

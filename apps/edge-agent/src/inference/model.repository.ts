@@ -32,7 +32,16 @@ export class ModelRepository {
   async load(): Promise<void> {
     const { card, threads, executionProviders, mode, precision, maxBatch, batchWaitMs, hop } = this.config.model;
     const cardPath = resolveModelCard(card);
-    this.model = await loadVideoModel(cardPath, { intraOpThreads: threads, executionProviders, mode, precision, maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length), maxWaitMs: batchWaitMs, hop, onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)) });
+    this.model = await loadVideoModel(cardPath, {
+      intraOpThreads: threads,
+      executionProviders,
+      mode,
+      precision,
+      maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length),
+      maxWaitMs: batchWaitMs,
+      hop,
+      onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)),
+    });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
     this.logger.log(this.model.describe());
     const started = performance.now();
@@ -52,7 +61,9 @@ export class ModelRepository {
     const video = this.loaded.card;
     if (stage.fall.card.input.fps !== video.input.fps) {
       await stage.release();
-      throw new Error(`model.fall: pose needs the pose-fall model (${stage.fall.card.input.fps} fps) and the video model (${video.input.fps} fps) to sample frames at the same rate; set model.fall: video or use a matching model.poseCard`);
+      throw new Error(
+        `model.fall: pose needs the pose-fall model (${stage.fall.card.input.fps} fps) and the video model (${video.input.fps} fps) to sample frames at the same rate; set model.fall: video or use a matching model.poseCard`,
+      );
     }
     this.poseStage = stage;
     this.poseFall = withPoseFall(video, stage.threshold);

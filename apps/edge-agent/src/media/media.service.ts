@@ -75,7 +75,9 @@ export class MediaService {
       this.repository.writeFile(path, picture.data);
       return { path, jpeg: picture.data };
     } catch (err) {
-      this.logger.error(withFields({ camera: cameraId, event: eventId }, `Cannot save the snapshot of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`));
+      this.logger.error(
+        withFields({ camera: cameraId, event: eventId }, `Cannot save the snapshot of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`),
+      );
       return undefined;
     }
   }
@@ -87,13 +89,23 @@ export class MediaService {
     const write = async () => {
       const pictures = this.rings.get(cameraId)?.between(at - clipPreSeconds * 1000, at + clipPostSeconds * 1000) ?? [];
       if (pictures.length < 2) {
-        this.logger.warn(withFields({ camera: cameraId, event: eventId }, `no clip for event ${eventId}: camera "${cameraId}" sent ${pictures.length} preview pictures around it`));
+        this.logger.warn(
+          withFields(
+            { camera: cameraId, event: eventId },
+            `no clip for event ${eventId}: camera "${cameraId}" sent ${pictures.length} preview pictures around it`,
+          ),
+        );
         return;
       }
       if (this.encoders.waiting >= this.config.media.clipQueue) {
         // an event storm beyond what the encoder keeps up with: skip rather than hold pictures without bound
         this.clipsSkipped++;
-        this.logger.warn(withFields({ camera: cameraId, event: eventId }, `clip of event ${eventId} skipped: ${this.encoders.waiting} clips already wait for the encoder (media.clipQueue); its snapshot is kept`));
+        this.logger.warn(
+          withFields(
+            { camera: cameraId, event: eventId },
+            `clip of event ${eventId} skipped: ${this.encoders.waiting} clips already wait for the encoder (media.clipQueue); its snapshot is kept`,
+          ),
+        );
         return;
       }
       const path = this.repository.relativePath(cameraId, eventId, startedAt, 'mp4');
@@ -101,7 +113,9 @@ export class MediaService {
         await this.encoders.run(() => writeClip(pictures, this.repository.absolute(path), this.config.preview.fps));
         onReady(path);
       } catch (err) {
-        this.logger.error(withFields({ camera: cameraId, event: eventId }, `Cannot write the clip of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`));
+        this.logger.error(
+          withFields({ camera: cameraId, event: eventId }, `Cannot write the clip of event ${eventId} (camera "${cameraId}"): ${(err as Error).message}`),
+        );
       }
     };
     const timer = setTimeout(() => {
@@ -129,7 +143,8 @@ export class MediaService {
     const { retentionDays, maxMegabytes } = this.config.media;
     try {
       const r = await this.repository.prune(retentionDays * 86_400_000, maxMegabytes * 1_000_000, this.clock.now());
-      if (r.deleted) this.logger.log(`media retention: deleted ${r.deleted} files (${(r.freedBytes / 1e6).toFixed(1)} MB), ${(r.keptBytes / 1e6).toFixed(1)} MB kept`);
+      if (r.deleted)
+        this.logger.log(`media retention: deleted ${r.deleted} files (${(r.freedBytes / 1e6).toFixed(1)} MB), ${(r.keptBytes / 1e6).toFixed(1)} MB kept`);
     } catch (err) {
       this.logger.error(`media retention failed in ${this.config.media.dir}: ${(err as Error).message}`);
     }

@@ -14,18 +14,53 @@ const STATES = ['connecting', 'online', 'stalled', 'offline'] as const;
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(cameras: CameraManagerService, model: ModelRepository, mqtt: MqttRepository, outbox: OutboxRepository, media: MediaService, events: EventService) {
+  constructor(
+    cameras: CameraManagerService,
+    model: ModelRepository,
+    mqtt: MqttRepository,
+    outbox: OutboxRepository,
+    media: MediaService,
+    events: EventService,
+  ) {
     // Node's process metrics under their standard names (process_cpu_seconds_total, ...), as every exporter has them
     collectDefaultMetrics({ register: this.registry });
     const labelNames = ['camera'] as const;
     const gauge = (name: string, help: string, collect: (g: Gauge<'camera'>) => void) =>
-      new Gauge({ name, help, labelNames, registers: [this.registry], collect() { this.reset(); collect(this); } });
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          collect(this);
+        },
+      });
     /** A counter read from the agent's own running totals at scrape time (they only grow until a restart). */
     const counter = (name: string, help: string, read: () => number) =>
-      new Counter({ name, help, registers: [this.registry], collect() { this.reset(); this.inc(read()); } });
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
     const cameraCounter = (name: string, help: string, read: (c: ReturnType<CameraManagerService['health']>[number]) => number) =>
-      new Counter({ name, help, labelNames, registers: [this.registry], collect() { this.reset(); for (const c of cameras.health()) this.inc({ camera: c.id }, read(c)); } });
-    gauge('vigil_camera_fps', 'Frames per second read from the camera at the analysis rate', (g) => cameras.health().forEach((c) => g.set({ camera: c.id }, c.fps)));
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const c of cameras.health()) this.inc({ camera: c.id }, read(c));
+        },
+      });
+    gauge('vigil_camera_fps', 'Frames per second read from the camera at the analysis rate', (g) =>
+      cameras.health().forEach((c) => g.set({ camera: c.id }, c.fps)),
+    );
     cameraCounter('vigil_camera_reconnects_total', 'Stream sessions restarted since the agent started', (c) => c.reconnects);
     cameraCounter('vigil_camera_frames_dropped_total', 'Frames dropped because inference was busy (latest frame wins)', (c) => c.dropped);
     cameraCounter('vigil_camera_windows_total', 'Windows scored by the model', (c) => c.windows);
@@ -42,11 +77,39 @@ export class MetricsController {
         for (const c of cameras.health()) for (const s of STATES) this.set({ camera: c.id, state: s }, c.state === s ? 1 : 0);
       },
     });
-    new Gauge({ name: 'vigil_outbox_pending', help: 'Event messages waiting for a broker acknowledgement', registers: [this.registry], collect() { this.set(outbox.pending()); } });
-    new Gauge({ name: 'vigil_event_storage_degraded', help: '1 while events cannot be written (disk full, read-only database); cameras keep running', registers: [this.registry], collect() { this.set(events.storage.state === 'degraded' ? 1 : 0); } });
+    new Gauge({
+      name: 'vigil_outbox_pending',
+      help: 'Event messages waiting for a broker acknowledgement',
+      registers: [this.registry],
+      collect() {
+        this.set(outbox.pending());
+      },
+    });
+    new Gauge({
+      name: 'vigil_event_storage_degraded',
+      help: '1 while events cannot be written (disk full, read-only database); cameras keep running',
+      registers: [this.registry],
+      collect() {
+        this.set(events.storage.state === 'degraded' ? 1 : 0);
+      },
+    });
     counter('vigil_event_write_failures_total', 'Event writes that failed and are retried', () => events.storage.failures);
-    new Gauge({ name: 'vigil_outbox_unacknowledged', help: 'Event messages sent but not yet acknowledged by a console', registers: [this.registry], collect() { this.set(outbox.unacknowledged()); } });
-    new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers: [this.registry], collect() { this.set(mqtt.connected ? 1 : 0); } });
+    new Gauge({
+      name: 'vigil_outbox_unacknowledged',
+      help: 'Event messages sent but not yet acknowledged by a console',
+      registers: [this.registry],
+      collect() {
+        this.set(outbox.unacknowledged());
+      },
+    });
+    new Gauge({
+      name: 'vigil_mqtt_connected',
+      help: '1 while connected to the MQTT broker',
+      registers: [this.registry],
+      collect() {
+        this.set(mqtt.connected ? 1 : 0);
+      },
+    });
     const runs = new Histogram({
       name: 'vigil_inference_run_seconds',
       help: 'Duration of one session run (a batch), by graph: window, frame (encoder), temporal, pose or pose-fall',
@@ -54,13 +117,26 @@ export class MetricsController {
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
       registers: [this.registry],
     });
-    const batches = new Histogram({ name: 'vigil_inference_batch_size', help: 'Items per session run, by graph', labelNames: ['graph'], buckets: [1, 2, 4, 8, 16, 32, 64], registers: [this.registry] });
+    const batches = new Histogram({
+      name: 'vigil_inference_batch_size',
+      help: 'Items per session run, by graph',
+      labelNames: ['graph'],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [this.registry],
+    });
     model.onRun((graph, ms, batch) => {
       runs.observe({ graph }, ms / 1000);
       batches.observe({ graph }, batch);
     });
     counter('vigil_inference_frames_total', 'Frames through the frame encoder (streaming models)', () => model.stats?.frames ?? 0);
-    new Gauge({ name: 'vigil_clip_queue', help: 'Event clips waiting for an encoder', registers: [this.registry], collect() { this.set(media.clipsWaiting); } });
+    new Gauge({
+      name: 'vigil_clip_queue',
+      help: 'Event clips waiting for an encoder',
+      registers: [this.registry],
+      collect() {
+        this.set(media.clipsWaiting);
+      },
+    });
     counter('vigil_clips_skipped_total', 'Event clips not written because media.clipQueue was full', () => media.clipsSkipped);
     counter('vigil_inference_windows_total', 'Windows scored', () => model.stats?.windows ?? 0);
     // time per window: vigil_inference_run_seconds (a histogram per graph) replaces the mean in milliseconds

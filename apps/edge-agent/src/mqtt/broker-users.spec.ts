@@ -46,7 +46,10 @@ describe('embedded broker users and topic rules', () => {
     const first = openBrokerUsers(path, 'north');
     expect(first.created).toBe(true);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(first.users.map((u) => [u.username, u.role])).toEqual([['north', 'agent'], ['console', 'reader']]);
+    expect(first.users.map((u) => [u.username, u.role])).toEqual([
+      ['north', 'agent'],
+      ['console', 'reader'],
+    ]);
     expect(new Set(first.users.map((u) => u.password)).size).toBe(2);
     const again = openBrokerUsers(path, 'north');
     expect(again).toEqual({ users: first.users, created: false });

@@ -25,7 +25,16 @@ export function openBrokerUsers(path: string, site: string): { users: BrokerUser
   const { text, created } = readOrCreateSecret(
     path,
     () =>
-      `${JSON.stringify({ users: [{ username: site, password: password(), role: 'agent', site }, { username: CONSOLE_USER, password: password(), role: 'reader' }] }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          users: [
+            { username: site, password: password(), role: 'agent', site },
+            { username: CONSOLE_USER, password: password(), role: 'reader' },
+          ],
+        },
+        null,
+        2,
+      )}\n`,
     'the MQTT users file',
   );
   let parsed: z.output<typeof UsersFileSchema>;
@@ -36,7 +45,9 @@ export function openBrokerUsers(path: string, site: string): { users: BrokerUser
     throw new Error(`the MQTT users file ${path} is not valid (${detail}); fix it, or move it away and restart to make a new one`);
   }
   if (!parsed.users.some((u) => u.role === 'agent' && u.site === site)) {
-    throw new Error(`the MQTT users file ${path} has no agent user for site "${site}"; add {"username": "${site}", "password": "<16+ characters>", "role": "agent", "site": "${site}"}`);
+    throw new Error(
+      `the MQTT users file ${path} has no agent user for site "${site}"; add {"username": "${site}", "password": "<16+ characters>", "role": "agent", "site": "${site}"}`,
+    );
   }
   return { users: parsed.users, created };
 }

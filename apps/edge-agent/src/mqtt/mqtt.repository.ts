@@ -64,7 +64,11 @@ export class MqttRepository {
       // retained configs of cameras taken out of the site file: cleared so Home Assistant removes their entities
       if (homeAssistant.discovery) client.subscribe(topics.homeAssistantConfigFilters(homeAssistant.discoveryPrefix), { qos: 1 });
       if (this.config.mqtt.endToEndAcks) {
-        client.subscribe(acks, { qos: 1 }, (err) => err && this.logger.error(`cannot subscribe to ${acks}: ${err.message}; event messages will be re-sent until a console acknowledges them`));
+        client.subscribe(
+          acks,
+          { qos: 1 },
+          (err) => err && this.logger.error(`cannot subscribe to ${acks}: ${err.message}; event messages will be re-sent until a console acknowledges them`),
+        );
       }
     });
     client.on('message', (topic, payload, packet) => {
@@ -156,12 +160,14 @@ export class MqttRepository {
 export function describeMqttError(err: Error & { code?: number | string }, url: string): string {
   const where = `MQTT broker ${redactUrl(url)}`;
   if (err.code === 5 || /not authori[sz]ed/i.test(err.message)) return `${where} refused the connection: not authorized; check mqtt.username and mqtt.password`;
-  if (err.code === 4 || /bad user ?name or password/i.test(err.message)) return `${where} refused the connection: bad username or password; check mqtt.username and mqtt.password`;
+  if (err.code === 4 || /bad user ?name or password/i.test(err.message))
+    return `${where} refused the connection: bad username or password; check mqtt.username and mqtt.password`;
   if (err.code === 'ECONNREFUSED') return `${where} refused the TCP connection; is the broker running and is mqtt.url right?`;
   if (err.code === 'ENOTFOUND') return `${where}: host not found; check mqtt.url`;
   if (/self[- ]signed|unable to (get|verify)|certificate/i.test(err.message) || /CERT|SELF_SIGNED/.test(String(err.code))) {
     return `${where}: the broker's TLS certificate is not trusted (${err.message}); set mqtt.tls.ca to the CA that signed it`;
   }
-  if (/wrong version number|EPROTO/i.test(err.message)) return `${where}: TLS handshake failed (${err.message}); is this a TLS port? use mqtt:// for plain MQTT`;
+  if (/wrong version number|EPROTO/i.test(err.message))
+    return `${where}: TLS handshake failed (${err.message}); is this a TLS port? use mqtt:// for plain MQTT`;
   return `${where}: ${err.message}`;
 }

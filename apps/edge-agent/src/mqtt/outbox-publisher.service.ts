@@ -95,7 +95,9 @@ export class OutboxPublisherService {
             // the database cannot take the note (disk full): the row stays unsent and is retried all the same
           }
           const delay = backoffDelay(failures++, { initialMs: 500, maxMs: 30_000 });
-          this.logger.warn(`publishing outbox message ${row.id} failed (${(err as Error).message}); ${this.outbox.pending()} waiting, retry in ${Math.round(delay / 100) / 10} s`);
+          this.logger.warn(
+            `publishing outbox message ${row.id} failed (${(err as Error).message}); ${this.outbox.pending()} waiting, retry in ${Math.round(delay / 100) / 10} s`,
+          );
           await sleep(delay, this.stop.signal);
           break;
         }

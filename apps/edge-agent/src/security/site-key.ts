@@ -13,12 +13,18 @@ export class SiteKey {
 
   /** Loads the key from `path` (PEM, PKCS#8), making it on first start. */
   static open(path: string): SiteKey {
-    const { text, created } = readOrCreateSecret(path, () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), 'the site key');
+    const { text, created } = readOrCreateSecret(
+      path,
+      () => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      'the site key',
+    );
     let privateKey: KeyObject;
     try {
       privateKey = createPrivateKey(text);
     } catch (err) {
-      throw new Error(`the site key ${path} is not a PEM private key (${(err as Error).message}); move it away and restart to make a new one, then give consoles the new public key`);
+      throw new Error(
+        `the site key ${path} is not a PEM private key (${(err as Error).message}); move it away and restart to make a new one, then give consoles the new public key`,
+      );
     }
     if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the site key ${path} is a ${privateKey.asymmetricKeyType} key; it must be ed25519`);
     const publicKey = publicKeyText(createPublicKey(privateKey));

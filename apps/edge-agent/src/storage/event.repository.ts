@@ -56,7 +56,12 @@ export class EventRepository {
 
   /** Events that started at or after `since` (ISO time), newest first. */
   startedSince(since: string, limit = 20): Array<{ id: string; cameraId: string; kind: string; startedAt: string }> {
-    return (this.recentStmt.all(since, limit) as Array<Record<string, string>>).map((r) => ({ id: r.id, cameraId: r.camera_id, kind: r.kind, startedAt: r.started_at }));
+    return (this.recentStmt.all(since, limit) as Array<Record<string, string>>).map((r) => ({
+      id: r.id,
+      cameraId: r.camera_id,
+      kind: r.kind,
+      startedAt: r.started_at,
+    }));
   }
 
   /** A small real write: throws while the disk is full or the file is read-only. */

@@ -40,8 +40,12 @@ export class OutboxRepository {
     this.unsentStmt = db.prepare('SELECT id, event_id, seq, topic, payload, qos, retain, attempts FROM outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?');
     this.sentStmt = db.prepare('UPDATE outbox SET sent_at = ?, resend_after = ?, attempts = attempts + 1 WHERE id = ?');
     this.ackStmt = db.prepare('UPDATE outbox SET acked_at = ?, resend_after = NULL WHERE event_id = ? AND seq = ? AND acked_at IS NULL');
-    this.requeueStmt = db.prepare('UPDATE outbox SET sent_at = NULL, resend_after = NULL WHERE acked_at IS NULL AND resend_after IS NOT NULL AND resend_after <= ?');
-    this.unackedStmt = db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL AND seq IS NOT NULL AND sent_at IS NOT NULL AND resend_after IS NOT NULL');
+    this.requeueStmt = db.prepare(
+      'UPDATE outbox SET sent_at = NULL, resend_after = NULL WHERE acked_at IS NULL AND resend_after IS NOT NULL AND resend_after <= ?',
+    );
+    this.unackedStmt = db.prepare(
+      'SELECT COUNT(*) AS n FROM outbox WHERE acked_at IS NULL AND seq IS NOT NULL AND sent_at IS NOT NULL AND resend_after IS NOT NULL',
+    );
     this.failedStmt = db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?');
     this.pendingStmt = db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL');
     this.pruneStmt = db.prepare('DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ? AND resend_after IS NULL');
@@ -67,7 +71,16 @@ export class OutboxRepository {
   }
 
   nextUnsent(limit: number): OutboxRow[] {
-    const rows = this.unsentStmt.all(limit) as Array<{ id: number; event_id: string | null; seq: number | null; topic: string; payload: string; qos: number; retain: number; attempts: number }>;
+    const rows = this.unsentStmt.all(limit) as Array<{
+      id: number;
+      event_id: string | null;
+      seq: number | null;
+      topic: string;
+      payload: string;
+      qos: number;
+      retain: number;
+      attempts: number;
+    }>;
     return rows.map((r) => ({
       id: r.id,
       eventId: r.event_id ?? undefined,

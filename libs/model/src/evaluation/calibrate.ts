@@ -40,7 +40,8 @@ export function thresholdForBudget(
 ): BudgetChoice {
   const negativeHours = results.filter((r) => r.clip.cls !== kind && !isCompanion(r.clip, kind)).reduce((s, r) => s + r.seconds, 0) / 3600;
   const sweep = grid.map((threshold): OperatingPoint => {
-    let detected = 0, falseAlarms = 0;
+    let detected = 0,
+      falseAlarms = 0;
     for (const r of results) {
       if (isCompanion(r.clip, kind)) continue;
       const replayed = { ...r, events: eventsAt(r, threshold) };
@@ -51,6 +52,9 @@ export function thresholdForBudget(
     return { threshold, clips, detected, falseAlarms, negativeHours, perCameraHour: negativeHours ? falseAlarms / negativeHours : falseAlarms ? Infinity : 0 };
   });
   const within = sweep.filter((p) => p.perCameraHour <= budget);
-  const best = within.reduce<OperatingPoint | undefined>((a, p) => (!a || p.detected > a.detected || (p.detected === a.detected && p.threshold > a.threshold) ? p : a), undefined);
+  const best = within.reduce<OperatingPoint | undefined>(
+    (a, p) => (!a || p.detected > a.detected || (p.detected === a.detected && p.threshold > a.threshold) ? p : a),
+    undefined,
+  );
   return { kind, budgetPerCameraHour: budget, met: best !== undefined, chosen: best ?? sweep[sweep.length - 1], sweep };
 }

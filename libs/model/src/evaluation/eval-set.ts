@@ -29,7 +29,9 @@ export function readEvalSet(path: string, split?: string): EvalClip[] {
   if (!existsSync(manifest)) {
     throw new Error(`No manifest at ${manifest}: pass a clips folder holding manifest.tsv, a manifest file, or "synthetic"`);
   }
-  const [head, ...rows] = readFileSync(manifest, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const [head, ...rows] = readFileSync(manifest, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const cols = head.split('\t');
   const col = (name: string) => {
     const i = cols.indexOf(name);
@@ -42,7 +44,8 @@ export function readEvalSet(path: string, split?: string): EvalClip[] {
   rows.forEach((row, n) => {
     const cells = row.split('\t');
     const cls = cells[iClass]?.trim() as ClipClass;
-    if (!['fall', 'fire', 'smoke', 'normal'].includes(cls)) throw new Error(`${manifest} line ${n + 2}: class "${cells[iClass]}" is not fall, fire, smoke or normal`);
+    if (!['fall', 'fire', 'smoke', 'normal'].includes(cls))
+      throw new Error(`${manifest} line ${n + 2}: class "${cells[iClass]}" is not fall, fire, smoke or normal`);
     if (split && iSplit >= 0 && cells[iSplit]?.trim() !== split) return;
     const clip: EvalClip = {
       file: resolve(dirname(manifest), cells[iFile].trim()),

@@ -1,5 +1,15 @@
 import type { EvalClip } from './eval-set';
-import { averagePrecision, confusion, eventMetrics, falseAlarmsPerCameraHour, falseAlarmsPerHour, groupRows, sourceWeightedRecall, windowMetrics, type ClipResult } from './metrics';
+import {
+  averagePrecision,
+  confusion,
+  eventMetrics,
+  falseAlarmsPerCameraHour,
+  falseAlarmsPerHour,
+  groupRows,
+  sourceWeightedRecall,
+  windowMetrics,
+  type ClipResult,
+} from './metrics';
 
 const zero = { fall: 0, fire: 0, smoke: 0 };
 
@@ -24,7 +34,15 @@ describe('evaluation metrics', () => {
   });
 
   it('should count smoke on a fire clip neither as a detection nor as a false alarm', () => {
-    const m = eventMetrics([result(fireClip, 10, [{ kind: 'smoke', t: 3, peak: 0.8 }, { kind: 'fire', t: 2, peak: 0.9 }])], 2);
+    const m = eventMetrics(
+      [
+        result(fireClip, 10, [
+          { kind: 'smoke', t: 3, peak: 0.8 },
+          { kind: 'fire', t: 2, peak: 0.9 },
+        ]),
+      ],
+      2,
+    );
     expect(m.smoke).toMatchObject({ clips: 0, falseAlarms: 0 });
     expect(m.fire).toMatchObject({ detected: 1, falseAlarms: 0 });
     expect(confusion([result(fireClip, 10, [{ kind: 'smoke', t: 1, peak: 0.8 }])]).matrix[1]).toEqual([0, 0, 0, 1]);
@@ -77,12 +95,21 @@ describe('evaluation metrics', () => {
     expect(eventMetrics(rs, 2).fall.recall).toBe(0.667);
     expect(sourceWeightedRecall(rows, 'fall')).toBe(0.5);
     expect(sourceWeightedRecall(rows, 'smoke')).toBeNull();
-    expect(groupRows(rs, 'dataset', 2).map((r) => [r.group, r.clips])).toEqual([['d', 4], ['e', 1]]);
+    expect(groupRows(rs, 'dataset', 2).map((r) => [r.group, r.clips])).toEqual([
+      ['d', 4],
+      ['e', 1],
+    ]);
   });
 
   it('should give false alarms per camera-hour on all normal footage and on the long recordings alone', () => {
     const short: EvalClip = { ...normal, file: 'short.mp4' };
-    const rs = [...results, result(short, 18, [{ kind: 'fire', t: 2, peak: 0.9 }, { kind: 'smoke', t: 9, peak: 0.8 }])];
+    const rs = [
+      ...results,
+      result(short, 18, [
+        { kind: 'fire', t: 2, peak: 0.9 },
+        { kind: 'smoke', t: 9, peak: 0.8 },
+      ]),
+    ];
     const rates = falseAlarmsPerCameraHour(rs);
     expect(rates.all).toEqual({ hours: 0.505, events: 3, perCameraHour: 5.9 });
     expect(rates.long).toEqual({ hours: 0.5, events: 1, perCameraHour: 2 });

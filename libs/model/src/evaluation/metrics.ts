@@ -42,7 +42,11 @@ export function prf(tp: number, fp: number, fn: number, positives: number, windo
 export function windowMetrics(results: ClipResult[], thresholds: Record<EventClass, number>): Record<EventClass, Prf> {
   const out = {} as Record<EventClass, Prf>;
   for (const cls of EVENT_CLASSES) {
-    let tp = 0, fp = 0, fn = 0, n = 0, pos = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0,
+      n = 0,
+      pos = 0;
     for (const w of results.flatMap((r) => r.windows)) {
       const y = w.labels[cls];
       if (Number.isNaN(y)) continue;
@@ -63,7 +67,9 @@ export function prCurve(results: ClipResult[], cls: EventClass): { threshold: nu
   const windows = results.flatMap((r) => r.windows).filter((w) => !Number.isNaN(w.labels[cls]));
   const points = [];
   for (let th = 0.02; th < 0.99; th += 0.02) {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     for (const w of windows) {
       const hit = w.scores[cls] >= th;
       if (hit && w.labels[cls] === 1) tp++;
@@ -117,7 +123,10 @@ export function eventMetrics(results: ClipResult[], windowSeconds: number): Reco
       falseAlarms,
       precision: round(precision),
       f1: round(precision + recall ? (2 * precision * recall) / (precision + recall) : 0),
-      latency: { p50: latencies.length ? round(latencies[Math.floor((latencies.length - 1) / 2)], 2) : null, max: latencies.length ? round(latencies[latencies.length - 1], 2) : null },
+      latency: {
+        p50: latencies.length ? round(latencies[Math.floor((latencies.length - 1) / 2)], 2) : null,
+        max: latencies.length ? round(latencies[latencies.length - 1], 2) : null,
+      },
     };
   }
   return out;
@@ -149,9 +158,11 @@ export function averagePrecision(results: ClipResult[], cls: EventClass): number
   const positives = windows.filter((w) => w.labels[cls] === 1).length;
   if (!positives) return null;
   const sorted = [...windows].sort((a, b) => b.scores[cls] - a.scores[cls]);
-  let ap = 0, tp = 0;
-  for (let i = 0; i < sorted.length; ) {
-    let j = i, hits = 0;
+  let ap = 0,
+    tp = 0;
+  for (let i = 0; i < sorted.length;) {
+    let j = i,
+      hits = 0;
     while (j < sorted.length && sorted[j].scores[cls] === sorted[i].scores[cls]) hits += sorted[j++].labels[cls] === 1 ? 1 : 0;
     tp += hits;
     ap += (hits / positives) * (tp / j);

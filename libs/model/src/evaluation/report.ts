@@ -27,14 +27,18 @@ export interface EvalSummary {
 }
 
 const n = (v: number | null, d = 2) => (v === null ? '-' : v.toFixed(d));
-const rate = (r: CameraHourRate) => (r.perCameraHour === null ? 'none in this set' : `${r.events} in ${(r.hours * 60).toFixed(1)} min = ${r.perCameraHour.toFixed(1)} per camera-hour`);
+const rate = (r: CameraHourRate) =>
+  r.perCameraHour === null ? 'none in this set' : `${r.events} in ${(r.hours * 60).toFixed(1)} min = ${r.perCameraHour.toFixed(1)} per camera-hour`;
 const found = (d: { clips: number; detected: number }) => (d.clips ? `${d.detected}/${d.clips}` : '');
 
 function groupTable(s: EvalSummary): string[] {
   return [
     `| ${s.by} | clips | min | falls | fire | smoke | false alarms | normal min |`,
     '|---|---|---|---|---|---|---|---|',
-    ...s.groups.map((g) => `| ${g.group} | ${g.clips} | ${g.minutes.toFixed(1)} | ${found(g.detected.fall)} | ${found(g.detected.fire)} | ${found(g.detected.smoke)} | ${g.falseAlarms} | ${g.normalMinutes.toFixed(1)} |`),
+    ...s.groups.map(
+      (g) =>
+        `| ${g.group} | ${g.clips} | ${g.minutes.toFixed(1)} | ${found(g.detected.fall)} | ${found(g.detected.fire)} | ${found(g.detected.smoke)} | ${g.falseAlarms} | ${g.normalMinutes.toFixed(1)} |`,
+    ),
   ];
 }
 
@@ -44,7 +48,9 @@ function failures(s: EvalSummary): string[] {
   const bad = s.groups.filter((g) => missed(g) || g.falseAlarms).sort((a, b) => missed(b) + b.falseAlarms - (missed(a) + a.falseAlarms));
   if (!bad.length) return ['Every event found and no false alarm in any group.'];
   return bad.map((g) => {
-    const misses = EVENT_CLASSES.filter((k) => g.detected[k].clips > g.detected[k].detected).map((k) => `${g.detected[k].clips - g.detected[k].detected} of ${g.detected[k].clips} ${k} missed`);
+    const misses = EVENT_CLASSES.filter((k) => g.detected[k].clips > g.detected[k].detected).map(
+      (k) => `${g.detected[k].clips - g.detected[k].detected} of ${g.detected[k].clips} ${k} missed`,
+    );
     return `- **${g.group}**: ${[...misses, ...(g.falseAlarms ? [`${g.falseAlarms} false alarm${g.falseAlarms > 1 ? 's' : ''}`] : [])].join(', ')}`;
   });
 }
@@ -59,13 +65,19 @@ export function renderMarkdown(s: EvalSummary, plots: { pr: string; timelines: s
     '',
     '| class | threshold | precision | recall | F1 | average precision | positive windows | labelled windows |',
     '|---|---|---|---|---|---|---|---|',
-    ...EVENT_CLASSES.map((c) => { const m = s.windows[c]; return `| ${c} | ${s.thresholds[c].toFixed(2)} | ${m.precision.toFixed(3)} | ${m.recall.toFixed(3)} | ${m.f1.toFixed(3)} | ${n(s.averagePrecision[c], 3)} | ${m.positives} | ${m.windows} |`; }),
+    ...EVENT_CLASSES.map((c) => {
+      const m = s.windows[c];
+      return `| ${c} | ${s.thresholds[c].toFixed(2)} | ${m.precision.toFixed(3)} | ${m.recall.toFixed(3)} | ${m.f1.toFixed(3)} | ${n(s.averagePrecision[c], 3)} | ${m.positives} | ${m.windows} |`;
+    }),
     '',
     '## Events (what an operator would see)',
     '',
     '| class | clips | detected | recall | recall, sources weighed evenly | false alarms | precision | F1 | latency p50 (s) | latency max (s) |',
     '|---|---|---|---|---|---|---|---|---|---|',
-    ...EVENT_CLASSES.map((c) => { const m = s.events[c]; return `| ${c} | ${m.clips} | ${m.detected} | ${m.recall.toFixed(3)} | ${n(s.sourceRecall[c], 3)} | ${m.falseAlarms} | ${m.precision.toFixed(3)} | ${m.f1.toFixed(3)} | ${n(m.latency.p50)} | ${n(m.latency.max)} |`; }),
+    ...EVENT_CLASSES.map((c) => {
+      const m = s.events[c];
+      return `| ${c} | ${m.clips} | ${m.detected} | ${m.recall.toFixed(3)} | ${n(s.sourceRecall[c], 3)} | ${m.falseAlarms} | ${m.precision.toFixed(3)} | ${m.f1.toFixed(3)} | ${n(m.latency.p50)} | ${n(m.latency.max)} |`;
+    }),
     '',
     `Latency is from the labelled onset to the event, measured on the video's clock. False alarms counts events of a class on clips of another class (fire and smoke excepted on each other's clips) and events before the onset. Events on normal footage: ${rate(s.cameraHours.all)}; on the long normal recordings (${LONG_RECORDING_SECONDS} s or more): ${rate(s.cameraHours.long)}.`,
     '',
@@ -103,7 +115,10 @@ export function renderCalibration(c: { budget: number; choices: BudgetChoice[]; 
     '',
     '| class | threshold | budget met | found | false alarms | camera-hours without the class | recall, sources weighed evenly |',
     '|---|---|---|---|---|---|---|',
-    ...c.choices.map((ch) => `| ${ch.kind} | ${ch.chosen.threshold.toFixed(2)} | ${ch.met ? 'yes' : 'no'} | ${ch.chosen.detected}/${ch.chosen.clips} | ${ch.chosen.falseAlarms} | ${ch.chosen.negativeHours.toFixed(3)} | ${n(s.sourceRecall[ch.kind], 3)} |`),
+    ...c.choices.map(
+      (ch) =>
+        `| ${ch.kind} | ${ch.chosen.threshold.toFixed(2)} | ${ch.met ? 'yes' : 'no'} | ${ch.chosen.detected}/${ch.chosen.clips} | ${ch.chosen.falseAlarms} | ${ch.chosen.negativeHours.toFixed(3)} | ${n(s.sourceRecall[ch.kind], 3)} |`,
+    ),
     '',
     `At these thresholds: events on normal footage ${rate(s.cameraHours.all)}; long recordings ${rate(s.cameraHours.long)}.`,
     '',

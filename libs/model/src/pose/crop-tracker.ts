@@ -25,7 +25,8 @@ export function nextCropRegion(pose: readonly Keypoint[]): CropRegion {
   if (!((seen(L_HIP) || seen(R_HIP)) && (seen(L_SHOULDER) || seen(R_SHOULDER)))) return FULL_PICTURE;
   const cy = (pose[L_HIP].y + pose[R_HIP].y) / 2;
   const cx = (pose[L_HIP].x + pose[R_HIP].x) / 2;
-  let torso = 0, body = 0;
+  let torso = 0,
+    body = 0;
   for (const i of [L_SHOULDER, R_SHOULDER, L_HIP, R_HIP]) torso = Math.max(torso, Math.abs(cy - pose[i].y), Math.abs(cx - pose[i].x));
   pose.forEach((k) => {
     if (k.score > MIN_CROP_SCORE) body = Math.max(body, Math.abs(cy - k.y), Math.abs(cx - k.x));
@@ -40,7 +41,9 @@ export function nextCropRegion(pose: readonly Keypoint[]): CropRegion {
 export function cropResize(picture: RgbImage, region: CropRegion, size: number, out: Uint8Array = new Uint8Array(size * size * 3)): Uint8Array {
   const { data, width, height } = picture;
   // per output column: the two source columns (byte offsets, -1 outside) and the weight of the right one
-  const xa = new Int32Array(size), xb = new Int32Array(size), xf = new Float32Array(size);
+  const xa = new Int32Array(size),
+    xb = new Int32Array(size),
+    xf = new Float32Array(size);
   for (let ox = 0; ox < size; ox++) {
     const sx = (region.x0 + ((ox + 0.5) / size) * region.w) * width - 0.5;
     const x0 = Math.floor(sx);
@@ -50,11 +53,14 @@ export function cropResize(picture: RgbImage, region: CropRegion, size: number, 
   }
   for (let oy = 0; oy < size; oy++) {
     const sy = (region.y0 + ((oy + 0.5) / size) * region.h) * height - 0.5;
-    const y0 = Math.floor(sy), fy = sy - y0;
+    const y0 = Math.floor(sy),
+      fy = sy - y0;
     const rowA = y0 >= 0 && y0 < height ? y0 * width * 3 : -1;
     const rowB = y0 + 1 >= 0 && y0 + 1 < height ? (y0 + 1) * width * 3 : -1;
     for (let ox = 0; ox < size; ox++) {
-      const a = xa[ox], b = xb[ox], fx = xf[ox];
+      const a = xa[ox],
+        b = xb[ox],
+        fx = xf[ox];
       const o = (oy * size + ox) * 3;
       for (let c = 0; c < 3; c++) {
         const tl = rowA >= 0 && a >= 0 ? data[rowA + a + c] : 0;

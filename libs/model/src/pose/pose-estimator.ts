@@ -7,8 +7,23 @@ import { openSession, type ModelRuntimeOptions } from '../session';
 
 /** MoveNet's 17 COCO keypoints, in its output order. */
 export const KEYPOINT_NAMES = [
-  'nose', 'left_eye', 'right_eye', 'left_ear', 'right_ear', 'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow',
-  'left_wrist', 'right_wrist', 'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
+  'nose',
+  'left_eye',
+  'right_eye',
+  'left_ear',
+  'right_ear',
+  'left_shoulder',
+  'right_shoulder',
+  'left_elbow',
+  'right_elbow',
+  'left_wrist',
+  'right_wrist',
+  'left_hip',
+  'right_hip',
+  'left_knee',
+  'right_knee',
+  'left_ankle',
+  'right_ankle',
 ] as const;
 
 /** A keypoint in the letterboxed square the estimator saw: y and x from 0 (top, left) to 1, score from 0 to 1. */
@@ -51,8 +66,10 @@ export class PoseEstimator {
   static async open(cardPath: string = shippedPoseCard(), options: ModelRuntimeOptions & { onRun?: (ms: number) => void } = {}): Promise<PoseEstimator> {
     const card = PoseCardSchema.parse(JSON.parse(readFileSync(cardPath, 'utf8')));
     const { session, providers } = await openSession(resolve(dirname(cardPath), card.file), options, (s) => {
-      if (!s.inputNames.includes(card.input.name)) throw new Error(`pose model ${card.file} has no input "${card.input.name}" (inputs: ${s.inputNames.join(', ')})`);
-      if (!s.outputNames.includes(card.output.name)) throw new Error(`pose model ${card.file} has no output "${card.output.name}" (outputs: ${s.outputNames.join(', ')})`);
+      if (!s.inputNames.includes(card.input.name))
+        throw new Error(`pose model ${card.file} has no input "${card.input.name}" (inputs: ${s.inputNames.join(', ')})`);
+      if (!s.outputNames.includes(card.output.name))
+        throw new Error(`pose model ${card.file} has no output "${card.output.name}" (outputs: ${s.outputNames.join(', ')})`);
     });
     return new PoseEstimator(card, session, providers, options.onRun);
   }
@@ -63,7 +80,8 @@ export class PoseEstimator {
 
   async estimate(frame: RgbImage): Promise<Keypoint[]> {
     const { size } = this;
-    if (frame.width !== size || frame.height !== size) throw new RangeError(`pose frames are ${size}x${size} letterboxed RGB, got ${frame.width}x${frame.height}`);
+    if (frame.width !== size || frame.height !== size)
+      throw new RangeError(`pose frames are ${size}x${size} letterboxed RGB, got ${frame.width}x${frame.height}`);
     for (let i = 0; i < this.input.length; i++) this.input[i] = frame.data[i];
     const started = performance.now();
     const out = await this.session.run({ [this.card.input.name]: new ort.Tensor('int32', this.input, [1, size, size, 3]) });

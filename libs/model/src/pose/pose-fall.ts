@@ -37,7 +37,10 @@ export class PoseFallModel {
     private readonly onRun?: (ms: number, batch: number) => void,
   ) {}
 
-  static async open(cardPath: string = shippedPoseFallCard(), options: ModelRuntimeOptions & { onRun?: (ms: number, batch: number) => void } = {}): Promise<PoseFallModel> {
+  static async open(
+    cardPath: string = shippedPoseFallCard(),
+    options: ModelRuntimeOptions & { onRun?: (ms: number, batch: number) => void } = {},
+  ): Promise<PoseFallModel> {
     const card = PoseFallCardSchema.parse(JSON.parse(readFileSync(cardPath, 'utf8')));
     const { session } = await openSession(resolve(dirname(cardPath), card.file), options, (s) => {
       if (!s.inputNames.includes(card.input.name)) throw new Error(`pose-fall model ${card.file} has no input "${card.input.name}"`);

@@ -1,7 +1,11 @@
 import type { ModelCard } from '../model-card';
 import { withPoseFall } from './pose-stage';
 
-const card = { labels: ['fall', 'fire', 'smoke'], eventKinds: { fall: 'fall', fire: 'fire', smoke: 'smoke' }, thresholds: { fall: 0.85, fire: 0.55 } } as unknown as ModelCard;
+const card = {
+  labels: ['fall', 'fire', 'smoke'],
+  eventKinds: { fall: 'fall', fire: 'fire', smoke: 'smoke' },
+  thresholds: { fall: 0.85, fire: 0.55 },
+} as unknown as ModelCard;
 
 describe('withPoseFall', () => {
   it("should give the fall labels the pose stage's threshold and score", () => {

@@ -66,9 +66,12 @@ const BLOCK = 8;
  */
 export function maxBlockChange(a: RgbImage, b: RgbImage): number {
   if (a.width !== b.width || a.height !== b.height) return Infinity;
-  const cols = Math.ceil(a.width / GRID_STEP), rows = Math.ceil(a.height / GRID_STEP);
-  const bw = Math.ceil(cols / BLOCK), bh = Math.ceil(rows / BLOCK);
-  const sum = new Float64Array(bw * bh), count = new Uint32Array(bw * bh);
+  const cols = Math.ceil(a.width / GRID_STEP),
+    rows = Math.ceil(a.height / GRID_STEP);
+  const bw = Math.ceil(cols / BLOCK),
+    bh = Math.ceil(rows / BLOCK);
+  const sum = new Float64Array(bw * bh),
+    count = new Uint32Array(bw * bh);
   for (let gy = 0; gy < rows; gy++) {
     const row = gy * GRID_STEP * a.width;
     for (let gx = 0; gx < cols; gx++) {
