@@ -9,7 +9,8 @@ import { AuthService } from './auth/auth.service';
 import { UsersRepository } from './auth/users.repository';
 import { CamerasController } from './cameras/cameras.controller';
 import { CamerasRepository } from './cameras/cameras.repository';
-import { CONSOLE_CONFIG, type ConsoleConfig } from './config/console-config.schema';
+import { type ConsoleConfig } from './config/console-config.schema';
+import { CONSOLE_CONFIG } from './config/console-config.token';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { MessageVerifier } from './ingest/message-verifier';
@@ -17,8 +18,8 @@ import { MediaProxyController } from './media/media-proxy.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { HealthController } from './health/health.controller';
 import { MqttIngestService } from './ingest/mqtt-ingest.service';
-import { DATABASE, openDatabase, type Db } from './store/database';
-import { EventStoreRepository } from './store/event-store.repository';
+import { DATABASE, openDatabase, type Db } from './storage/database';
+import { EventStoreRepository } from './storage/event-store.repository';
 
 @Injectable()
 class DatabaseLifecycle implements OnApplicationShutdown {

@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
 import { ConsoleConfigSchema, type ConsoleConfig } from './config/console-config.schema';
-import { openDatabase } from './store/database';
+import { openDatabase } from './storage/database';
 
 const USAGE = `Usage: vigil-console [--config <console.yaml>] [--port <n>]
 

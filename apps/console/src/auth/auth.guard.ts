@@ -1,7 +1,8 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
+import { type ConsoleConfig } from '../config/console-config.schema';
+import { CONSOLE_CONFIG } from '../config/console-config.token';
 import { AuthService, SESSION_COOKIE } from './auth.service';
 import { hasRole, PUBLIC_KEY, ROLE_KEY, type Role, type SessionUser } from './roles';
 

@@ -13,7 +13,8 @@ import {
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { filter, interval, map, merge, Subject, take, type Observable } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
-import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
+import { type ConsoleConfig } from '../config/console-config.schema';
+import { CONSOLE_CONFIG } from '../config/console-config.token';
 import { LoginLimiter } from './login-limiter';
 import { hashPassword, needsRehash, verifyPassword } from './password';
 import type { Role, SessionUser } from './roles';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditRepository } from '../audit/audit.repository';
 import { ConsoleConfigSchema } from '../config/console-config.schema';
-import { openDatabase } from '../store/database';
+import { openDatabase } from '../storage/database';
 import { AuthService } from './auth.service';
 import { UsersRepository } from './users.repository';
 

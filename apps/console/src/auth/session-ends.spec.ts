@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { firstValueFrom, timeout } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
 import { ConsoleConfigSchema } from '../config/console-config.schema';
-import { openDatabase } from '../store/database';
+import { openDatabase } from '../storage/database';
 import { AuthService } from './auth.service';
 import { UsersRepository } from './users.repository';
 

@@ -1,4 +1,4 @@
-import type { Db } from '../store/database';
+import type { Db } from '../storage/database';
 import type { Role, SessionUser } from './roles';
 
 export interface UserRow extends SessionUser {

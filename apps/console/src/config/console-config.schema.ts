@@ -96,4 +96,3 @@ export const ConsoleConfigSchema = z.strictObject({
 });
 
 export type ConsoleConfig = z.output<typeof ConsoleConfigSchema>;
-export const CONSOLE_CONFIG = Symbol('CONSOLE_CONFIG');

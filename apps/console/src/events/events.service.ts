@@ -4,7 +4,7 @@ import { Subject, type Observable } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
 import { CamerasRepository, type ConsoleCamera } from '../cameras/cameras.repository';
 import { MessageVerifier } from '../ingest/message-verifier';
-import { EventStoreRepository, type ConsoleEvent, type ListQuery } from '../store/event-store.repository';
+import { EventStoreRepository, type ConsoleEvent, type ListQuery } from '../storage/event-store.repository';
 
 /** The largest event message taken: a full one (timeline, explanation, media) is a few kilobytes. */
 export const MAX_EVENT_BYTES = 256 * 1024;

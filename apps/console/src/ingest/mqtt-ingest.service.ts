@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { ACK_SCHEMA_ID, AVAILABILITY, topics, type AckMessage } from '@vigil/contracts';
 import { redactUrl } from '@vigil/streams';
 import mqtt, { type MqttClient } from 'mqtt';
-import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
+import { type ConsoleConfig } from '../config/console-config.schema';
+import { CONSOLE_CONFIG } from '../config/console-config.token';
 import { EventsService } from '../events/events.service';
 
 /**

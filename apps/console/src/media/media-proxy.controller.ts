@@ -4,9 +4,10 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { CamerasRepository } from '../cameras/cameras.repository';
-import { CONSOLE_CONFIG, type ConsoleConfig } from '../config/console-config.schema';
+import { type ConsoleConfig } from '../config/console-config.schema';
+import { CONSOLE_CONFIG } from '../config/console-config.token';
 import { ApiCall } from '../http/api-docs';
-import { EventStoreRepository } from '../store/event-store.repository';
+import { EventStoreRepository } from '../storage/event-store.repository';
 
 /** Headers of the agent's answer worth passing on (type, size, ranges for video seeking, caching). */
 const PASSED = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'cache-control', 'last-modified'];
