@@ -22,6 +22,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { agentEnv } from '../scripts/agent-env';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
+import { writeResult, type CamerasResult } from './results';
 import { treeUsage } from './proc-stats';
 import { simulatedSite } from './simulated-site';
 
@@ -41,6 +42,8 @@ const WARMUP_S = 12;
 const baseline = process.argv.includes('--baseline');
 /** model.fall of the agent: pose (the default) or video. */
 const fall = (argValue('--fall') ?? 'pose') as 'pose' | 'video';
+/** --json <file>: the figures as JSON too, for npm run bench:plot. */
+const jsonOut = argValue('--json');
 if (!['pose', 'video'].includes(fall)) throw new Error(`--fall must be pose or video, got "${fall}"`);
 
 function waitLine(proc: ChildProcess, pattern: RegExp, timeoutMs: number, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
@@ -269,9 +272,32 @@ async function main(): Promise<void> {
     'cameras | agent CPU % (of one core) | CPU %/camera | camera simulator CPU % | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | dropped frames/s | alerts after an onset | other fall alerts | latency p50 ms | p95 ms | after decision p50 ms | p95 ms',
   );
   const rows: Array<{ n: number; cpuPct: number; windowsPerS: number }> = [];
+  const result: CamerasResult = {
+    bench: 'cameras',
+    date: new Date().toISOString(),
+    machine: `${cpus()[0].model} x${cpus().length}, node ${process.version}`,
+    model: { card: cardOption, fall, ...(hop ? { hop } : {}) },
+    rows: [],
+  };
   for (const n of counts) {
     const r = await runOnce(n, clip, seconds, onset, duration);
     rows.push(r);
+    result.rows.push({
+      cameras: r.n,
+      agentCpuPct: r.cpuPct,
+      simulatorCpuPct: r.simulatorPct,
+      peakRssMb: r.rssMb,
+      fpsPerCamera: r.fpsPerCamera,
+      online: r.online,
+      windowsPerS: r.windowsPerS,
+      droppedPerS: r.droppedPerS,
+      alerts: r.alerts,
+      otherAlerts: r.otherAlerts,
+      latencyP50Ms: r.p50,
+      latencyP95Ms: r.p95,
+      afterDecisionP50Ms: r.agentP50,
+      afterDecisionP95Ms: r.agentP95,
+    });
     console.log(
       [
         r.n,
@@ -292,13 +318,14 @@ async function main(): Promise<void> {
       ].join(' | '),
     );
   }
-  if (!baseline) return;
+  if (!baseline) return writeResult(jsonOut, result);
   console.log(
     "\nBaseline on the same cameras: plain ffmpeg decode (4 fps, model size, RGB) + bare onnxruntime on every window of the card's window graph; no preview, events, storage or MQTT",
   );
   console.log('cameras | agent CPU % | bare CPU % | ratio agent / bare | agent windows/s | bare windows/s | bare peak RSS MB');
-  for (const r of rows) {
+  for (const [i, r] of rows.entries()) {
     const b = await runBare(r.n, clip, seconds);
+    result.rows[i].bare = { cpuPct: b.cpuPct, windowsPerS: b.windowsPerS, peakRssMb: b.rssMb };
     console.log(
       [
         r.n,
@@ -311,6 +338,7 @@ async function main(): Promise<void> {
       ].join(' | '),
     );
   }
+  writeResult(jsonOut, result);
 }
 
 void main();

@@ -71,24 +71,3 @@ export function lineChartSvg(chart: LineChart): string {
   });
   return svgDocument(w, h, body);
 }
-
-/** The pipe tables a bench printed: each header line followed by its rows, cells trimmed. */
-export function printedTables(text: string): Array<{ columns: string[]; rows: string[][] }> {
-  const tables: Array<{ columns: string[]; rows: string[][] }> = [];
-  let current: { columns: string[]; rows: string[][] } | undefined;
-  for (const line of text.split('\n')) {
-    const cells = line.split('|').map((c) => c.trim());
-    if (cells.length < 3) {
-      current = undefined;
-      continue;
-    }
-    const numeric = /^[\d.]+(\/\d+)?$/.test(cells[0]);
-    if (!numeric) {
-      current = { columns: cells, rows: [] };
-      tables.push(current);
-    } else if (current && cells.length === current.columns.length) {
-      current.rows.push(cells);
-    }
-  }
-  return tables.filter((t) => t.rows.length);
-}

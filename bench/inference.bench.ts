@@ -22,6 +22,7 @@ import {
   type RgbImage,
 } from '@vigil/model';
 import * as ort from 'onnxruntime-node';
+import { writeResult, type InferenceResult, type InferenceRow } from './results';
 import { cpus } from 'node:os';
 
 function arg(name: string, fallback: number): number {
@@ -70,6 +71,13 @@ async function main(): Promise<void> {
     `model ${card.name}: ${t}x${w}x${h}, ${runs} interleaved runs after 10 warm-ups, intraOpNumThreads=${threads}, ${cpus()[0].model} x${cpus().length}, node ${process.version}`,
   );
   const hop = card.window.hop;
+  const result: InferenceResult = {
+    bench: 'inference',
+    date: new Date().toISOString(),
+    machine: `${cpus()[0].model} x${cpus().length}, node ${process.version}, intraOpNumThreads=${threads}`,
+    model: card.name,
+    graphs: [{ graph: 'window', rows: [] }],
+  };
   console.log('\n(1) joint window graph');
   console.log(
     'batch | bare onnxruntime p50 ms/window | vigil, frames normalised once (agent) p50 ms/window | ratio | vigil, every frame every window p50 ms/window | ratio | agent path p95 ms/batch',
@@ -98,18 +106,28 @@ async function main(): Promise<void> {
     const b = stats(bareMs);
     const a = stats(agentMs);
     const n = stats(naiveMs);
+    result.graphs[0].rows.push({ batch, bareP50Ms: b.p50 / batch, agentP50Ms: a.p50 / batch });
     console.log(
       `${String(batch).padStart(5)} | ${(b.p50 / batch).toFixed(2).padStart(30)} | ${(a.p50 / batch).toFixed(2).padStart(52)} | ${(a.p50 / b.p50).toFixed(3)} | ${(n.p50 / batch).toFixed(2).padStart(46)} | ${(n.p50 / b.p50).toFixed(3)} | ${a.p95.toFixed(1)}`,
     );
     await runner.release();
   }
   await bare.release();
-  if (card.streaming) await streaming(cardPath, card, raw, runs, threads, model);
+  if (card.streaming) result.graphs.push({ graph: 'streaming', rows: await streaming(cardPath, card, raw, runs, threads, model) });
   await model.release();
+  writeResult(cliOption(process.argv, '--json'), result);
 }
 
 /** (2): per window, `hop` new frames through the encoder plus one temporal pass, for `batch` cameras at once. */
-async function streaming(cardPath: string, card: ModelCard, raw: RgbImage[], runs: number, threads: number, windowModel: OnnxVideoModel): Promise<void> {
+async function streaming(
+  cardPath: string,
+  card: ModelCard,
+  raw: RgbImage[],
+  runs: number,
+  threads: number,
+  windowModel: OnnxVideoModel,
+): Promise<InferenceRow[]> {
+  const rows: InferenceRow[] = [];
   const s = card.streaming!;
   const { frames: t, width: w, height: h } = card.input;
   const hop = card.window.hop;
@@ -152,12 +170,14 @@ async function streaming(cardPath: string, card: ModelCard, raw: RgbImage[], run
     const windowRun = () => windowModel.infer(windowInput, batch);
     const [bareMs, agentMs, windowMs, encMs] = await timeInterleaved(runs, [bareRun, agentRun, windowRun, encodeOnly]);
     const [b, a, wg, e] = [stats(bareMs), stats(agentMs), stats(windowMs), stats(encMs)];
+    rows.push({ batch, bareP50Ms: b.p50 / batch, agentP50Ms: a.p50 / batch });
     console.log(
       `${String(batch).padStart(5)} | ${(b.p50 / batch).toFixed(2).padStart(30)} | ${(a.p50 / batch).toFixed(2).padStart(37)} | ${(a.p50 / b.p50).toFixed(3)} | ${(wg.p50 / batch).toFixed(2).padStart(26)} | ${(a.p50 / wg.p50).toFixed(3).padStart(24)} | ${(e.p50 / batch).toFixed(2)}`,
     );
     await runner.release();
   }
   await Promise.all([bareFrame.release(), bareTemporal.release()]);
+  return rows;
 }
 
 void main();

@@ -1,32 +1,38 @@
 /**
- * Charts for docs/benchmarks.md from the tables the benches printed (save their output, then plot it):
+ * Charts for docs/benchmarks.md from the JSON the benches write (`--json`), not from the tables they print:
  *
- *   npm run bench:cameras -- --cameras 1,4,8,16 > cameras-window.log
- *   npm run bench:plot -- --out docs/img --cameras cameras-window.log,cameras-stream.log --inference inference.log
+ *   npm run bench:cameras -- --cameras 1,4,8,16 --json cameras-window.json
+ *   npm run bench:plot -- --out docs/img --cameras cameras-window.json,cameras-stream.json --inference inference.json
  *
- * Cameras logs with the same model and hop are one series; rows where not every camera came online are left out
+ * Cameras results with the same model and hop are one series; rows where not every camera came online are left out
  * (the simulator, not the agent, was the limit). Writes PNGs (rasterised by ffmpeg) and names them.
  */
-import { cliOption } from '@vigil/config';
+import { readCommandLine, UsageError } from '@vigil/config';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { svgToPng } from '../scripts/svg-to-png';
-import { lineChartSvg, printedTables, type LineChart, type Series } from './charts';
+import { lineChartSvg, type LineChart, type Series } from './charts';
+import type { CamerasResult, InferenceResult } from './results';
 
+const USAGE = 'usage: npm run bench:plot -- [--out docs/img] --cameras a.json,b.json --inference c.json  (written by the benches with --json)';
 const list = (v: string | undefined) => (v ? v.split(',').filter(Boolean) : []);
 
-/** "builtin" / "builtin-stream" and the hop of a cameras run, from the line the bench prints first. */
-function runLabel(text: string): string {
-  const card = /model\.card: ([^,;\s]+)/.exec(text)?.[1] ?? 'builtin';
-  const hop = /model\.hop: (\d+)/.exec(text)?.[1];
-  const model = card === 'builtin' ? 'window model' : card === 'builtin-stream' ? 'streaming student' : card;
-  return `${model}, ${hop ? `hop ${hop}` : 'card hop'}`;
+function readResult<K extends 'cameras' | 'inference'>(file: string, bench: K): K extends 'cameras' ? CamerasResult : InferenceResult {
+  let data: { bench?: unknown };
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8')) as { bench?: unknown };
+  } catch {
+    throw new Error(`${file}: not bench JSON; write it with npm run bench:${bench} -- --json ${file}`);
+  }
+  if (data.bench !== bench) throw new Error(`${file}: not the JSON of npm run bench:${bench} (bench: ${JSON.stringify(data.bench)})`);
+  return data as K extends 'cameras' ? CamerasResult : InferenceResult;
 }
 
-function column(columns: string[], name: string, file: string): number {
-  const i = columns.indexOf(name);
-  if (i < 0) throw new Error(`${file}: no "${name}" column in ${columns.join(' | ')}`);
-  return i;
+/** "window model, card hop" style label of a cameras run. */
+function runLabel(r: CamerasResult): string {
+  const card = r.model.card;
+  const model = card === 'builtin' ? 'window model' : card === 'builtin-stream' ? 'streaming student' : card;
+  return `${model}, ${r.model.hop ? `hop ${r.model.hop}` : 'card hop'}`;
 }
 
 function cameraCharts(files: string[]): Record<string, LineChart> {
@@ -35,26 +41,14 @@ function cameraCharts(files: string[]): Record<string, LineChart> {
   const dropped = new Map<string, Array<[number, number]>>();
   const add = (m: Map<string, Array<[number, number]>>, label: string, p: [number, number]) => m.set(label, [...(m.get(label) ?? []), p]);
   for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const label = runLabel(text);
-    const table = printedTables(text).find((t) => t.columns.includes('CPU %/camera'));
-    if (!table) throw new Error(`${file}: no cameras table (is it the output of npm run bench:cameras?)`);
-    const c = table.columns;
-    const [n, perCamera, drops, p50] = [
-      column(c, 'cameras', file),
-      column(c, 'CPU %/camera', file),
-      column(c, 'dropped frames/s', file),
-      column(c, 'latency p50 ms', file),
-    ];
-    const online = c.indexOf('cameras online');
-    for (const row of table.rows) {
+    const result = readResult(file, 'cameras');
+    const label = runLabel(result);
+    for (const row of result.rows) {
       // a run whose simulator could not bring every stream up measures the harness, not the agent
-      const [up, of] = online >= 0 ? row[online].split('/') : [];
-      if (up !== of) continue;
-      const cameras = Number(row[n]);
-      add(cpu, label, [cameras, Number(row[perCamera])]);
-      add(dropped, label, [cameras, Number(row[drops])]);
-      if (Number.isFinite(Number(row[p50 + 1]))) add(p95, label, [cameras, Number(row[p50 + 1]) / 1000]);
+      if (row.online !== row.cameras) continue;
+      add(cpu, label, [row.cameras, row.agentCpuPct / row.cameras]);
+      add(dropped, label, [row.cameras, row.droppedPerS]);
+      if (Number.isFinite(row.latencyP95Ms)) add(p95, label, [row.cameras, row.latencyP95Ms / 1000]);
     }
   }
   const series = (m: Map<string, Array<[number, number]>>): Series[] => [...m].map(([label, points]) => ({ label, points }));
@@ -87,30 +81,31 @@ function cameraCharts(files: string[]): Record<string, LineChart> {
 function inferenceChart(files: string[]): LineChart {
   const series: Series[] = [];
   for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const model = /^model (\S+):/m.exec(text)?.[1] ?? file;
-    for (const table of printedTables(text)) {
-      if (table.columns[0] !== 'batch') continue;
-      const c = table.columns;
-      const streaming = c.includes('vigil streaming scorers p50 ms/window');
-      const agent = column(c, streaming ? 'vigil streaming scorers p50 ms/window' : 'vigil, frames normalised once (agent) p50 ms/window', file);
-      const bare = column(c, 'bare onnxruntime p50 ms/window', file);
-      const name = `${model}${streaming ? ' streaming' : ''}`;
+    const result = readResult(file, 'inference');
+    for (const { graph, rows } of result.graphs) {
+      const name = `${result.model}${graph === 'streaming' ? ' streaming' : ''}`;
       const colour = series.length / 2;
-      series.push({ label: `${name}, agent`, points: table.rows.map((r) => [Number(r[0]), Number(r[agent])]), colour });
-      series.push({ label: `${name}, bare`, points: table.rows.map((r) => [Number(r[0]), Number(r[bare])]), dashed: true, colour });
+      series.push({ label: `${name}, agent`, points: rows.map((r) => [r.batch, r.agentP50Ms]), colour });
+      series.push({ label: `${name}, bare`, points: rows.map((r) => [r.batch, r.bareP50Ms]), dashed: true, colour });
     }
   }
   return { title: 'Inference cost per window by batch size (one thread)', xLabel: 'windows per run (batch)', yLabel: 'ms per window', series, log2x: true };
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const out = resolve(cliOption(argv, '--out') ?? join('docs', 'img'));
-  const cameras = list(cliOption(argv, '--cameras'));
-  const inference = list(cliOption(argv, '--inference'));
+  let values;
+  try {
+    values = readCommandLine(process.argv.slice(2), { out: { type: 'string' }, cameras: { type: 'string' }, inference: { type: 'string' } }, USAGE).values;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+  const out = resolve(values.out ?? join('docs', 'img'));
+  const cameras = list(values.cameras);
+  const inference = list(values.inference);
   if (!cameras.length && !inference.length) {
-    console.error('usage: npm run bench:plot -- [--out docs/img] --cameras a.log,b.log --inference c.log  (saved output of the benches)');
+    console.error(USAGE);
     process.exit(2);
   }
   mkdirSync(out, { recursive: true });
@@ -119,6 +114,10 @@ async function main(): Promise<void> {
     ...(inference.length ? { 'inference-batch': inferenceChart(inference) } : {}),
   };
   for (const [name, chart] of Object.entries(charts)) {
+    if (!chart.series.some((series) => series.points.length)) {
+      console.log(`${name}: skipped, no run had figures for it (e.g. no alert within the measured seconds)`);
+      continue;
+    }
     const svg = join(out, `${name}.svg`);
     writeFileSync(svg, lineChartSvg(chart));
     console.log(await svgToPng(svg));

@@ -3,34 +3,63 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, start } from '../support/processes';
 
-/** What `npm run bench:cameras` and `bench:inference` print (abridged from real runs). */
-const CAMERAS = `cameras per agent: 640x360 H.264 RTSP cameras (GStreamer, looping fall-640x360.mp4: 12 s, fall onset at 5.10 s), 4 fps analysis
-machine: AMD EPYC x2, node v20.20.2; model.card: builtin-stream, model.hop: 1
-cameras | agent CPU % (of one core) | CPU %/camera | camera simulator CPU % | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | dropped frames/s | alerts after an onset | other fall alerts | latency p50 ms | p95 ms | after decision p50 ms | p95 ms
-1 | 6 | 6.3 | 2 | 243 | 4.00 | 1/1 | 4.0 | 0.00 | 2 | 2 | 1411 | 1411 | 6 | 6
-16 | 70 | 4.4 | 18 | 1350 | 4.00 | 16/16 | 64.1 | 0.00 | 17 | 32 | 1419 | 1453 | 16 | 44
-
-Baseline on the same cameras: plain ffmpeg decode
-cameras | agent CPU % | bare CPU % | ratio agent / bare | agent windows/s | bare windows/s | bare peak RSS MB
-1 | 6 | 7 | 0.89 | 4.0 | 4.0 | 225
-`;
-const INFERENCE = `model vigil-vit-tiny: 8x96x96, 200 interleaved runs after 10 warm-ups, intraOpNumThreads=1
-
-(1) joint window graph
-batch | bare onnxruntime p50 ms/window | vigil, frames normalised once (agent) p50 ms/window | ratio | vigil, every frame every window p50 ms/window | ratio | agent path p95 ms/batch
-    1 |                           5.66 |                                                 6.15 | 1.086 |                                           6.65 | 1.173 | 7.8
-    8 |                           5.42 |                                                 5.83 | 1.075 |                                           6.37 | 1.174 | 60.7
-`;
+/** What `npm run bench:cameras -- --json` and `bench:inference -- --json` write (figures from real runs). */
+const row = (cameras: number, agentCpuPct: number, online: number, latencyP95Ms: number) => ({
+  cameras,
+  agentCpuPct,
+  simulatorCpuPct: 2,
+  peakRssMb: 243,
+  fpsPerCamera: 4,
+  online,
+  windowsPerS: 4 * cameras,
+  droppedPerS: 0,
+  alerts: cameras,
+  otherAlerts: 0,
+  latencyP50Ms: 1411,
+  latencyP95Ms,
+  afterDecisionP50Ms: 6,
+  afterDecisionP95Ms: 6,
+});
+const CAMERAS = {
+  bench: 'cameras',
+  date: '2026-12-01T00:00:00Z',
+  machine: 'AMD EPYC x2, node v20.20.2',
+  model: { card: 'builtin-stream', fall: 'video', hop: 1 },
+  rows: [row(1, 6, 1, 1411), row(16, 70, 16, 1453), row(48, 200, 40, 9000)],
+};
+const INFERENCE = {
+  bench: 'inference',
+  date: '2026-12-01T00:00:00Z',
+  machine: 'AMD EPYC x2',
+  model: 'vigil-vit-tiny',
+  graphs: [
+    {
+      graph: 'window',
+      rows: [
+        { batch: 1, bareP50Ms: 5.66, agentP50Ms: 6.15 },
+        { batch: 8, bareP50Ms: 5.42, agentP50Ms: 5.83 },
+      ],
+    },
+  ],
+};
 
 describe('bench:plot', () => {
   jest.setTimeout(60_000);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-plot-'));
 
-  it('should chart the tables the benches print, one series per model and hop, as PNGs', async () => {
-    writeFileSync(join(dir, 'cameras.log'), CAMERAS);
-    writeFileSync(join(dir, 'inference.log'), INFERENCE);
+  it('should chart the JSON the benches write, one series per model and hop, as PNGs', async () => {
+    writeFileSync(join(dir, 'cameras.json'), JSON.stringify(CAMERAS));
+    writeFileSync(join(dir, 'inference.json'), JSON.stringify(INFERENCE));
     const out = join(dir, 'img');
-    const run = start('node', [join(DIST, 'bench', 'plot.js'), '--out', out, '--cameras', join(dir, 'cameras.log'), '--inference', join(dir, 'inference.log')]);
+    const run = start('node', [
+      join(DIST, 'bench', 'plot.js'),
+      '--out',
+      out,
+      '--cameras',
+      join(dir, 'cameras.json'),
+      '--inference',
+      join(dir, 'inference.json'),
+    ]);
     expect(await run.exited).toBe(0);
     for (const name of ['cameras-cpu', 'cameras-latency', 'cameras-dropped', 'inference-batch']) {
       const png = readFileSync(join(out, `${name}.png`));
@@ -39,10 +68,14 @@ describe('bench:plot', () => {
     }
   });
 
-  it('should say which file is not bench output', async () => {
+  it('should say which file is not bench JSON, and how to make it', async () => {
     writeFileSync(join(dir, 'other.log'), 'nothing to see here\n');
     const run = start('node', [join(DIST, 'bench', 'plot.js'), '--out', join(dir, 'x'), '--cameras', join(dir, 'other.log')]);
     expect(await run.exited).toBe(1);
-    expect(run.output()).toMatch(/other\.log: no cameras table \(is it the output of npm run bench:cameras\?\)/);
+    expect(run.output()).toMatch(/other\.log: not bench JSON; write it with npm run bench:cameras -- --json/);
+    writeFileSync(join(dir, 'inference-as-cameras.json'), JSON.stringify(INFERENCE));
+    const wrong = start('node', [join(DIST, 'bench', 'plot.js'), '--out', join(dir, 'x'), '--cameras', join(dir, 'inference-as-cameras.json')]);
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output()).toMatch(/not the JSON of npm run bench:cameras \(bench: "inference"\)/);
   });
 });
