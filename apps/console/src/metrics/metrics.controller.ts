@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { scrapedMetrics } from '@vigil/config';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { Public } from '../auth/roles';
 import { EventsService } from '../events/events.service';
 import { MqttIngestService } from '../ingest/mqtt-ingest.service';
@@ -11,28 +12,12 @@ export class MetricsController {
 
   constructor(events: EventsService, ingest: MqttIngestService) {
     collectDefaultMetrics({ register: this.registry });
-    const counter = (name: string, help: string, read: () => number) =>
-      new Counter({
-        name,
-        help,
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
+    const { gauge, counter } = scrapedMetrics(this.registry);
     counter('vigil_console_messages_received_total', 'Event messages received from the broker', () => events.counters.received);
     counter('vigil_console_messages_rejected_total', 'Event messages refused (malformed, unsigned, forged, too large)', () => events.counters.rejected);
     counter('vigil_console_messages_unverified_total', 'Event messages refused for their signature', () => events.counters.unverified);
     counter('vigil_console_messages_duplicate_total', 'Repeated deliveries of a message already stored', () => events.counters.duplicates);
-    new Gauge({
-      name: 'vigil_console_mqtt_connected',
-      help: '1 while connected to the MQTT broker',
-      registers: [this.registry],
-      collect() {
-        this.set(ingest.connected ? 1 : 0);
-      },
-    });
+    gauge('vigil_console_mqtt_connected', '1 while connected to the MQTT broker', () => (ingest.connected ? 1 : 0));
   }
 
   @Public()

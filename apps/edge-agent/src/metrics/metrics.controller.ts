@@ -1,4 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { scrapedMetrics } from '@vigil/config';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CameraManagerService } from '../camera/camera-manager.service';
 import { EventService } from '../events/event.service';
@@ -36,17 +37,7 @@ export class MetricsController {
           collect(this);
         },
       });
-    /** A counter read from the agent's own running totals at scrape time (they only grow until a restart). */
-    const counter = (name: string, help: string, read: () => number) =>
-      new Counter({
-        name,
-        help,
-        registers: [this.registry],
-        collect() {
-          this.reset();
-          this.inc(read());
-        },
-      });
+    const { gauge: value, counter } = scrapedMetrics(this.registry);
     const cameraCounter = (name: string, help: string, read: (c: ReturnType<CameraManagerService['health']>[number]) => number) =>
       new Counter({
         name,
@@ -77,39 +68,13 @@ export class MetricsController {
         for (const c of cameras.health()) for (const s of STATES) this.set({ camera: c.id, state: s }, c.state === s ? 1 : 0);
       },
     });
-    new Gauge({
-      name: 'vigil_outbox_pending',
-      help: 'Event messages waiting for a broker acknowledgement',
-      registers: [this.registry],
-      collect() {
-        this.set(outbox.pending());
-      },
-    });
-    new Gauge({
-      name: 'vigil_event_storage_degraded',
-      help: '1 while events cannot be written (disk full, read-only database); cameras keep running',
-      registers: [this.registry],
-      collect() {
-        this.set(events.storage.state === 'degraded' ? 1 : 0);
-      },
-    });
+    value('vigil_outbox_pending', 'Event messages waiting for a broker acknowledgement', () => outbox.pending());
+    value('vigil_event_storage_degraded', '1 while events cannot be written (disk full, read-only database); cameras keep running', () =>
+      events.storage.state === 'degraded' ? 1 : 0,
+    );
     counter('vigil_event_write_failures_total', 'Event writes that failed and are retried', () => events.storage.failures);
-    new Gauge({
-      name: 'vigil_outbox_unacknowledged',
-      help: 'Event messages sent but not yet acknowledged by a console',
-      registers: [this.registry],
-      collect() {
-        this.set(outbox.unacknowledged());
-      },
-    });
-    new Gauge({
-      name: 'vigil_mqtt_connected',
-      help: '1 while connected to the MQTT broker',
-      registers: [this.registry],
-      collect() {
-        this.set(mqtt.connected ? 1 : 0);
-      },
-    });
+    value('vigil_outbox_unacknowledged', 'Event messages sent but not yet acknowledged by a console', () => outbox.unacknowledged());
+    value('vigil_mqtt_connected', '1 while connected to the MQTT broker', () => (mqtt.connected ? 1 : 0));
     const runs = new Histogram({
       name: 'vigil_inference_run_seconds',
       help: 'Duration of one session run (a batch), by graph: window, frame (encoder), temporal, pose or pose-fall',
@@ -129,14 +94,7 @@ export class MetricsController {
       batches.observe({ graph }, batch);
     });
     counter('vigil_inference_frames_total', 'Frames through the frame encoder (streaming models)', () => model.stats?.frames ?? 0);
-    new Gauge({
-      name: 'vigil_clip_queue',
-      help: 'Event clips waiting for an encoder',
-      registers: [this.registry],
-      collect() {
-        this.set(media.clipsWaiting);
-      },
-    });
+    value('vigil_clip_queue', 'Event clips waiting for an encoder', () => media.clipsWaiting);
     counter('vigil_clips_skipped_total', 'Event clips not written because media.clipQueue was full', () => media.clipsSkipped);
     counter('vigil_inference_windows_total', 'Windows scored', () => model.stats?.windows ?? 0);
     // time per window: vigil_inference_run_seconds (a histogram per graph) replaces the mean in milliseconds
