@@ -1,3 +1,4 @@
+import { topics } from '@vigil/contracts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { readOrCreateSecret } from '../security/secret-file';
@@ -61,11 +62,8 @@ export function passwordMatches(given: Buffer | string | undefined, expected: st
 
 /** Whether `user` may publish to `topic` on a broker whose topics start with `prefix`. */
 export function mayPublish(user: BrokerUser, topic: string, prefix: string, discoveryPrefix: string): boolean {
-  if (user.role === 'reader') {
-    // a console's receipts, so agents can let go of delivered events
-    const rest = topic.startsWith(`${prefix}/`) ? topic.slice(prefix.length + 1).split('/') : [];
-    return rest.length === 2 && rest[0] !== '' && rest[1] === 'acks';
-  }
+  // a console's receipts, so agents can let go of delivered events
+  if (user.role === 'reader') return topics.parse(prefix, topic)?.kind === 'acks';
   if (topic.startsWith(`${prefix}/${user.site}/`)) return true;
   const parts = topic.split('/');
   const d = discoveryPrefix.split('/').length;
@@ -82,6 +80,6 @@ export function mayPublish(user: BrokerUser, topic: string, prefix: string, disc
 export function maySubscribe(user: BrokerUser, filter: string, prefix: string, discoveryPrefix = 'homeassistant'): boolean {
   if (filter.startsWith('$SYS')) return false;
   if (user.role === 'reader') return true;
-  if ([`${discoveryPrefix}/binary_sensor/+/+/config`, `${discoveryPrefix}/image/+/+/config`].includes(filter)) return true;
+  if (topics.homeAssistantConfigFilters(discoveryPrefix).includes(filter)) return true;
   return filter.startsWith(`${prefix}/${user.site}/`);
 }
