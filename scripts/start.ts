@@ -5,12 +5,14 @@
  *   npm start -- [--console-port 8080] [--agent-port 8081] [--mqtt-port 1883] [--rtsp-port 8554] [--data-dir var]
  */
 import { readCommandLine, UsageError } from '@vigil/config';
-import { publicKeyText } from '@vigil/contracts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
+import { loadSiteConfig } from '../apps/edge-agent/src/config/load-site-config';
+import { CONSOLE_USER, openBrokerUsers } from '../apps/edge-agent/src/mqtt/broker-users';
+import { AgentToken } from '../apps/edge-agent/src/security/agent-token';
+import { secretPaths } from '../apps/edge-agent/src/security/secret-paths';
+import { SiteKey } from '../apps/edge-agent/src/security/site-key';
 import { agentEnv } from './agent-env';
 import { ensureClip, PYTHON, REPO_ROOT } from './demo-clip';
 
@@ -137,14 +139,17 @@ async function shutdown(code: number): Promise<void> {
  * the embedded broker made, mode 0600), the demo site's public key, so it takes only that site's signed events,
  * and the agent's HTTP token, so it can serve the agent's snapshots and clips to operators.
  */
-function consoleSecrets(dataDir: string): Record<string, string> {
-  const dir = resolve(REPO_ROOT, dataDir);
-  const users = JSON.parse(readFileSync(join(dir, 'mqtt-users.json'), 'utf8')) as { users: Array<{ username: string; password: string }> };
-  const reader = users.users.find((u) => u.username === 'console');
-  if (!reader) throw new Error(`${join(dir, 'mqtt-users.json')} has no "console" user; move the file away and start again to make a new one`);
-  const siteKey = publicKeyText(createPublicKey(createPrivateKey(readFileSync(join(dir, 'site-key.pem'), 'utf8'))));
-  const agentToken = readFileSync(join(dir, 'agent-token'), 'utf8').trim();
-  return { VIGIL_MQTT_PASSWORD: reader.password, VIGIL_DEMO_SITE_KEY: siteKey, VIGIL_AGENT_TOKEN: agentToken };
+function consoleSecrets(agentConfig: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  // the demo site file read as the agent reads it, so the secrets are found where the agent put them
+  const site = loadSiteConfig(agentConfig, { ...process.env, ...env });
+  const paths = secretPaths(site);
+  const reader = openBrokerUsers(paths.brokerUsers, site.site.id).users.find((u) => u.username === CONSOLE_USER);
+  if (!reader) throw new Error(`${paths.brokerUsers} has no "${CONSOLE_USER}" user; move the file away and start again to make a new one`);
+  return {
+    VIGIL_MQTT_PASSWORD: reader.password,
+    VIGIL_DEMO_SITE_KEY: SiteKey.open(paths.siteKey).publicKey,
+    VIGIL_AGENT_TOKEN: AgentToken.open(site.http.token, paths.agentToken).value,
+  };
 }
 
 async function main(): Promise<void> {
@@ -170,14 +175,16 @@ async function main(): Promise<void> {
     if (line.startsWith('READY')) rtspReady = true;
   });
   await waitFor('the demo RTSP camera', () => rtspReady, 15_000);
-  run('agent', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'demo.yaml')], env);
+  const siteFile = join(REPO_ROOT, 'configs', 'demo.yaml');
+  run('agent', process.execPath, [join(REPO_ROOT, 'dist', 'apps', 'edge-agent', 'src', 'main.js'), '--config', siteFile], env);
   await waitFor('the edge agent', () => httpOk(`http://127.0.0.1:${opts.agentPort}/health`), 60_000);
   let setupCode: string | undefined;
   run(
     'console',
     process.execPath,
     [join(REPO_ROOT, 'dist', 'apps', 'console', 'src', 'main.js'), '--config', join(REPO_ROOT, 'configs', 'console.yaml')],
-    { ...env, ...consoleSecrets(opts.dataDir) },
+    // the agent runs in the repository root: its data folder, relative or not, is resolved from there
+    { ...env, ...consoleSecrets(siteFile, { ...env, VIGIL_DATA_DIR: resolve(REPO_ROOT, opts.dataDir) }) },
     (line) => {
       setupCode ??= /setup code ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(line)?.[1];
     },
