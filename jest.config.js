@@ -21,6 +21,14 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/apps', '<rootDir>/libs'], testMatch: ['**/*.spec.ts'] },
-    { ...common, displayName: 'integration', roots: ['<rootDir>/test'], testMatch: ['**/*.spec.ts'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'integration',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.spec.ts'],
+      // needs the images built by scripts/image-test.sh: `npm run image:test`
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/image/'],
+      slowTestThreshold: 60,
+    },
   ],
 };

@@ -57,8 +57,8 @@ describe('agent stop with an event in flight', () => {
     );
     const stoppedAt = Date.now();
     const code = await agent.stop('SIGTERM');
-    // Nest re-raises the signal once its shutdown is done: a clean stop ends on SIGTERM (or 0), never on SIGKILL
-    expect([code, agent.proc.signalCode]).toEqual(code === 0 ? [0, null] : [null, 'SIGTERM']);
+    // a clean stop exits 0, not by the signal (containers and systemd report that as a crash) nor by SIGKILL
+    expect([code, agent.proc.signalCode]).toEqual([0, null]);
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     const withClip = await waitFor('the clip update', () => messages.find((m) => m.eventId === opened.eventId && m.after.media?.clip), 5000, 100);
     expect(withClip.type).toBe('update');

@@ -18,7 +18,8 @@ Without --config it uses the defaults documented in configs/console.example.yaml
 export async function startConsole(config: ConsoleConfig) {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // a clean stop exits 0 (containers and systemd tell it from a crash), after pino has written its last lines
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   app.disable('x-powered-by');
   // X-Forwarded-For only from configured proxies: anyone else could pick a new address per guess and dodge the lockout
   app.set('trust proxy', config.http.trustProxy.length ? config.http.trustProxy : false);

