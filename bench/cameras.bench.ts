@@ -22,28 +22,38 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { agentEnv } from '../scripts/agent-env';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
+import { benchOptions } from './options';
 import { writeResult, type CamerasResult } from './results';
 import { treeUsage } from './proc-stats';
 import { simulatedSite } from './simulated-site';
 
-const argValue = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const counts = (argValue('--cameras') ?? '1,4,8,16,32,48').split(',').map(Number);
-const seconds = Number(argValue('--seconds') ?? 30);
+const options = benchOptions(
+  'Usage: npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin|builtin-stream|<card.json> --hop 1 --baseline --fall pose|video --json <file>]',
+  {
+    cameras: { type: 'string' },
+    seconds: { type: 'string' },
+    'no-events': { type: 'boolean' },
+    card: { type: 'string' },
+    hop: { type: 'string' },
+    baseline: { type: 'boolean' },
+    fall: { type: 'string' },
+    json: { type: 'string' },
+  },
+);
+const counts = options.numbers('cameras', [1, 4, 8, 16, 32, 48]);
+const seconds = options.number('seconds', 30);
 /** Scores only, no events: separates the cost of watching from the cost of a fall on every camera every 12 s. */
-const noEvents = process.argv.includes('--no-events');
+const noEvents = options.flag('no-events');
 /** builtin (the window model), builtin-stream (the streaming student) or a card path. */
-const cardOption = argValue('--card') ?? 'builtin';
+const cardOption = options.string('card', 'builtin');
 /** model.hop for the agent (default: the card's). */
-const hop = argValue('--hop') === undefined ? undefined : Number(argValue('--hop'));
+const hop = options.optionalNumber('hop');
 const WARMUP_S = 12;
-const baseline = process.argv.includes('--baseline');
+const baseline = options.flag('baseline');
 /** model.fall of the agent: pose (the default) or video. */
-const fall = (argValue('--fall') ?? 'pose') as 'pose' | 'video';
+const fall = options.string('fall', 'pose') as 'pose' | 'video';
 /** --json <file>: the figures as JSON too, for npm run bench:plot. */
-const jsonOut = argValue('--json');
+const jsonOut = options.string('json');
 if (!['pose', 'video'].includes(fall)) throw new Error(`--fall must be pose or video, got "${fall}"`);
 
 function waitLine(proc: ChildProcess, pattern: RegExp, timeoutMs: number, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {

@@ -9,7 +9,6 @@
  * (2) browser latency: one event at a time, from publish to its row on an operator's open alert page (SSE ->
  *     DOM), p50/p95, against the same event's arrival on a bare SSE client of /api/stream.
  */
-import { cliOption } from '@vigil/config';
 import { keyId, publicKeyText, signMessage, type EventMessage } from '@vigil/contracts';
 import mqtt from 'mqtt';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +18,7 @@ import { cpus, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../scripts/demo-clip';
+import { benchOptions } from './options';
 import { freePort } from './simulated-site';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,8 +59,9 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 }
 
 async function main(): Promise<void> {
-  const total = Number(cliOption(process.argv, '--events') ?? 2000);
-  const liveRuns = Number(cliOption(process.argv, '--live') ?? 20);
+  const options = benchOptions('Usage: npm run bench:console [-- --events 2000 --live 20]', { events: { type: 'string' }, live: { type: 'string' } });
+  const total = options.number('events', 2000);
+  const liveRuns = options.number('live', 20);
   const dir = mkdtempSync(join(tmpdir(), 'vigil-console-bench-'));
   const [brokerPort, httpPort] = [await freePort(), await freePort()];
   const children: ChildProcess[] = [];

@@ -8,7 +8,6 @@
  *
  *   npm run bench:inference [-- --runs 200 --threads 1 --card builtin | builtin-stream | path/to/card.json]
  */
-import { cliOption } from '@vigil/config';
 import {
   frameLength,
   loadModelCard,
@@ -22,13 +21,16 @@ import {
   type RgbImage,
 } from '@vigil/model';
 import * as ort from 'onnxruntime-node';
+import { benchOptions } from './options';
 import { writeResult, type InferenceResult, type InferenceRow } from './results';
 import { cpus } from 'node:os';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const options = benchOptions('Usage: npm run bench:inference [-- --runs 200 --threads 1 --card builtin|builtin-stream|<card.json> --json <file>]', {
+  runs: { type: 'string' },
+  threads: { type: 'string' },
+  card: { type: 'string' },
+  json: { type: 'string' },
+});
 
 function stats(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
@@ -51,9 +53,9 @@ async function timeInterleaved(runs: number, fns: Array<() => Promise<unknown>>)
 }
 
 async function main(): Promise<void> {
-  const runs = arg('--runs', 200);
-  const threads = arg('--threads', 1);
-  const cardOption = cliOption(process.argv, '--card') ?? 'builtin';
+  const runs = options.number('runs', 200);
+  const threads = options.number('threads', 1);
+  const cardOption = options.string('card', 'builtin');
   const cardPath = resolveModelCard(cardOption);
   const model = await OnnxVideoModel.load(cardPath, { intraOpThreads: threads });
   const card = model.card;
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
   await bare.release();
   if (card.streaming) result.graphs.push({ graph: 'streaming', rows: await streaming(cardPath, card, raw, runs, threads, model) });
   await model.release();
-  writeResult(cliOption(process.argv, '--json'), result);
+  writeResult(options.string('json'), result);
 }
 
 /** (2): per window, `hop` new frames through the encoder plus one temporal pass, for `batch` cameras at once. */

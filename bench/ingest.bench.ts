@@ -10,9 +10,10 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../scripts/demo-clip';
+import { benchOptions } from './options';
 import { procStat } from './proc-stats';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 20;
+const seconds = benchOptions('Usage: npm run bench:ingest [-- --seconds 20]', { seconds: { type: 'string' } }).number('seconds', 20);
 
 function clipFor(height: number): string {
   const dir = join(REPO_ROOT, '.cache', 'bench');

@@ -8,13 +8,13 @@
  *
  *   npm run bench:pose [-- --runs 200 --threads 1]
  */
-import { cliOption } from '@vigil/config';
 import { cropResize, nextCropRegion, PoseStage, PoseTracker, resolvePoseFallCard, type Keypoint } from '@vigil/model';
 import { FfmpegFrameSource, inputArguments, StreamEndedError, type Frame } from '@vigil/streams';
 import * as ort from 'onnxruntime-node';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
+import { benchOptions } from './options';
 
 const stats = (ms: number[]) => {
   const s = [...ms].sort((a, b) => a - b);
@@ -22,8 +22,9 @@ const stats = (ms: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const runs = Number(cliOption(process.argv, '--runs') ?? 200);
-  const threads = Number(cliOption(process.argv, '--threads') ?? 1);
+  const options = benchOptions('Usage: npm run bench:pose [-- --runs 200 --threads 1]', { runs: { type: 'string' }, threads: { type: 'string' } });
+  const runs = options.number('runs', 200);
+  const threads = options.number('threads', 1);
   const stage = await PoseStage.open(resolvePoseFallCard('builtin'), { intraOpThreads: threads });
   const picture = stage.pictureSize;
   const clip = await ensureClip('fall', join(REPO_ROOT, '.cache', 'bench', 'fall-640x360.mp4'), { width: 640, height: 360 });

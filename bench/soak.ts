@@ -15,17 +15,20 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { agentEnv } from '../scripts/agent-env';
 import { ensureClip, REPO_ROOT } from '../scripts/demo-clip';
+import { benchOptions } from './options';
 import { childrenByParent, procStat, residentByKind } from './proc-stats';
 import { simulatedSite } from './simulated-site';
 
-const argValue = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const cameras = argValue('--cameras', 16);
-const minutes = argValue('--minutes', 30);
-const everyS = argValue('--every', 30);
-const noEvents = process.argv.includes('--no-events');
+const options = benchOptions('Usage: npm run soak [-- --cameras 16 --minutes 30 --every 30 --no-events]', {
+  cameras: { type: 'string' },
+  minutes: { type: 'string' },
+  every: { type: 'string' },
+  'no-events': { type: 'boolean' },
+});
+const cameras = options.number('cameras', 16);
+const minutes = options.number('minutes', 30);
+const everyS = options.number('every', 30);
+const noEvents = options.flag('no-events');
 
 function sample(pid: number): { rssMb: number; agentRssMb: number; fds: number; children: number } {
   const kids = childrenByParent().get(pid) ?? [];

@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliOption } from '@vigil/config';
 import { openDatabase } from '@vigil/sqlite';
+import { benchOptions } from './options';
 import { residentByKind } from './proc-stats';
 
 const ROW = JSON.stringify({ schema: 'vigil.event/1', padding: 'x'.repeat(2500) });
@@ -40,10 +40,15 @@ function grow(cacheMegabytes: number, megabytes: number): void {
 }
 
 function main(): void {
-  const megabytes = Number(cliOption(process.argv, '--megabytes') ?? 40);
-  const child = cliOption(process.argv, '--child');
-  if (child !== undefined) return grow(Number(child), megabytes);
-  const caches = (cliOption(process.argv, '--caches') ?? '16,2').split(',').map(Number);
+  const options = benchOptions('Usage: npm run bench:sqlite-cache [-- --megabytes 40 --caches 16,2]', {
+    megabytes: { type: 'string' },
+    caches: { type: 'string' },
+    child: { type: 'string' },
+  });
+  const megabytes = options.number('megabytes', 40);
+  const child = options.optionalNumber('child');
+  if (child !== undefined) return grow(child, megabytes);
+  const caches = options.numbers('caches', [16, 2]);
   console.log(`SQLite page cache: malloc heap MB of a process writing ${megabytes} MB of 2.5 KB outbox rows (better-sqlite3 default: 16 MB)`);
   const runs = caches.map((mb) => {
     const r = spawnSync(process.execPath, [__filename, '--child', String(mb), '--megabytes', String(megabytes)], {

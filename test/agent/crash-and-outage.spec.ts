@@ -10,6 +10,7 @@ import { makeSiteKey, siteKeysYaml } from '../support/site-keys';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
+import { writeSiteConfig } from '../support/site-config';
 
 jest.setTimeout(150_000);
 
@@ -62,22 +63,17 @@ describe('broker outage and agent crash (mosquitto, SIGKILL)', () => {
     await consoleApp.waitForLine(/operator console at/, 30_000);
     admin = await setupAdmin(consoleUrl, await setupCodeOf(consoleApp.waitForLine));
     configPath = join(dir, 'agent.yaml');
-    writeFileSync(
-      configPath,
-      [
-        'site: { id: crash }',
-        'cameras:',
-        `  - { id: desk, name: "Desk camera", url: "${clip}" }`,
-        `mqtt: { url: "${broker.url}", signingKey: "${key.path}" }`,
-        `storage: { path: "${dbPath}" }`,
-        `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
-        `http: { port: ${await freePort()} }`,
-        // the fixture's rendered figure: falls from the video model (the pose stage has its own test)
-        'model: { fall: video }',
-        'events: { fall: { cooldownSeconds: 1, clearWindows: 1 } }',
-        '',
-      ].join('\n'),
-    );
+    writeSiteConfig(configPath, {
+      site: { id: 'crash' },
+      cameras: [{ id: 'desk', name: 'Desk camera', url: clip }],
+      mqtt: { url: broker.url, signingKey: key.path },
+      storage: { path: dbPath },
+      media: { dir: join(dir, 'media'), clipPostSeconds: 1 },
+      http: { port: await freePort() },
+      // the fixture's rendered figure: falls from the video model (the pose stage has its own test)
+      model: { fall: 'video' },
+      events: { fall: { cooldownSeconds: 1, clearWindows: 1 } },
+    });
   });
 
   afterAll(async () => {

@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
 import { AGENT_TEST_TOKEN } from '../support/observed-agent';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
+import { writeSiteConfig } from '../support/site-config';
 
 jest.setTimeout(180_000);
 
@@ -70,23 +71,18 @@ const disk = smallDisk();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     const config = join(disk!, 'site.yaml');
-    writeFileSync(
-      config,
-      [
-        'site: { id: fullness }',
-        'cameras:',
-        `  - { id: desk, url: "${await fixtureClip('fall')}" }`,
-        // no broker: events stay in the outbox, which is on the same small disk
-        `mqtt: { url: "mqtt://127.0.0.1:${await freePort()}" }`,
-        `storage: { path: "${dbPath}" }`,
-        `media: { dir: "${join(disk!, 'media')}", clipPostSeconds: 1 }`,
-        `http: { port: ${port}, token: "${AGENT_TEST_TOKEN}" }`,
-        'ingest: { reconnectMinSeconds: 0.2, reconnectMaxSeconds: 0.5 }',
-        'model: { fall: video }',
-        'events: { fall: { cooldownSeconds: 1, clearWindows: 1 } }',
-        '',
-      ].join('\n'),
-    );
+    writeSiteConfig(config, {
+      site: { id: 'fullness' },
+      cameras: [{ id: 'desk', url: await fixtureClip('fall') }],
+      // no broker: events stay in the outbox, which is on the same small disk
+      mqtt: { url: `mqtt://127.0.0.1:${await freePort()}` },
+      storage: { path: dbPath },
+      media: { dir: join(disk!, 'media'), clipPostSeconds: 1 },
+      http: { port, token: AGENT_TEST_TOKEN },
+      ingest: { reconnectMinSeconds: 0.2, reconnectMaxSeconds: 0.5 },
+      model: { fall: 'video' },
+      events: { fall: { cooldownSeconds: 1, clearWindows: 1 } },
+    });
     agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
     await agent.waitForLine(/edge agent for site \\?"fullness\\?" up/, 30_000);
     await waitFor(

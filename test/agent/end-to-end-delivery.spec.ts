@@ -8,6 +8,7 @@ import { fixtureClip } from '../support/clips';
 import { setupAdmin, setupCodeOf, type ConsoleClient } from '../support/console-session';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
+import { writeSiteConfig } from '../support/site-config';
 
 jest.setTimeout(240_000);
 
@@ -48,22 +49,17 @@ describe('end-to-end delivery through the embedded broker', () => {
   it('should store every event once in a console that was away while the agent restarted twice', async () => {
     const [mqttPort, agentPort, consolePort] = await Promise.all([freePort(), freePort(), freePort()]);
     agentConfig = join(dir, 'site.yaml');
-    writeFileSync(
-      agentConfig,
-      [
-        'site: { id: relay }',
-        'cameras:',
-        `  - { id: desk, url: "${await fixtureClip('fall')}" }`,
-        `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", ackTimeoutSeconds: 2, embeddedBroker: { enabled: true, port: ${mqttPort} } }`,
-        `storage: { path: "${dbPath}" }`,
-        `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
-        `http: { port: ${agentPort} }`,
-        'ingest: { reconnectMinSeconds: 0.2, reconnectMaxSeconds: 0.5 }',
-        'model: { fall: video }',
-        'events: { fall: { cooldownSeconds: 1, clearWindows: 1 } }',
-        '',
-      ].join('\n'),
-    );
+    writeSiteConfig(agentConfig, {
+      site: { id: 'relay' },
+      cameras: [{ id: 'desk', url: await fixtureClip('fall') }],
+      mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, ackTimeoutSeconds: 2, embeddedBroker: { enabled: true, port: mqttPort } },
+      storage: { path: dbPath },
+      media: { dir: join(dir, 'media'), clipPostSeconds: 1 },
+      http: { port: agentPort },
+      ingest: { reconnectMinSeconds: 0.2, reconnectMaxSeconds: 0.5 },
+      model: { fall: 'video' },
+      events: { fall: { cooldownSeconds: 1, clearWindows: 1 } },
+    });
     await startAgent();
     const users = JSON.parse(readFileSync(join(dir, 'mqtt-users.json'), 'utf8')) as { users: Array<{ username: string; password: string }> };
     const password = users.users.find((u) => u.username === 'console')!.password;

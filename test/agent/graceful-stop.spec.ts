@@ -1,12 +1,13 @@
 import type { EventMessage } from '@vigil/contracts';
 import mqtt from 'mqtt';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll } from '../support/processes';
+import { writeSiteConfig } from '../support/site-config';
 
 jest.setTimeout(120_000);
 
@@ -31,22 +32,17 @@ describe('agent stop with an event in flight', () => {
     observer.on('message', (_t, p) => messages.push(JSON.parse(p.toString()) as EventMessage));
     await observer.subscribeAsync('vigil/stopper/events', { qos: 1 });
     const config = join(dir, 'site.yaml');
-    writeFileSync(
-      config,
-      [
-        'site: { id: stopper }',
-        'cameras:',
-        `  - { id: desk, url: "${await fixtureClip('fall')}" }`,
-        `mqtt: { url: "${broker.url}" }`,
-        `storage: { path: "${join(dir, 'agent.db')}" }`,
-        // a long post-roll: the clip is still waiting when the stop comes
-        `media: { dir: "${join(dir, 'media')}", clipPreSeconds: 3, clipPostSeconds: 30 }`,
-        `http: { port: ${await freePort()} }`,
-        'model: { fall: video }',
-        'events: { fall: { cooldownSeconds: 1, clearWindows: 1 } }',
-        '',
-      ].join('\n'),
-    );
+    writeSiteConfig(config, {
+      site: { id: 'stopper' },
+      cameras: [{ id: 'desk', url: await fixtureClip('fall') }],
+      mqtt: { url: broker.url },
+      storage: { path: join(dir, 'agent.db') },
+      // a long post-roll: the clip is still waiting when the stop comes
+      media: { dir: join(dir, 'media'), clipPreSeconds: 3, clipPostSeconds: 30 },
+      http: { port: await freePort() },
+      model: { fall: 'video' },
+      events: { fall: { cooldownSeconds: 1, clearWindows: 1 } },
+    });
     const agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
     await agent.waitForLine(/edge agent for site \\?"stopper\\?" up/, 30_000);
     const opened = await waitFor(

@@ -19,13 +19,25 @@ describe('edge agent with the pose stage', () => {
 
   beforeAll(async () => {
     const clip = await fixtureClip('fall');
-    site = await startObservedAgent('pose', [
-      'cameras:',
-      `  - { id: open, url: "${clip}" }`,
-      `  - { id: masked, url: "${clip}", masks: [[[0, 0], [1, 0], [1, 1], [0, 1]]] }`,
+    site = await startObservedAgent('pose', {
+      cameras: [
+        { id: 'open', url: clip },
+        {
+          id: 'masked',
+          url: clip,
+          masks: [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 1],
+            ],
+          ],
+        },
+      ],
       // the fixture's rendered figure scores lower than real people: one window over 0.8 opens the event here
-      'events: { fall: { threshold: 0.8, minWindows: 1, smoothingWindows: 1 }, fire: { enabled: false }, smoke: { enabled: false } }',
-    ]);
+      events: { fall: { threshold: 0.8, minWindows: 1, smoothingWindows: 1 }, fire: { enabled: false }, smoke: { enabled: false } },
+    });
   });
 
   afterAll(async () => {

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../apps/edge-agent/src/storage/database';
 import { startNode, stopAll } from '../support/processes';
+import { writeSiteConfig } from '../support/site-config';
 
 jest.setTimeout(60_000);
 
@@ -32,10 +33,12 @@ const dir = readOnlyFolderWithDatabase();
 
   it('should say the folder must be writable and exit non-zero', async () => {
     const config = join(mkdtempSync(join(tmpdir(), 'vigil-ro-config-')), 'site.yaml');
-    writeFileSync(
-      config,
-      `site: { id: ro }\ncameras:\n  - { id: a, url: "rtsp://127.0.0.1:9/x" }\nstorage: { path: "${join(dir!, 'agent.db')}" }\nmqtt: { signingKey: "${join(tmpdir(), 'vigil-ro-site-key.pem')}" }\n`,
-    );
+    writeSiteConfig(config, {
+      site: { id: 'ro' },
+      cameras: [{ id: 'a', url: 'rtsp://127.0.0.1:9/x' }],
+      storage: { path: join(dir!, 'agent.db') },
+      mqtt: { signingKey: join(tmpdir(), 'vigil-ro-site-key.pem') },
+    });
     const agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
     const code = await agent.exited;
     expect(code).not.toBe(0);

@@ -19,11 +19,7 @@ describe('edge agent with the streaming model', () => {
 
   beforeAll(async () => {
     const clip = await fixtureClip('fall');
-    site = await startObservedAgent('stream', [
-      'cameras:',
-      `  - { id: desk, name: "Desk camera", url: "${clip}" }`,
-      'model: { card: builtin-stream, fall: video }',
-    ]);
+    site = await startObservedAgent('stream', { cameras: [{ id: 'desk', name: 'Desk camera', url: clip }], model: { card: 'builtin-stream', fall: 'video' } });
   });
 
   afterAll(async () => {

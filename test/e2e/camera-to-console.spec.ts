@@ -15,6 +15,7 @@ import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { freePort, waitFor } from '../support/ports';
 import { REPO, startNode, stopAll, type Running } from '../support/processes';
 import { startRtspServer, type RtspServer } from '../support/rtsp-server';
+import { writeSiteConfig, type SiteConfigInput } from '../support/site-config';
 
 interface ApiEvent {
   id: string;
@@ -53,26 +54,18 @@ describe('camera to console (end to end)', () => {
   const keys: Record<string, TestSiteKey> = {};
   const keyOf = (site: string) => (keys[site] ??= makeSiteKey(dir, site));
 
-  function agentConfig(site: string, url: string, port: number, extraCameras: string[] = [], extra: string[] = []): string {
-    const path = join(dir, `${site}.yaml`);
-    writeFileSync(
-      path,
-      [
-        `site: { id: ${site}, name: "E2E ${site}" }`,
-        'cameras:',
-        `  - { id: cam-1, name: "Test camera", location: "Test bench", url: "${url}" }`,
-        ...extraCameras,
-        `mqtt: { url: "${broker.url}", signingKey: "${keyOf(site).path}" }`,
-        `storage: { path: "${join(dir, `${site}.db`)}" }`,
-        `media: { dir: "${join(dir, `${site}-media`)}", clipPreSeconds: 3, clipPostSeconds: 3 }`,
-        `http: { port: ${port}, token: "${AGENT_TEST_TOKEN}" }`,
-        'ingest: { reconnectMaxSeconds: 2 }',
-        'logging: { level: info }',
-        ...extra,
-        '',
-      ].join('\n'),
-    );
-    return path;
+  function agentConfig(site: string, url: string, port: number, more: Pick<Partial<SiteConfigInput>, 'cameras' | 'model'> = {}): string {
+    return writeSiteConfig(join(dir, `${site}.yaml`), {
+      site: { id: site, name: `E2E ${site}` },
+      cameras: [{ id: 'cam-1', name: 'Test camera', location: 'Test bench', url }, ...(more.cameras ?? [])],
+      mqtt: { url: broker.url, signingKey: keyOf(site).path },
+      storage: { path: join(dir, `${site}.db`) },
+      media: { dir: join(dir, `${site}-media`), clipPreSeconds: 3, clipPostSeconds: 3 },
+      http: { port, token: AGENT_TEST_TOKEN },
+      ingest: { reconnectMaxSeconds: 2 },
+      logging: { level: 'info' },
+      ...(more.model && { model: more.model }),
+    });
   }
 
   async function events(): Promise<ApiEvent[]> {
@@ -99,20 +92,15 @@ describe('camera to console (end to end)', () => {
     expect((await admin.post('/api/users', { ...OPERATOR, role: 'operator' })).status).toBe(201);
     expect((await admin.post('/api/users', { ...VIEWER, role: 'viewer' })).status).toBe(201);
     // a second camera that is down from the start must not disturb the first one
-    const deadCamera = `  - { id: cam-dead, name: "Dead camera", url: "rtsp://viewer:hunter2@127.0.0.1:${await freePort()}/gone" }`;
+    const deadCamera = { id: 'cam-dead', name: 'Dead camera', url: `rtsp://viewer:hunter2@127.0.0.1:${await freePort()}/gone` };
     fallAgentUrl = `http://127.0.0.1:${fallPort}`;
     fallAgent = startNode('apps/edge-agent/src/main.js', [
       '--config',
-      agentConfig(
-        'e2e-fall',
-        rtsp.url('fall'),
-        fallPort,
-        [deadCamera],
-        [
-          // the fixture's fall is a rendered figure: scored by the video model (test/agent/pose-fall.spec.ts covers the pose stage)
-          'model: { fall: video }',
-        ],
-      ),
+      agentConfig('e2e-fall', rtsp.url('fall'), fallPort, {
+        cameras: [deadCamera],
+        // the fixture's fall is a rendered figure: scored by the video model (test/agent/pose-fall.spec.ts covers the pose stage)
+        model: { fall: 'video' },
+      }),
     ]);
     quietAgent = startNode('apps/edge-agent/src/main.js', ['--config', agentConfig('e2e-quiet', rtsp.url('normal'), quietPort)]);
     await Promise.all([

@@ -1,6 +1,6 @@
 import type { EventMessage } from '@vigil/contracts';
 import mqtt from 'mqtt';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureClip } from '../support/clips';
@@ -8,6 +8,7 @@ import { startMosquitto, type Mosquitto } from '../support/mosquitto';
 import { startOpenAiServer } from '../support/openai-server';
 import { freePort, waitFor } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
+import { writeSiteConfig } from '../support/site-config';
 
 jest.setTimeout(120_000);
 
@@ -33,22 +34,25 @@ describe('edge agent with an LLM explainer', () => {
 
   async function startAgent(site: string, server: OpenAiServer, clip: string): Promise<Running> {
     const path = join(dir, `${site}.yaml`);
-    writeFileSync(
-      path,
-      [
-        `site: { id: ${site}, name: "LLM ${site}" }`,
-        'cameras:',
-        `  - { id: desk, name: "Desk camera", location: "Reception", url: "${clip}" }`,
-        `mqtt: { url: "${broker.url}" }`,
-        `storage: { path: "${join(dir, `${site}.db`)}" }`,
-        `media: { dir: "${join(dir, `${site}-media`)}" }`,
-        `http: { port: ${await freePort()} }`,
-        `explanations: { provider: openai-compatible, baseUrl: "${server.baseUrl}", model: test-vlm, apiKeyEnv: TEST_LLM_KEY, vision: true, timeoutSeconds: 10, retries: 1 }`,
-        'model: { fall: video }', // the fixture's rendered figure: falls from the video model
-        'events: { fall: { cooldownSeconds: 3600 } }',
-        '',
-      ].join('\n'),
-    );
+    writeSiteConfig(path, {
+      site: { id: site, name: `LLM ${site}` },
+      cameras: [{ id: 'desk', name: 'Desk camera', location: 'Reception', url: clip }],
+      mqtt: { url: broker.url },
+      storage: { path: join(dir, `${site}.db`) },
+      media: { dir: join(dir, `${site}-media`) },
+      http: { port: await freePort() },
+      explanations: {
+        provider: 'openai-compatible',
+        baseUrl: server.baseUrl,
+        model: 'test-vlm',
+        apiKeyEnv: 'TEST_LLM_KEY',
+        vision: true,
+        timeoutSeconds: 10,
+        retries: 1,
+      },
+      model: { fall: 'video' }, // the fixture's rendered figure: falls from the video model
+      events: { fall: { cooldownSeconds: 3600 } },
+    });
     const agent = startNode('apps/edge-agent/src/main.js', ['--config', path], { TEST_LLM_KEY: 'sk-local-test' });
     await agent.waitForLine(/edge agent for site \\?"[a-z0-9-]+\\?" up/, 30_000);
     return agent;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureClipInfo } from '../support/clips';
 import { DIST, start } from '../support/processes';
+import { writeSiteConfig } from '../support/site-config';
 
 /** `npm run eval` over the project's fall and normal fixture clips, through the agent's decode, window and rule. */
 describe('evaluation CLI', () => {
@@ -62,16 +63,12 @@ describe('evaluation CLI', () => {
 
   it("should take the model and the event rule from a site file, so a site's settings can be tried on footage", async () => {
     const site = join(dir, 'site.yaml');
-    writeFileSync(
-      site,
-      [
-        'site: { id: lobby }',
-        'cameras: [{ id: door, url: "rtsp://127.0.0.1/door" }]',
-        'model: { card: builtin-stream, hop: 1, fall: video }',
-        'events: { fall: { minWindows: 3 } }',
-        '',
-      ].join('\n'),
-    );
+    writeSiteConfig(site, {
+      site: { id: 'lobby' },
+      cameras: [{ id: 'door', url: 'rtsp://127.0.0.1/door' }],
+      model: { card: 'builtin-stream', hop: 1, fall: 'video' },
+      events: { fall: { minWindows: 3 } },
+    });
     const first = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     const again = join(dir, 'hop1');
     const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--config', site, '--out', again]);

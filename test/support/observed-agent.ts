@@ -1,10 +1,11 @@
 import type { EventMessage } from '@vigil/contracts';
 import mqtt from 'mqtt';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMosquitto, type Mosquitto } from './mosquitto';
 import { freePort } from './ports';
+import { writeSiteConfig, type SiteConfigInput } from './site-config';
 import { startNode, type Running } from './processes';
 
 /** The agents' HTTP token in tests. */
@@ -24,7 +25,7 @@ export interface ObservedAgent {
  * An edge agent for `site` with its cameras and extra site-file lines, on a real mosquitto broker, and an MQTT
  * client recording what it publishes on the events topic. Resolves once the agent says it is up.
  */
-export async function startObservedAgent(site: string, lines: string[]): Promise<ObservedAgent> {
+export async function startObservedAgent(site: string, settings: Pick<SiteConfigInput, 'cameras' | 'model' | 'events'>): Promise<ObservedAgent> {
   const dir = mkdtempSync(join(tmpdir(), `vigil-${site}-agent-`));
   const broker: Mosquitto = await startMosquitto();
   const observer = await mqtt.connectAsync(broker.url, { clientId: `${site}-observer` });
@@ -33,18 +34,15 @@ export async function startObservedAgent(site: string, lines: string[]): Promise
   await observer.subscribeAsync(`vigil/${site}/events`, { qos: 1 });
   const port = await freePort();
   const config = join(dir, 'agent.yaml');
-  writeFileSync(
-    config,
-    [
-      `site: { id: ${site} }`,
-      ...lines,
-      `mqtt: { url: "${broker.url}" }`,
-      `storage: { path: "${join(dir, 'agent.db')}" }`,
-      `media: { dir: "${join(dir, 'media')}", clipPostSeconds: 1 }`,
-      `http: { port: ${port}, token: "${AGENT_TEST_TOKEN}" }`,
-      '',
-    ].join('\n'),
-  );
+  writeSiteConfig(config, {
+    site: { id: site },
+    ...settings,
+    mqtt: { url: broker.url },
+    storage: { path: join(dir, 'agent.db') },
+    media: { dir: join(dir, 'media'), clipPostSeconds: 1 },
+    http: { port, token: AGENT_TEST_TOKEN },
+  });
+
   const agent = startNode('apps/edge-agent/src/main.js', ['--config', config]);
   await agent.waitForLine(new RegExp(`edge agent for site \\\\?"${site}\\\\?" up`), 30_000);
   return {

@@ -1,4 +1,3 @@
-export { cliOption } from './cli-option';
 export { ConfigError } from './config-error';
 export { formatIssues, formatPath } from './format-issues';
 export { loadYamlConfig, parseYamlConfig, type LoadOptions } from './load-yaml-config';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ffmpegArguments, type PreviewOutput } from './ffmpeg-args';
 import { explainFfmpegError } from './ffmpeg-errors';
+import { FpsMeter, FrameAssembler, pictureReader } from './frame-assembler';
 import { frameBytes, type Frame, type FrameSize } from './frame';
 import { MpjpegParser } from './mpjpeg-parser';
 import { redactUrl } from './redact';
@@ -72,24 +73,20 @@ export class FfmpegFrameSource {
 
   async *frames(signal?: AbortSignal): AsyncGenerator<Frame> {
     const { fps, size, preview, side } = this.options;
-    const bytes = frameBytes(size);
-    const recent: number[] = [];
     const child = spawn(this.options.ffmpegPath ?? 'ffmpeg', ffmpegArguments(this.options.input, fps, size, preview, side), {
       stdio: side ? ['pipe', 'pipe', 'pipe', preview ? 'pipe' : 'ignore', 'pipe'] : preview ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
     const stdout = child.stdout as Readable;
     const stderrStream = child.stderr as Readable;
-    // with a side output, a frame is complete when both of its pictures are: each output's pictures wait here
-    const models: Buffer[] = [];
-    const sides: Buffer[] = [];
+    const sideStream = side ? (child.stdio[4] as Readable) : undefined;
+    const assembler = new FrameAssembler(size, side);
+    const meter = new FpsMeter(FPS_WINDOW_MS);
     const every = this.options.delivery === 'every';
     const queue: Frame[] = [];
     let ended: Error | undefined;
     let wake: (() => void) | undefined;
-    let seq = 0;
     let stderr = '';
-    const startedAt = Date.now();
-    let lastFrameAt = startedAt;
+    let lastFrameAt = Date.now();
     const notify = () => {
       const w = wake;
       wake = undefined;
@@ -99,29 +96,15 @@ export class FfmpegFrameSource {
       ended ??= err;
       notify();
     };
-
-    stdout.on(
-      'data',
-      pictureReader(bytes, (picture) => {
-        models.push(picture);
-        deliver();
-      }),
-    );
-    const deliver = () => {
-      while (models.length && (!side || sides.length)) {
-        const data = models.shift()!;
-        const sidePicture = side ? sides.shift() : undefined;
+    const enqueue = (frames: Frame[]) => {
+      for (const frame of frames) {
         if (!every && queue.length) {
           queue.length = 0;
           this.dropped++;
         }
-        const now = Date.now();
-        // frames over the last few seconds of wall time: a burst after a stall must not read as a high rate
-        recent.push(now);
-        while (recent.length > 1 && recent[0] < now - FPS_WINDOW_MS) recent.shift();
-        if (recent.length > 1) this.measuredFps = (recent.length - 1) / ((now - recent[0]) / 1000);
-        lastFrameAt = now;
-        queue.push({ data, width: size.width, height: size.height, seq: seq++, at: now, ...(sidePicture && { side: sidePicture }) });
+        this.measuredFps = meter.tick(frame.at);
+        lastFrameAt = frame.at;
+        queue.push(frame);
         if (every && queue.length >= EVERY_HIGH_WATER) {
           stdout.pause();
           sideStream?.pause();
@@ -129,14 +112,15 @@ export class FfmpegFrameSource {
         notify();
       }
     };
-    const sideStream = side ? (child.stdio[4] as Readable) : undefined;
+
+    stdout.on(
+      'data',
+      pictureReader(frameBytes(size), (picture) => enqueue(assembler.model(picture))),
+    );
     if (side && sideStream) {
       sideStream.on(
         'data',
-        pictureReader(frameBytes(side), (picture) => {
-          sides.push(picture);
-          deliver();
-        }),
+        pictureReader(frameBytes(side), (picture) => enqueue(assembler.sidePicture(picture))),
       );
     }
     if (preview) {
@@ -165,7 +149,7 @@ export class FfmpegFrameSource {
       ? setInterval(
           () => {
             const silent = Date.now() - lastFrameAt;
-            if (silent > (seq === 0 ? firstFrameMs : stallMs)) fail(new StreamStalledError(silent, seq === 0));
+            if (silent > (assembler.count === 0 ? firstFrameMs : stallMs)) fail(new StreamStalledError(silent, assembler.count === 0));
           },
           Math.min(1000, stallMs / 2),
         )
@@ -193,25 +177,4 @@ export class FfmpegFrameSource {
       await stopProcess(child);
     }
   }
-}
-
-/** A 'data' listener that cuts a raw video byte stream into pictures of `bytes` bytes, each in its own buffer. */
-function pictureReader(bytes: number, onPicture: (picture: Buffer) => void): (chunk: Buffer) => void {
-  let partial = Buffer.allocUnsafe(bytes);
-  let filled = 0;
-  return (chunk) => {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const n = Math.min(bytes - filled, chunk.length - offset);
-      partial.set(chunk.subarray(offset, offset + n), filled);
-      filled += n;
-      offset += n;
-      if (filled === bytes) {
-        const picture = partial;
-        partial = Buffer.allocUnsafe(bytes);
-        filled = 0;
-        onPicture(picture);
-      }
-    }
-  };
 }
