@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SystemClock } from '../../apps/edge-agent/src/common/clock';
+import { SystemClock } from '@vigil/config';
 import { SiteConfigSchema, type SiteConfig } from '../../apps/edge-agent/src/config/site-config.schema';
 import { EmbeddedBroker } from '../../apps/edge-agent/src/mqtt/embedded-broker';
 import { MqttRepository } from '../../apps/edge-agent/src/mqtt/mqtt.repository';

@@ -337,4 +337,9 @@ describe('operator console API', () => {
       expect.stringMatching(/belongs to site \W*north/),
     ]);
   });
+
+  it('should stop on SIGTERM with exit 0, the broker link closed before the database', async () => {
+    expect(await app.stop('SIGTERM')).toBe(0);
+    expect(app.output()).toMatch(/shutting down on SIGTERM[\s\S]*stopped in \d+ ms/);
+  });
 });

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { pinoHttpOptions } from '@vigil/config';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { Clock, pinoHttpOptions, SystemClock } from '@vigil/config';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditRepository } from './audit/audit.repository';
@@ -11,6 +11,7 @@ import { CamerasController } from './cameras/cameras.controller';
 import { CamerasRepository } from './cameras/cameras.repository';
 import { type ConsoleConfig } from './config/console-config.schema';
 import { CONSOLE_CONFIG } from './config/console-config.token';
+import { ConsoleLifecycle } from './console.lifecycle';
 import { EventsController } from './events/events.controller';
 import { EventsService } from './events/events.service';
 import { MessageVerifier } from './ingest/message-verifier';
@@ -20,15 +21,6 @@ import { HealthController } from './health/health.controller';
 import { MqttIngestService } from './ingest/mqtt-ingest.service';
 import { DATABASE, openDatabase, type Db } from './storage/database';
 import { EventStoreRepository } from './storage/event-store.repository';
-
-@Injectable()
-class DatabaseLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE) private readonly db: Db) {}
-
-  onApplicationShutdown(): void {
-    this.db.close();
-  }
-}
 
 @Module({})
 export class AppModule {
@@ -43,6 +35,7 @@ export class AppModule {
       controllers: [AuthController, EventsController, CamerasController, MediaProxyController, HealthController, MetricsController],
       providers: [
         { provide: CONSOLE_CONFIG, useValue: config },
+        { provide: Clock, useClass: SystemClock },
         { provide: DATABASE, useFactory: () => openDatabase(config.storage.path) },
         { provide: EventStoreRepository, useFactory: (db: Db) => new EventStoreRepository(db), inject: [DATABASE] },
         { provide: UsersRepository, useFactory: (db: Db) => new UsersRepository(db), inject: [DATABASE] },
@@ -53,7 +46,7 @@ export class AppModule {
         { provide: MessageVerifier, useFactory: () => new MessageVerifier(config.mqtt.siteKeys, config.mqtt.requireSignatures) },
         EventsService,
         MqttIngestService,
-        DatabaseLifecycle,
+        ConsoleLifecycle,
       ],
     };
   }

@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { pinoHttpOptions } from '@vigil/config';
+import { Clock, pinoHttpOptions, SystemClock } from '@vigil/config';
 import { LoggerModule } from 'nestjs-pino';
 import { AgentLifecycle } from './agent.lifecycle';
 import { CameraManagerService } from './camera/camera-manager.service';
-import { Clock, SystemClock } from './common/clock';
 import type { SiteConfig } from './config/site-config.schema';
 import { SITE_CONFIG } from './config/site-config.token';
 import { EventService } from './events/event.service';

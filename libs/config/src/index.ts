@@ -4,3 +4,4 @@ export { loadYamlConfig, parseYamlConfig, type LoadOptions } from './load-yaml-c
 export { escapeControl, pinoHttpOptions, type LoggingConfig } from './logging';
 export { readCommandLine, UsageError } from './command-line';
 export { scrapedMetrics } from './metrics';
+export { Clock, SystemClock } from './clock';

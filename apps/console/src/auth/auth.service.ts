@@ -1,3 +1,4 @@
+import { Clock } from '@vigil/config';
 import {
   ForbiddenException,
   HttpException,
@@ -8,7 +9,6 @@ import {
   NotFoundException,
   UnauthorizedException,
   ConflictException,
-  type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { filter, interval, map, merge, Subject, take, type Observable } from 'rxjs';
@@ -44,7 +44,7 @@ export function insecureCookieWarning(config: Pick<ConsoleConfig, 'http' | 'auth
 
 /** Local accounts: first-run admin set-up, sign-in with rate limiting, sessions, user management. */
 @Injectable()
-export class AuthService implements OnApplicationBootstrap {
+export class AuthService {
   private readonly logger = new Logger('Console');
   private readonly limiter = new LoginLimiter();
   /** Until the first admin exists, creating one needs this code from the console's log, not just a web page. */
@@ -57,13 +57,19 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly users: UsersRepository,
     private readonly audit: AuditRepository,
     @Inject(CONSOLE_CONFIG) private readonly config: ConsoleConfig,
+    private readonly clock: Clock,
   ) {}
+
+  private isoNow(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
 
   get needsSetup(): boolean {
     return this.users.count() === 0;
   }
 
-  onApplicationBootstrap(): void {
+  /** At start: the insecure-cookie warning, and a setup code while there is no administrator. */
+  announce(): void {
     const warning = insecureCookieWarning(this.config);
     if (warning) this.logger.warn(warning);
     if (!this.needsSetup) return;
@@ -77,19 +83,19 @@ export class AuthService implements OnApplicationBootstrap {
     const given = code.trim().toUpperCase();
     const h = (v: string) => createHash('sha256').update(v).digest();
     if (!timingSafeEqual(h(given), h(expected))) {
-      this.audit.add({ at: new Date().toISOString(), username, action: 'setup-refused', target: null, detail: 'wrong setup code' });
+      this.audit.add({ at: this.isoNow(), username, action: 'setup-refused', target: null, detail: 'wrong setup code' });
       throw new ForbiddenException('Wrong setup code; it is in the console\'s log ("create one with setup code ...")');
     }
-    const user = this.users.createFirstAdmin(username, await hashPassword(password), new Date().toISOString());
+    const user = this.users.createFirstAdmin(username, await hashPassword(password), this.isoNow());
     if (!user) throw new ConflictException('The console is already set up; sign in instead');
     this.setupCode = undefined;
-    this.audit.add({ at: new Date().toISOString(), username, action: 'setup', target: null, detail: 'first admin created' });
+    this.audit.add({ at: this.isoNow(), username, action: 'setup', target: null, detail: 'first admin created' });
     return { user, token: this.startSession(user) };
   }
 
   async login(username: string, password: string, client: string): Promise<{ user: SessionUser; token: string }> {
     const key = `${client}|${username.toLowerCase()}`;
-    const now = Date.now();
+    const now = this.clock.now();
     const wait = this.limiter.retryAfterMs(key, now);
     if (wait > 0) {
       throw new HttpException(
@@ -132,14 +138,14 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   userFor(token: string | undefined): SessionUser | undefined {
-    return token ? this.users.session(tokenHash(token), new Date().toISOString()) : undefined;
+    return token ? this.users.session(tokenHash(token), this.isoNow()) : undefined;
   }
 
   async createUser(by: SessionUser, username: string, role: Role, password: string): Promise<SessionUser> {
     if (by.role !== 'admin') throw new ForbiddenException('Only an admin can add users');
     if (this.users.byName(username)) throw new ConflictException(`A user named "${username}" already exists`);
-    const user = this.users.create(username, role, await hashPassword(password), new Date().toISOString());
-    this.audit.add({ at: new Date().toISOString(), username: by.username, action: 'user-created', target: username, detail: role });
+    const user = this.users.create(username, role, await hashPassword(password), this.isoNow());
+    this.audit.add({ at: this.isoNow(), username: by.username, action: 'user-created', target: username, detail: role });
     return user;
   }
 
@@ -151,7 +157,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (user.role === 'admin' && this.users.admins() <= 1) throw new ConflictException('This is the last admin; add another admin before removing this one');
     this.users.remove(username);
     this.signedOut.next('*');
-    this.audit.add({ at: new Date().toISOString(), username: by.username, action: 'user-removed', target: username, detail: null });
+    this.audit.add({ at: this.isoNow(), username: by.username, action: 'user-removed', target: username, detail: null });
   }
 
   /** Signs a user out everywhere (admin, or the user themself). */
@@ -160,7 +166,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (!this.users.byName(username)) throw new NotFoundException(`No user named "${username}"`);
     const n = this.users.revokeSessions(username);
     this.signedOut.next('*');
-    this.audit.add({ at: new Date().toISOString(), username: by.username, action: 'sessions-revoked', target: username, detail: `${n} sessions` });
+    this.audit.add({ at: this.isoNow(), username: by.username, action: 'sessions-revoked', target: username, detail: `${n} sessions` });
     return n;
   }
 
@@ -178,7 +184,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   private startSession(user: SessionUser): string {
     const token = randomBytes(32).toString('base64url');
-    const now = Date.now();
+    const now = this.clock.now();
     this.users.deleteExpiredSessions(new Date(now).toISOString());
     this.users.createSession(tokenHash(token), user.id, new Date(now + this.sessionMaxAgeMs).toISOString(), new Date(now).toISOString());
     return token;

@@ -1,3 +1,4 @@
+import { SystemClock } from '@vigil/config';
 import { mkdtempSync } from 'node:fs';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ describe('password cost upgrade at sign-in (real SQLite)', () => {
   it('should rehash a password stored at the old scrypt cost on the next successful sign-in', async () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'vigil-rehash-')), 'console.db'));
     const users = new UsersRepository(db);
-    const auth = new AuthService(users, new AuditRepository(db), ConsoleConfigSchema.parse({}));
+    const auth = new AuthService(users, new AuditRepository(db), ConsoleConfigSchema.parse({}), new SystemClock());
     const salt = randomBytes(16);
     const old = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('an old password', salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')].join(
       '$',

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@vigil/config';
 import { CameraStateSchema, EventMessageSchema } from '@vigil/contracts';
 import { Subject, type Observable } from 'rxjs';
 import { AuditRepository } from '../audit/audit.repository';
@@ -36,6 +37,7 @@ export class EventsService {
     private readonly audit: AuditRepository,
     private readonly camerasStore: CamerasRepository,
     private readonly verifier: MessageVerifier,
+    private readonly clock: Clock,
   ) {}
 
   get updates(): Observable<LiveUpdate> {
@@ -46,7 +48,7 @@ export class EventsService {
    * Validates and stores one MQTT payload from the events topic of `site`. A malformed, unsigned or forged message
    * is counted and logged, never thrown.
    */
-  ingest(raw: string, site: string, receivedAt = new Date().toISOString()): IngestResult {
+  ingest(raw: string, site: string, receivedAt = new Date(this.clock.now()).toISOString()): IngestResult {
     this.counters.received++;
     if (Buffer.byteLength(raw, 'utf8') > MAX_EVENT_BYTES) return this.reject(`payload is over ${MAX_EVENT_BYTES / 1024} KiB`, raw);
     let parsed: unknown;
@@ -83,7 +85,7 @@ export class EventsService {
 
   siteAvailability(site: string, online: boolean): void {
     this.sites.set(site, online);
-    if (!online) this.camerasStore.markSiteOffline(site, new Date().toISOString());
+    if (!online) this.camerasStore.markSiteOffline(site, new Date(this.clock.now()).toISOString());
     this.live.next({ type: 'site', site, online });
   }
 
@@ -155,7 +157,7 @@ export class EventsService {
     apply: (at: string) => boolean,
   ): ConsoleEvent | undefined {
     if (!this.store.get(id)) return undefined;
-    const at = new Date().toISOString();
+    const at = new Date(this.clock.now()).toISOString();
     if (apply(at)) {
       const event = this.store.get(id)!;
       this.audit.add({ at, username: by, action: action === 'acknowledged' ? 'event-acknowledged' : 'event-resolved', target: id, detail: note });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ACK_SCHEMA_ID, AVAILABILITY, topics, type AckMessage } from '@vigil/contracts';
 import { redactUrl } from '@vigil/streams';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -12,7 +12,7 @@ import { EventsService } from '../events/events.service';
  * stored event message on the site's `acks` topic, so the agent keeps it until then.
  */
 @Injectable()
-export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MqttIngestService {
   private readonly logger = new Logger(MqttIngestService.name);
   private client?: MqttClient;
   private lastError?: string;
@@ -26,7 +26,8 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
     return this.client?.connected ?? false;
   }
 
-  onApplicationBootstrap(): void {
+  /** Connects and subscribes; reconnects by itself from then on (ConsoleLifecycle starts it). */
+  start(): void {
     const { url, username, password, clientId, topicPrefix, sharedGroup } = this.config.mqtt;
     const { events: eventsFilter, availability: availabilityFilter, cameraState: stateFilter } = topics.consumerFilters(topicPrefix);
     // with a shared group the broker hands each event to one replica; states stay per replica (retained, small)
@@ -69,8 +70,8 @@ export class MqttIngestService implements OnApplicationBootstrap, BeforeApplicat
     this.client = client;
   }
 
-  /** Before the database closes (onApplicationShutdown), so no message arrives into a closed store. */
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Disconnects; ConsoleLifecycle calls it before the database closes, so no message arrives into a closed store. */
+  async stop(): Promise<void> {
     await this.client?.endAsync();
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DETECTION, EVENT_SCHEMA_ID, MAX_TIMELINE_POINTS, topics, type EventKind, type EventMessage, type EventState } from '@vigil/contracts';
 import { windowSeconds } from '@vigil/model';
 import { randomUUID } from 'node:crypto';
-import { Clock } from '../common/clock';
+import { Clock } from '@vigil/config';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
 import { AgentUrl } from '../http/agent-url';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JpegRing, writeClip, type TimedJpeg } from '@vigil/streams';
 import { EventEmitter } from 'node:events';
-import { Clock } from '../common/clock';
+import { Clock } from '@vigil/config';
 import { Semaphore } from '../common/semaphore';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { backoffDelay, sleep } from '@vigil/streams';
-import { Clock } from '../common/clock';
+import { Clock } from '@vigil/config';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
 import { SiteKey } from '../security/site-key';

@@ -1,4 +1,4 @@
-/** Injected wherever time matters, so tests can drive it. */
+/** Injected wherever time matters in either app, so tests can drive it. */
 export abstract class Clock {
   abstract now(): number;
 }
