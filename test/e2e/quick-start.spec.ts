@@ -3,8 +3,8 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setupAdmin, setupCodeOf } from '../support/console-session';
-import { expectEventMediaShown, type ApiEvent } from '../support/event-media';
-import { freePort, waitFor } from '../support/ports';
+import { expectEventMediaShown, waitForKinds } from '../support/event-media';
+import { freePort } from '../support/ports';
 import { startNode, stopAll, type Running } from '../support/processes';
 
 jest.setTimeout(300_000);
@@ -40,16 +40,7 @@ describe('npm start (quick start)', () => {
     const started = Date.now();
     // a fresh console asks for its first administrator, as an operator would on the first visit
     const admin = await setupAdmin(url, await setupCodeOf(demo.waitForLine));
-    const kinds = await waitFor(
-      () => `fall and fire events; output so far:\n${demo.output().slice(-4000)}`,
-      async () => {
-        const body = await admin.get<{ events: ApiEvent[] }>('/api/events');
-        const seen = new Set(body.events.map((e) => e.kind));
-        return seen.has('fall') && seen.has('fire') ? body.events : undefined;
-      },
-      60_000,
-      500,
-    );
+    const kinds = await waitForKinds(admin, ['fall', 'fire'], () => `output so far:\n${demo.output().slice(-4000)}`, 60_000, 500);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(kinds.every((e) => e.site === 'demo')).toBe(true);
     // every event's snapshot is served by the console from the agent (the media folder is relative in the demo

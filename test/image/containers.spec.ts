@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ensureClip } from '../../scripts/demo-clip';
 import { setupAdmin, type ConsoleClient } from '../support/console-session';
-import { expectEventMediaShown, type ApiEvent } from '../support/event-media';
+import { expectEventMediaShown, waitForKinds, type ApiEvent } from '../support/event-media';
 import { freePort, waitFor } from '../support/ports';
 import { REPO } from '../support/processes';
 
@@ -54,6 +54,13 @@ function logs(service: string): string {
   const out = spawnSync('podman', ['logs', container(service)], { env, encoding: 'utf8' });
   return `${out.stdout}${out.stderr}`;
 }
+/** The image run once with `args` (podman run options, then the command), its exit status and stderr. */
+function runImage(options: string[], ...command: string[]): { status: number | null; stderr: string } {
+  const out = spawnSync('podman', ['run', '--rm', ...options, IMAGE, ...command], { env, encoding: 'utf8' });
+  return { status: out.status, stderr: out.stderr };
+}
+/** What a shell script prints in a throwaway container of the image. */
+const inImage = (script: string) => podman('run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', script);
 const inspect = (service: string, format: string) => podman('inspect', '--format', format, container(service)).trim();
 
 /** Lines of the agent's JSON log with their time (ms since epoch). */
@@ -187,16 +194,7 @@ describe('the container images, deployed as docs/deploy.md says', () => {
   it('should show an event in the console in Chromium with its snapshot and clip, served from the agent container', async () => {
     const code = await waitFor('the setup code in the console log', () => /setup code ([A-Z0-9]{5}-[A-Z0-9]{5})/.exec(logs('console'))?.[1], 30_000, 500);
     admin = await setupAdmin(url, code);
-    const events = await waitFor(
-      () => `fall and fire events; agent log:\n${logs('agent').slice(-4000)}`,
-      async () => {
-        const body = await admin.get<{ events: ApiEvent[] }>('/api/events');
-        const kinds = new Set(body.events.map((e) => e.kind));
-        return kinds.has('fall') && kinds.has('fire') ? body.events : undefined;
-      },
-      120_000,
-      1000,
-    );
+    const events = await waitForKinds(admin, ['fall', 'fire'], () => `agent log:\n${logs('agent').slice(-4000)}`, 120_000, 1000);
     expect(events.every((e) => e.site === SITE)).toBe(true);
     await expectEventMediaShown(admin, url, events);
   });
@@ -212,33 +210,14 @@ describe('the container images, deployed as docs/deploy.md says', () => {
       expect(() => podman('healthcheck', 'run', container(service))).not.toThrow();
     }
     // secrets by file: NAME_FILE becomes NAME; a file that is not there, or both set, is a clear error
-    const both = spawnSync('podman', ['run', '--rm', '-e', 'AGENT_TOKEN=x', '-e', 'AGENT_TOKEN_FILE=/run/secrets/t', IMAGE, 'health'], {
-      env,
-      encoding: 'utf8',
-    });
+    const both = runImage(['-e', 'AGENT_TOKEN=x', '-e', 'AGENT_TOKEN_FILE=/run/secrets/t'], 'health');
     expect([both.status, both.stderr]).toEqual([2, expect.stringContaining('both AGENT_TOKEN and AGENT_TOKEN_FILE are set; keep one')]);
-    const missing = spawnSync('podman', ['run', '--rm', '-e', 'AGENT_TOKEN_FILE=/run/secrets/t', IMAGE, 'health'], { env, encoding: 'utf8' });
+    const missing = runImage(['-e', 'AGENT_TOKEN_FILE=/run/secrets/t'], 'health');
     expect([missing.status, missing.stderr]).toEqual([2, expect.stringContaining('AGENT_TOKEN_FILE names /run/secrets/t, which cannot be read')]);
     // nothing the runtime does not need
-    const listing = podman(
-      'run',
-      '--rm',
-      '--entrypoint',
-      'sh',
-      IMAGE,
-      '-c',
-      'ls /opt/vigil /opt/vigil/dist; command -v g++ make python3 || true; ls /opt/vigil/node_modules/onnxruntime-node/bin/napi-v6',
-    );
+    const listing = inImage('ls /opt/vigil /opt/vigil/dist; command -v g++ make python3 || true; ls /opt/vigil/node_modules/onnxruntime-node/bin/napi-v6');
     expect(listing).not.toMatch(/\b(test|bench|g\+\+|make|python3|darwin|win32)\b/);
-    const devOnly = podman(
-      'run',
-      '--rm',
-      '--entrypoint',
-      'sh',
-      IMAGE,
-      '-c',
-      'cd /opt/vigil/node_modules && ls -d jest typescript eslint playwright-core @tensorflow/* @swc/* 2>/dev/null || true',
-    );
+    const devOnly = inImage('cd /opt/vigil/node_modules && ls -d jest typescript eslint playwright-core @tensorflow/* @swc/* 2>/dev/null || true');
     expect(devOnly.trim()).toBe('');
   });
 

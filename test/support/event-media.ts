@@ -4,6 +4,26 @@ import { waitFor } from './ports';
 
 export type ApiEvent = { id: string; kind: string; site: string; media: { snapshot: string | null; clip: string | null } };
 
+/** The console's events once every kind in `kinds` is among them; `describe` says what was awaited when it times out. */
+export function waitForKinds(
+  admin: ConsoleClient,
+  kinds: readonly string[],
+  describe: () => string,
+  timeoutMs: number,
+  intervalMs: number,
+): Promise<ApiEvent[]> {
+  return waitFor(
+    () => `${kinds.join(' and ')} events; ${describe()}`,
+    async () => {
+      const body = await admin.get<{ events: ApiEvent[] }>('/api/events');
+      const seen = new Set(body.events.map((e) => e.kind));
+      return kinds.every((k) => seen.has(k)) ? body.events : undefined;
+    },
+    timeoutMs,
+    intervalMs,
+  );
+}
+
 /**
  * What an operator sees of `events` at `url`: each snapshot served by the console as a JPEG, and in Chromium every
  * thumbnail shown and the clip of one event playing in its detail. Returns the event whose clip played.

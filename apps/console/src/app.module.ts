@@ -13,7 +13,10 @@ import { type ConsoleConfig } from './config/console-config.schema';
 import { CONSOLE_CONFIG } from './config/console-config.token';
 import { ConsoleLifecycle } from './console.lifecycle';
 import { EventsController } from './events/events.controller';
+import { CamerasService } from './cameras/cameras.service';
 import { EventsService } from './events/events.service';
+import { LiveUpdates } from './events/live-updates';
+import { IngestCounters } from './ingest/ingest-counters';
 import { MessageVerifier } from './ingest/message-verifier';
 import { MediaProxyController } from './media/media-proxy.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -44,6 +47,9 @@ export class AppModule {
         AuthService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: MessageVerifier, useFactory: () => new MessageVerifier(config.mqtt.siteKeys, config.mqtt.requireSignatures) },
+        LiveUpdates,
+        IngestCounters,
+        CamerasService,
         EventsService,
         MqttIngestService,
         ConsoleLifecycle,

@@ -7,6 +7,7 @@ import { CameraManagerService } from './camera/camera-manager.service';
 import type { SiteConfig } from './config/site-config.schema';
 import { SITE_CONFIG } from './config/site-config.token';
 import { EventService } from './events/event.service';
+import { EventWriter } from './events/event-writer';
 import { ExplanationService } from './explain/explanation.service';
 import { HealthController } from './health/health.controller';
 import { AgentUrl } from './http/agent-url';
@@ -53,6 +54,7 @@ export class AppModule {
         OutboxSignal,
         OutboxPublisherService,
         ExplanationService,
+        EventWriter,
         EventService,
         CameraManagerService,
         AgentLifecycle,

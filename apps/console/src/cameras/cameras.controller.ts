@@ -1,17 +1,17 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { EventsService } from '../events/events.service';
 import { ApiCall } from '../http/api-docs';
+import { CamerasService } from './cameras.service';
 
 @ApiTags('cameras')
 @Controller('api')
 export class CamerasController {
-  constructor(private readonly events: EventsService) {}
+  constructor(private readonly cameras: CamerasService) {}
 
   /** Every camera of every site, with its stream state and where to watch it. */
   @ApiCall('Every camera of every site with its state, last seen time and live view URL')
   @Get('cameras')
   list() {
-    return { cameras: this.events.cameras() };
+    return { cameras: this.cameras.list() };
   }
 }

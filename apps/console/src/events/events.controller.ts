@@ -8,7 +8,9 @@ import { ApiCall } from '../http/api-docs';
 import { concat, endWith, from, map, takeUntil, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { parseInput } from '../common/parse-input';
+import { CamerasService } from '../cameras/cameras.service';
 import { EventsService } from './events.service';
+import { LiveUpdates } from './live-updates';
 
 export const ListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -35,6 +37,8 @@ function found<T>(id: string, event: T | undefined): T {
 export class EventsController {
   constructor(
     private readonly events: EventsService,
+    private readonly cameras: CamerasService,
+    private readonly live: LiveUpdates,
     private readonly auth: AuthService,
   ) {}
 
@@ -50,7 +54,7 @@ export class EventsController {
   list(@Query() query: unknown) {
     const q = parseInput(ListQuerySchema, query);
     const { unacknowledged, ...filters } = q;
-    return { events: this.events.list({ ...filters, unacknowledgedOnly: unacknowledged === 'true' }), sites: this.events.siteStates() };
+    return { events: this.events.list({ ...filters, unacknowledgedOnly: unacknowledged === 'true' }), sites: this.cameras.siteStates() };
   }
 
   @ApiCall('One event with its explanation, media and score timeline')
@@ -84,8 +88,8 @@ export class EventsController {
   @ApiCall('Live updates (server-sent events): hello, then event, camera and site changes; signed-out, then closed, when the session ends')
   @Sse('stream')
   stream(@Req() req: AuthedRequest): Observable<MessageEvent> {
-    const hello = from([{ type: 'hello', sites: this.events.siteStates() } as const]);
-    return concat(hello, this.events.updates).pipe(
+    const hello = from([{ type: 'hello', sites: this.cameras.siteStates() } as const]);
+    return concat(hello, this.live.updates).pipe(
       takeUntil(this.auth.sessionEnds(sessionToken(req))),
       endWith({ type: 'signed-out' } as const),
       map((data) => ({ data })),

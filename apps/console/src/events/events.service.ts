@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@vigil/config';
-import { CameraStateSchema, EventMessageSchema } from '@vigil/contracts';
-import { Subject, type Observable } from 'rxjs';
+import { EventMessageSchema } from '@vigil/contracts';
 import { AuditRepository } from '../audit/audit.repository';
-import { CamerasRepository, type ConsoleCamera } from '../cameras/cameras.repository';
+import { IngestCounters } from '../ingest/ingest-counters';
 import { MessageVerifier } from '../ingest/message-verifier';
 import { EventStoreRepository, type ConsoleEvent, type ListQuery } from '../storage/event-store.repository';
+import { LiveUpdates } from './live-updates';
 
 /** The largest event message taken: a full one (timeline, explanation, media) is a few kilobytes. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -15,8 +15,6 @@ export const MAX_EVENT_BYTES = 256 * 1024;
  */
 export const MAX_SEQ_STEP = 10_000;
 
-export type LiveUpdate = { type: 'event'; event: ConsoleEvent } | { type: 'site'; site: string; online: boolean } | { type: 'camera'; camera: ConsoleCamera };
-
 export type IngestOutcome = 'new' | 'updated' | 'duplicate' | 'stale' | 'rejected';
 /** What happened to a message, and the receipt the agent gets when the console has it. */
 export interface IngestResult {
@@ -24,32 +22,26 @@ export interface IngestResult {
   ack?: { eventId: string; seq: number };
 }
 
-/** Everything the console knows and does about events: ingest, listing, acknowledgement, live fan-out. */
+/** The console's events: ingest of the agents' messages, listing, and the operators' acknowledgements (audited). */
 @Injectable()
 export class EventsService {
   private readonly logger = new Logger(EventsService.name);
-  private readonly live = new Subject<LiveUpdate>();
-  private readonly sites = new Map<string, boolean>();
-  readonly counters = { received: 0, rejected: 0, duplicates: 0, unverified: 0 };
 
   constructor(
     private readonly store: EventStoreRepository,
     private readonly audit: AuditRepository,
-    private readonly camerasStore: CamerasRepository,
     private readonly verifier: MessageVerifier,
+    private readonly live: LiveUpdates,
+    private readonly counters: IngestCounters,
     private readonly clock: Clock,
   ) {}
-
-  get updates(): Observable<LiveUpdate> {
-    return this.live.asObservable();
-  }
 
   /**
    * Validates and stores one MQTT payload from the events topic of `site`. A malformed, unsigned or forged message
    * is counted and logged, never thrown.
    */
   ingest(raw: string, site: string, receivedAt = new Date(this.clock.now()).toISOString()): IngestResult {
-    this.counters.received++;
+    this.counters.counts.received++;
     if (Buffer.byteLength(raw, 'utf8') > MAX_EVENT_BYTES) return this.reject(`payload is over ${MAX_EVENT_BYTES / 1024} KiB`, raw);
     let parsed: unknown;
     try {
@@ -65,7 +57,7 @@ export class EventsService {
     if (message.site !== site) return this.reject(`the message names site "${message.site}" but came on the topic of site "${site}"`, raw);
     const verified = this.verifier.verify(site, raw);
     if (!verified.ok) {
-      this.counters.unverified++;
+      this.counters.counts.unverified++;
       return this.reject(verified.reason, raw);
     }
     const known = this.store.head(message.eventId);
@@ -74,61 +66,13 @@ export class EventsService {
       return this.reject(`seq ${message.seq} jumps more than ${MAX_SEQ_STEP} past the event's last message`, raw);
     const outcome = this.store.apply(message, raw, receivedAt);
     const ack = { eventId: message.eventId, seq: message.seq };
-    if (outcome === 'duplicate') this.counters.duplicates++;
+    if (outcome === 'duplicate') this.counters.counts.duplicates++;
     if (outcome === 'new' || outcome === 'updated') {
       const event = this.store.get(result.data.eventId);
-      if (event) this.live.next({ type: 'event', event });
+      if (event) this.live.publish({ type: 'event', event });
       if (outcome === 'new') this.logger.log(`new ${event?.kind} event ${result.data.eventId} from ${result.data.site}/${result.data.after.camera.id}`);
     }
     return { outcome, ack };
-  }
-
-  siteAvailability(site: string, online: boolean): void {
-    this.sites.set(site, online);
-    if (!online) this.camerasStore.markSiteOffline(site, new Date(this.clock.now()).toISOString());
-    this.live.next({ type: 'site', site, online });
-  }
-
-  /** A camera's retained state from its agent; a malformed one is counted and logged like an event. */
-  cameraState(site: string, cameraId: string, raw: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      this.reject('camera state is not JSON', raw);
-      return;
-    }
-    const result = CameraStateSchema.safeParse(parsed);
-    if (!result.success) {
-      this.reject(`camera state: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, raw);
-      return;
-    }
-    const s = result.data;
-    const camera = {
-      site,
-      id: cameraId,
-      name: s.name,
-      location: s.location ?? null,
-      state: s.state,
-      online: s.state === 'online',
-      reconnects: s.reconnects,
-      fps: s.fps ?? null,
-      lastError: s.lastError ?? null,
-      live: s.live ?? null,
-      snapshot: s.snapshot ?? null,
-      updatedAt: s.at,
-    };
-    this.camerasStore.upsert(camera);
-    const stored = this.camerasStore.get(site, cameraId);
-    if (stored) this.live.next({ type: 'camera', camera: stored });
-  }
-
-  cameras(): ConsoleCamera[] {
-    return this.camerasStore.list();
-  }
-
-  siteStates(): Record<string, boolean> {
-    return Object.fromEntries(this.sites);
   }
 
   list(query: ListQuery): ConsoleEvent[] {
@@ -161,7 +105,7 @@ export class EventsService {
     if (apply(at)) {
       const event = this.store.get(id)!;
       this.audit.add({ at, username: by, action: action === 'acknowledged' ? 'event-acknowledged' : 'event-resolved', target: id, detail: note });
-      this.live.next({ type: 'event', event });
+      this.live.publish({ type: 'event', event });
       this.logger.log(`event ${id} ${action}${by ? ` by ${by}` : ''}`);
       return event;
     }
@@ -169,8 +113,7 @@ export class EventsService {
   }
 
   private reject(reason: string, raw: string): IngestResult {
-    this.counters.rejected++;
-    this.logger.warn(`rejected an event message (${reason}): ${raw.slice(0, 200)}`);
+    this.counters.reject('an event message', reason, raw);
     return { outcome: 'rejected' };
   }
 }

@@ -1,14 +1,14 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../auth/roles';
-import { EventsService } from '../events/events.service';
+import { IngestCounters } from '../ingest/ingest-counters';
 import { MqttIngestService } from '../ingest/mqtt-ingest.service';
 
 @Controller()
 export class HealthController {
   constructor(
     private readonly ingest: MqttIngestService,
-    private readonly events: EventsService,
+    private readonly counters: IngestCounters,
   ) {}
 
   /** Liveness: the process answers. */
@@ -30,6 +30,6 @@ export class HealthController {
   @Public()
   @Get('health')
   health() {
-    return { status: this.ingest.connected ? 'ok' : 'degraded', mqtt: { connected: this.ingest.connected }, ingest: this.events.counters };
+    return { status: this.ingest.connected ? 'ok' : 'degraded', mqtt: { connected: this.ingest.connected }, ingest: this.counters.counts };
   }
 }

@@ -4,6 +4,7 @@ import { redactUrl } from '@vigil/streams';
 import mqtt, { type MqttClient } from 'mqtt';
 import { type ConsoleConfig } from '../config/console-config.schema';
 import { CONSOLE_CONFIG } from '../config/console-config.token';
+import { CamerasService } from '../cameras/cameras.service';
 import { EventsService } from '../events/events.service';
 
 /**
@@ -20,6 +21,7 @@ export class MqttIngestService {
   constructor(
     @Inject(CONSOLE_CONFIG) private readonly config: ConsoleConfig,
     private readonly events: EventsService,
+    private readonly cameras: CamerasService,
   ) {}
 
   get connected(): boolean {
@@ -45,8 +47,8 @@ export class MqttIngestService {
     client.on('message', (topic, payload) => {
       const text = payload.toString('utf8');
       const parsed = topics.parse(topicPrefix, topic);
-      if (parsed?.kind === 'availability') this.events.siteAvailability(parsed.site, text === AVAILABILITY.online);
-      else if (parsed?.kind === 'camera-state') this.events.cameraState(parsed.site, parsed.camera, text);
+      if (parsed?.kind === 'availability') this.cameras.siteAvailability(parsed.site, text === AVAILABILITY.online);
+      else if (parsed?.kind === 'camera-state') this.cameras.cameraState(parsed.site, parsed.camera, text);
       else if (parsed?.kind === 'events') {
         const { ack } = this.events.ingest(text, parsed.site);
         // the receipt lets the agent drop the message from its outbox; stored or already had, both count

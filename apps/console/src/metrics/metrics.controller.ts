@@ -2,7 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { scrapedMetrics } from '@vigil/config';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { Public } from '../auth/roles';
-import { EventsService } from '../events/events.service';
+import { IngestCounters } from '../ingest/ingest-counters';
 import { MqttIngestService } from '../ingest/mqtt-ingest.service';
 
 /** Prometheus exposition of the console: ingest and the broker link, read fresh at every scrape. Open like /health. */
@@ -10,13 +10,14 @@ import { MqttIngestService } from '../ingest/mqtt-ingest.service';
 export class MetricsController {
   private readonly registry = new Registry();
 
-  constructor(events: EventsService, ingest: MqttIngestService) {
+  constructor(counters: IngestCounters, ingest: MqttIngestService) {
+    const { counts } = counters;
     collectDefaultMetrics({ register: this.registry });
     const { gauge, counter } = scrapedMetrics(this.registry);
-    counter('vigil_console_messages_received_total', 'Event messages received from the broker', () => events.counters.received);
-    counter('vigil_console_messages_rejected_total', 'Event messages refused (malformed, unsigned, forged, too large)', () => events.counters.rejected);
-    counter('vigil_console_messages_unverified_total', 'Event messages refused for their signature', () => events.counters.unverified);
-    counter('vigil_console_messages_duplicate_total', 'Repeated deliveries of a message already stored', () => events.counters.duplicates);
+    counter('vigil_console_messages_received_total', 'Event messages received from the broker', () => counts.received);
+    counter('vigil_console_messages_rejected_total', 'Event messages refused (malformed, unsigned, forged, too large)', () => counts.rejected);
+    counter('vigil_console_messages_unverified_total', 'Event messages refused for their signature', () => counts.unverified);
+    counter('vigil_console_messages_duplicate_total', 'Repeated deliveries of a message already stored', () => counts.duplicates);
     gauge('vigil_console_mqtt_connected', '1 while connected to the MQTT broker', () => (ingest.connected ? 1 : 0));
   }
 

@@ -1,26 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DETECTION, EVENT_SCHEMA_ID, MAX_TIMELINE_POINTS, topics, type EventKind, type EventMessage, type EventState } from '@vigil/contracts';
+import { DETECTION, topics, type EventKind } from '@vigil/contracts';
 import { windowSeconds } from '@vigil/model';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '@vigil/config';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
-import { AgentUrl } from '../http/agent-url';
 import { ModelRepository } from '../inference/model.repository';
 import { MediaService } from '../media/media.service';
 import { MqttRepository } from '../mqtt/mqtt.repository';
-import { OutboxSignal } from '../mqtt/outbox-signal';
 import { EventRepository, type EventRow } from '../storage/event.repository';
-import { OutboxRepository } from '../storage/outbox.repository';
 import { ExplanationService } from '../explain/explanation.service';
-import type { ExplainEvidence } from '../explain/prompts';
+import { eventEvidence } from '../explain/evidence';
+import { EventBook, type EndTransition, type OpenEvent } from './event-book';
 import { EventTracker, trackerRule, type Transition } from './event-tracker';
+import { EventWriter, type EventChange } from './event-writer';
 import { isArmed } from './schedule';
 import { templateExplanation } from './template-explainer';
 import { withFields } from '../common/log-fields';
 
-/** Window scores kept per camera and kind: the run-up that opened an event starts its timeline. */
-const HISTORY = 40;
 const RECENT_MS = 3600_000;
 /** While events cannot be written, how often an idle agent checks whether the disk takes writes again. */
 const PROBE_MS = 5000;
@@ -35,21 +32,15 @@ export interface EventStorageHealth {
 }
 
 /**
- * Turns window scores into events. Decisions live in EventTracker; this service gives them ids, evidence
- * (snapshot, clip, explanation) and durable form: each change of an event is written to SQLite together with its
- * outbox message, before anything is sent.
+ * Turns window scores into events. Decisions live in EventTracker, per camera and kind in the EventBook; this
+ * service gives events ids and evidence (snapshot, clip, explanation), and EventWriter makes each change durable:
+ * the row and its outbox message in one transaction, before anything is sent.
  */
 @Injectable()
 export class EventService {
   private readonly logger = new Logger(EventService.name);
-  private readonly trackers = new Map<string, EventTracker>();
-  private readonly open = new Map<string, string>();
-  private readonly history = new Map<string, Array<{ at: number; score: number }>>();
+  private readonly book = new EventBook();
   private readonly explaining = new Set<Promise<void>>();
-  /** Per open event: its start time and its window scores so far, for the message's timeline and the LLM. */
-  private readonly timelines = new Map<string, { startedAt: number; points: Array<[number, number]> }>();
-  /** Ends that could not be written, retried before anything else happens on that camera and kind. */
-  private readonly pendingEnds = new Map<string, Extract<Transition, { type: 'end' }>>();
   private failure?: { message: string; since: number; probedAt: number };
   private failures = 0;
 
@@ -57,10 +48,8 @@ export class EventService {
     @Inject(SITE_CONFIG) private readonly config: SiteConfig,
     private readonly model: ModelRepository,
     private readonly events: EventRepository,
-    private readonly outbox: OutboxRepository,
-    private readonly signal: OutboxSignal,
+    private readonly writer: EventWriter,
     private readonly media: MediaService,
-    private readonly urls: AgentUrl,
     private readonly clock: Clock,
     private readonly explanations: ExplanationService,
     private readonly mqtt: MqttRepository,
@@ -75,7 +64,7 @@ export class EventService {
     for (const id of ids) {
       const row = this.events.get(id)!;
       const camera = this.config.cameras.find((c) => c.id === row.cameraId) ?? ({ id: row.cameraId, name: row.cameraId } as CameraConfig);
-      this.persist({ ...row, endedAt: row.updatedAt, seq: row.seq + 1 }, camera, 'end', row, 'agent-restarted');
+      this.writer.write({ row: { ...row, endedAt: row.updatedAt, seq: row.seq + 1 }, camera, type: 'end', previous: row, endReason: 'agent-restarted' });
       this.logger.warn(
         withFields(
           { camera: row.cameraId, event: id, kind: row.kind },
@@ -100,20 +89,20 @@ export class EventService {
     const armed = isArmed(camera.schedule, at, this.config.site.timezone);
     if (this.failure) this.probe(at);
     for (const [kind, { score: raw, label }] of byKind) {
-      const key = `${camera.id}/${kind}`;
+      const state = this.book.of(camera.id, kind);
       const score = armed ? raw : 0;
-      this.remember(key, score, at);
-      const pendingEnd = this.pendingEnds.get(key);
+      state.remember(score, at);
+      const pendingEnd = state.pendingEnd;
       if (pendingEnd && !this.attempt(camera, kind, () => this.end(camera, kind, pendingEnd))) continue;
-      const tracker = this.tracker(camera, kind, label);
+      state.tracker ??= this.tracker(camera, kind, label);
+      const tracker = state.tracker;
       const transition = tracker.observe(score, at);
-      const openId = this.open.get(key);
-      if (openId) this.timelines.get(openId)?.points.push([(at - this.timelines.get(openId)!.startedAt) / 1000, score]);
+      state.open?.add(score, at);
       if (transition?.type === 'start') {
         // not written: forget the rule's state, so the next windows over the threshold open the event again
-        if (!this.attempt(camera, kind, () => this.start(camera, kind, label, tracker.rule.threshold, transition))) this.trackers.delete(key);
+        if (!this.attempt(camera, kind, () => this.start(camera, kind, label, tracker.rule.threshold, transition))) state.tracker = undefined;
       } else if (transition?.type === 'update') this.attempt(camera, kind, () => this.peakRose(camera, kind, transition));
-      else if (transition?.type === 'end' && !this.attempt(camera, kind, () => this.end(camera, kind, transition))) this.pendingEnds.set(key, transition);
+      else if (transition?.type === 'end' && !this.attempt(camera, kind, () => this.end(camera, kind, transition))) state.pendingEnd = transition;
     }
   }
 
@@ -167,14 +156,8 @@ export class EventService {
   }
 
   private tracker(camera: CameraConfig, kind: EventKind, label: string): EventTracker {
-    const key = `${camera.id}/${kind}`;
-    let tracker = this.trackers.get(key);
-    if (!tracker) {
-      const rule = { ...this.config.events[kind], ...camera.events?.[kind] };
-      tracker = new EventTracker(trackerRule(rule, this.model.card.thresholds[label]));
-      this.trackers.set(key, tracker);
-    }
-    return tracker;
+    const rule = { ...this.config.events[kind], ...camera.events?.[kind] };
+    return new EventTracker(trackerRule(rule, this.model.card.thresholds[label]));
   }
 
   /** Whether `kind` is raised on this camera at all (site rule, then the camera's override). */
@@ -218,18 +201,10 @@ export class EventService {
       snapshotPath: snapshot?.path ?? null,
       clipPath: null,
     };
-    const startedMs = Date.parse(startedAt);
-    const points = (this.history.get(`${camera.id}/${kind}`) ?? [])
-      .filter((p) => p.at >= t.firstAt)
-      .map((p): [number, number] => [(p.at - startedMs) / 1000, p.score]);
-    this.timelines.set(id, { startedAt: startedMs, points });
-    try {
-      this.persist(row, camera, 'new', null);
-    } catch (err) {
-      this.timelines.delete(id);
-      throw err;
-    }
-    this.open.set(`${camera.id}/${kind}`, id);
+    const state = this.book.of(camera.id, kind);
+    const open = state.opening(id, Date.parse(startedAt), t.firstAt);
+    this.writer.write({ row, camera, type: 'new', previous: null, timeline: open.timeline() });
+    state.open = open;
     this.setDetection(camera, kind, DETECTION.on, snapshot?.jpeg);
     this.logger.warn(
       withFields(
@@ -238,38 +213,23 @@ export class EventService {
       ),
     );
     this.media.scheduleClip(camera.id, id, startedAt, t.at, (clipPath) => this.amend(camera, id, { clipPath }));
-    if (this.explanations.usesLlm) this.track(this.explainLater(camera, row, t, snapshot?.jpeg));
+    if (this.explanations.usesLlm) this.track(this.explainLater(camera, row, open, t, snapshot?.jpeg));
   }
 
   /** Asks the LLM after the alarm is stored and queued; its answer follows as an `update`. */
-  private async explainLater(camera: CameraConfig, row: EventRow, t: Extract<Transition, { type: 'start' }>, snapshot?: Buffer): Promise<void> {
-    const evidence: ExplainEvidence = {
-      kind: row.kind as EventKind,
-      site: this.config.site.name ?? this.config.site.id,
-      cameraName: camera.name ?? camera.id,
-      location: camera.location,
-      localTime: new Intl.DateTimeFormat('en-GB', {
-        weekday: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hour12: false,
-        timeZone: this.config.site.timezone,
-      }).format(new Date(t.firstAt)),
-      threshold: row.threshold,
-      peakScore: t.peak,
-      timeline: (this.timelines.get(row.id)?.points ?? []).map(([seconds, score]) => ({ t: seconds, score })),
-      durationSeconds: (t.at - t.firstAt) / 1000 + windowSeconds(this.model.card),
-      recent: this.events
-        .startedSince(new Date(t.at - RECENT_MS).toISOString())
-        .filter((e) => e.id !== row.id)
-        .map((e) => ({
-          kind: e.kind as EventKind,
-          cameraName: this.cameraName(e.cameraId),
-          minutesAgo: Math.max(0, Math.round((t.at - Date.parse(e.startedAt)) / 60_000)),
-        })),
-      snapshotJpeg: this.config.explanations.vision ? snapshot : undefined,
-    };
+  private async explainLater(
+    camera: CameraConfig,
+    row: EventRow,
+    open: OpenEvent,
+    t: Extract<Transition, { type: 'start' }>,
+    snapshot?: Buffer,
+  ): Promise<void> {
+    const evidence = eventEvidence(
+      this.config,
+      camera,
+      { id: row.id, kind: row.kind as EventKind, threshold: row.threshold, firstAt: t.firstAt, at: t.at, peak: t.peak, points: open.points },
+      { windowSeconds: windowSeconds(this.model.card), recent: this.events.startedSince(new Date(t.at - RECENT_MS).toISOString()), snapshot },
+    );
     const explanation = await this.explanations.explain(row.id, evidence, row.explanation!);
     if (explanation.source === 'llm') this.amend(camera, row.id, { explanation });
   }
@@ -292,116 +252,50 @@ export class EventService {
     this.explaining.add(tracked);
   }
 
-  private remember(key: string, score: number, at: number): void {
-    let h = this.history.get(key);
-    if (!h) this.history.set(key, (h = []));
-    h.push({ at, score });
-    if (h.length > HISTORY) h.shift();
-  }
-
-  private cameraName(id: string): string {
-    const c = this.config.cameras.find((x) => x.id === id);
-    return c?.name ?? id;
-  }
-
-  private end(camera: CameraConfig, kind: EventKind, t: Extract<Transition, { type: 'end' }>): void {
-    const key = `${camera.id}/${kind}`;
-    const id = this.open.get(key);
-    const row = id ? this.events.get(id) : undefined;
-    if (row)
-      this.persist(
-        { ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 },
+  private end(camera: CameraConfig, kind: EventKind, t: EndTransition): void {
+    const state = this.book.of(camera.id, kind);
+    const open = state.open;
+    const row = open ? this.events.get(open.id) : undefined;
+    if (row && open)
+      this.writer.write({
+        row: { ...row, updatedAt: this.now(), endedAt: new Date(t.at).toISOString(), score: t.score, peakScore: t.peak, seq: row.seq + 1 },
         camera,
-        'end',
-        row,
-      );
-    this.open.delete(key);
-    this.pendingEnds.delete(key);
+        type: 'end',
+        previous: row,
+        timeline: open.timeline(),
+      });
+    state.open = state.pendingEnd = undefined;
     if (!row) return;
     this.setDetection(camera, kind, DETECTION.off);
-    this.timelines.delete(row.id);
     this.logger.log(
       withFields({ camera: camera.id, event: row.id, kind }, `${kind} event ${row.id} on camera ${camera.id} ended (${t.reason}, peak ${t.peak.toFixed(2)})`),
     );
   }
 
   private peakRose(camera: CameraConfig, kind: EventKind, t: Extract<Transition, { type: 'update' }>): void {
-    const id = this.open.get(`${camera.id}/${kind}`);
-    const row = id ? this.events.get(id) : undefined;
-    if (!row) return;
-    this.persist({ ...row, updatedAt: this.now(), score: t.score, peakScore: t.peak, seq: row.seq + 1 }, camera, 'update', row);
+    const open = this.book.of(camera.id, kind).open;
+    const row = open ? this.events.get(open.id) : undefined;
+    if (!row || !open) return;
+    this.writer.write({
+      row: { ...row, updatedAt: this.now(), score: t.score, peakScore: t.peak, seq: row.seq + 1 },
+      camera,
+      type: 'update',
+      previous: row,
+      timeline: open.timeline(),
+    });
   }
 
   /** Adds evidence that arrives later (the clip, an explanation) as an `update` of the event. */
   private amend(camera: CameraConfig, id: string, change: Partial<Pick<EventRow, 'clipPath' | 'explanation'>>): void {
     this.attempt(camera, this.events.get(id)?.kind as EventKind, () => {
       const row = this.events.get(id);
-      if (row) this.persist({ ...row, ...change, updatedAt: this.now(), seq: row.seq + 1 }, camera, 'update', row);
+      if (!row) return;
+      const update: EventChange = { row: { ...row, ...change, updatedAt: this.now(), seq: row.seq + 1 }, camera, type: 'update', previous: row };
+      this.writer.write({ ...update, timeline: this.book.openEvent(id)?.timeline() });
     });
-  }
-
-  /** Writes the event row and its message in one transaction; `previous` is the row before this change (null when new). */
-  private persist(row: EventRow, camera: CameraConfig, type: EventMessage['type'], previous: EventRow | null, endReason?: EventState['endReason']): void {
-    const message: EventMessage = {
-      schema: EVENT_SCHEMA_ID,
-      type,
-      eventId: row.id,
-      seq: row.seq,
-      site: this.config.site.id,
-      before: previous ? this.state(previous, camera, false) : null,
-      after: { ...this.state(row, camera, true), ...(endReason ? { endReason } : {}) },
-    };
-    this.events.transaction(() => {
-      if (previous) this.events.update(row);
-      else this.events.insert(row);
-      this.outbox.add(
-        {
-          topic: topics.events(this.config.mqtt.topicPrefix, this.config.site.id),
-          payload: JSON.stringify(message),
-          qos: 1,
-          retain: false,
-          eventId: row.id,
-          seq: row.seq,
-        },
-        row.updatedAt,
-      );
-    });
-    this.signal.notify();
-  }
-
-  private state(row: EventRow, camera: CameraConfig, withTimeline: boolean): EventState {
-    return {
-      camera: { id: camera.id, name: camera.name ?? camera.id, ...(camera.location ? { location: camera.location } : {}) },
-      kind: row.kind as EventKind,
-      label: row.label,
-      startedAt: row.startedAt,
-      updatedAt: row.updatedAt,
-      endedAt: row.endedAt,
-      score: clamp01(row.score),
-      peakScore: clamp01(row.peakScore),
-      threshold: row.threshold,
-      model: this.model.scorerOf(row.kind),
-      explanation: row.explanation,
-      media: {
-        snapshot: row.snapshotPath ? this.urls.eventMedia(row.id, 'snapshot.jpg') : null,
-        clip: row.clipPath ? this.urls.eventMedia(row.id, 'clip.mp4') : null,
-      },
-      ...(withTimeline ? { timeline: this.timeline(row.id) } : {}),
-    };
-  }
-
-  private timeline(id: string): Array<[number, number]> | undefined {
-    const points = this.timelines.get(id)?.points;
-    if (!points) return undefined;
-    const step = Math.ceil(points.length / MAX_TIMELINE_POINTS);
-    return points.filter((_, i) => i % step === 0).map(([t, v]) => [Math.round(t * 100) / 100, clamp01(v)]);
   }
 
   private now(): string {
     return new Date(this.clock.now()).toISOString();
   }
-}
-
-function clamp01(v: number): number {
-  return Math.min(1, Math.max(0, Math.round(v * 1e4) / 1e4));
 }
