@@ -185,10 +185,24 @@ describe('operator console API', () => {
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('x-powered-by')).toBeNull();
+    type Schema = { $ref?: string; properties?: Record<string, unknown> };
     const doc = (await (await fetch(`${url}/api/openapi.json`)).json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { requestBody?: unknown }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, { schema: Schema }> };
+            parameters?: Array<{ name: string; in: string }>;
+            responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+          }
+        >
+      >;
+      components: { schemas: Record<string, Schema> };
     };
+    // the request and response schemas come from the zod schemas that validate them, as components
+    const resolved = (schema: Schema | undefined): Schema | undefined => (schema?.$ref ? doc.components.schemas[schema.$ref.split('/').pop()!] : schema);
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining([
@@ -202,7 +216,14 @@ describe('operator console API', () => {
         '/api/users',
       ]),
     );
-    expect(JSON.stringify(doc.paths['/api/login'].post.requestBody)).toContain('"password"');
+    expect(Object.keys(resolved(doc.paths['/api/login'].post.requestBody?.content['application/json'].schema)?.properties ?? {})).toContain('password');
+    const list = doc.paths['/api/events'].get;
+    expect((list.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)).toEqual(
+      expect.arrayContaining(['limit', 'unacknowledged', 'site', 'camera', 'kind', 'state', 'since', 'until']),
+    );
+    const events = resolved(list.responses['200'].content?.['application/json'].schema)?.properties?.events as { items: Schema };
+    expect(Object.keys(resolved(events.items)?.properties ?? {})).toEqual(expect.arrayContaining(['id', 'kind', 'explanation', 'acknowledgement', 'timeline']));
+    expect(Object.keys(resolved(doc.paths['/api/cameras'].get.responses['200'].content?.['application/json'].schema)?.properties ?? {})).toEqual(['cameras']);
     const viewer = await fetch(`${url}/api/docs/`);
     expect(viewer.status).toBe(200);
     expect(await viewer.text()).toContain('swagger-ui');

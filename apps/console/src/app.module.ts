@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { Clock, pinoHttpOptions, SystemClock } from '@vigil/config';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditRepository } from './audit/audit.repository';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -16,6 +16,7 @@ import { EventsController } from './events/events.controller';
 import { CamerasService } from './cameras/cameras.service';
 import { EventsService } from './events/events.service';
 import { LiveUpdates } from './events/live-updates';
+import { ZodInputPipe } from './http/validation';
 import { IngestCounters } from './ingest/ingest-counters';
 import { MessageVerifier } from './ingest/message-verifier';
 import { MediaProxyController } from './media/media-proxy.controller';
@@ -46,6 +47,7 @@ export class AppModule {
         { provide: CamerasRepository, useFactory: (db: Db) => new CamerasRepository(db), inject: [DATABASE] },
         AuthService,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useClass: ZodInputPipe },
         { provide: MessageVerifier, useFactory: () => new MessageVerifier(config.mqtt.siteKeys, config.mqtt.requireSignatures) },
         LiveUpdates,
         IngestCounters,

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { parseInput } from '../common/parse-input';
 import type { AuthedRequest } from './auth.guard';
 import { sessionToken } from './auth.guard';
 import { AuthService, SESSION_COOKIE } from './auth.service';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiCall } from '../http/api-docs';
+import { createZodDto } from 'nestjs-zod';
 import { Public, RequireRole, ROLES } from './roles';
 
 const Username = z
@@ -23,6 +23,10 @@ export const SetupSchema = CredentialsSchema.extend({ setupCode: z.string().trim
 export const LoginSchema = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 export const NewUserSchema = z.strictObject({ username: Username, password: Password, role: z.enum(ROLES) });
 
+class Setup extends createZodDto(SetupSchema) {}
+class Login extends createZodDto(LoginSchema) {}
+class NewUser extends createZodDto(NewUserSchema) {}
+
 @ApiTags('auth')
 @Controller('api')
 export class AuthController {
@@ -38,25 +42,20 @@ export class AuthController {
 
   /** First-run set-up: creates the admin while there is no user yet, and signs them in. */
   @Public()
-  @ApiCall("First-run set-up: create the admin (only while there is no user, with the setup code from the console's log) and sign in", {
-    body: SetupSchema,
-    auth: false,
-  })
+  @ApiCall("First-run set-up: create the admin (only while there is no user, with the setup code from the console's log) and sign in", { auth: false })
   @Post('setup')
   @HttpCode(201)
-  async setup(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    const { username, password, setupCode } = parseInput(SetupSchema, body);
+  async setup(@Body() { username, password, setupCode }: Setup, @Res({ passthrough: true }) res: Response) {
     const { user, token } = await this.auth.setup(username, password, setupCode);
     this.setCookie(res, token);
     return { user };
   }
 
   @Public()
-  @ApiCall('Sign in; sets the session cookie. 429 after 5 failures in 5 minutes', { body: LoginSchema, auth: false })
+  @ApiCall('Sign in; sets the session cookie. 429 after 5 failures in 5 minutes', { auth: false })
   @Post('login')
   @HttpCode(200)
-  async login(@Body() body: unknown, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
-    const { username, password } = parseInput(LoginSchema, body);
+  async login(@Body() { username, password }: Login, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response) {
     const { user, token } = await this.auth.login(username, password, req.ip ?? 'unknown');
     this.setCookie(res, token);
     return { user };
@@ -95,11 +94,10 @@ export class AuthController {
   }
 
   @RequireRole('admin')
-  @ApiCall('Add a user with a role (admin)', { body: NewUserSchema })
+  @ApiCall('Add a user with a role (admin)')
   @Post('users')
   @HttpCode(201)
-  async addUser(@Body() body: unknown, @Req() req: AuthedRequest) {
-    const { username, password, role } = parseInput(NewUserSchema, body);
+  async addUser(@Body() { username, password, role }: NewUser, @Req() req: AuthedRequest) {
     return { user: await this.auth.createUser(req.user!, username, role, password) };
   }
 

@@ -1,20 +1,7 @@
+import type { ConsoleCamera } from './camera.schemas';
 import type { Db } from '../storage/database';
 
-export interface ConsoleCamera {
-  site: string;
-  id: string;
-  name: string;
-  location: string | null;
-  state: string;
-  online: boolean;
-  reconnects: number;
-  fps: number | null;
-  lastError: string | null;
-  live: string | null;
-  snapshot: string | null;
-  updatedAt: string;
-  lastSeenAt: string | null;
-}
+export type { ConsoleCamera };
 
 /** The cameras of every site as their agents report them on `<prefix>/<site>/<camera>/state`. */
 export class CamerasRepository {

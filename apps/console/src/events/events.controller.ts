@@ -1,31 +1,14 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Sse, type MessageEvent } from '@nestjs/common';
-import { EVENT_KINDS } from '@vigil/contracts';
 import { sessionToken, type AuthedRequest } from '../auth/auth.guard';
 import { AuthService } from '../auth/auth.service';
 import { RequireRole } from '../auth/roles';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiCall } from '../http/api-docs';
 import { concat, endWith, from, map, takeUntil, type Observable } from 'rxjs';
-import { z } from 'zod';
-import { parseInput } from '../common/parse-input';
 import { CamerasService } from '../cameras/cameras.service';
+import { ConsoleEventDto, EventListDto, ListQueryDto, NoteDto } from './event.schemas';
 import { EventsService } from './events.service';
 import { LiveUpdates } from './live-updates';
-
-export const ListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-  unacknowledged: z.enum(['true', 'false']).optional(),
-  site: z.string().max(64).optional(),
-  camera: z.string().max(64).optional(),
-  kind: z.enum(EVENT_KINDS).optional(),
-  state: z.enum(['active', 'ended', 'unacknowledged', 'acknowledged', 'resolved']).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  until: z.iso.datetime({ offset: true }).optional(),
-});
-
-export const NoteSchema = z.strictObject({
-  note: z.string().trim().max(1000).optional(),
-});
 
 function found<T>(id: string, event: T | undefined): T {
   if (!event) throw new NotFoundException(`No event with id "${id}"`);
@@ -43,41 +26,35 @@ export class EventsController {
   ) {}
 
   @ApiCall('List events, unacknowledged first, newest first; filter by site, camera, kind, state and time')
-  @ApiQuery({ name: 'kind', required: false, enum: EVENT_KINDS })
-  @ApiQuery({ name: 'state', required: false, enum: ['active', 'ended', 'unacknowledged', 'acknowledged', 'resolved'] })
-  @ApiQuery({ name: 'site', required: false })
-  @ApiQuery({ name: 'camera', required: false })
-  @ApiQuery({ name: 'since', required: false, description: 'ISO time' })
-  @ApiQuery({ name: 'until', required: false, description: 'ISO time' })
-  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 200' })
+  @ApiOkResponse({ type: EventListDto.Output })
   @Get('events')
-  list(@Query() query: unknown) {
-    const q = parseInput(ListQuerySchema, query);
-    const { unacknowledged, ...filters } = q;
+  list(@Query() query: ListQueryDto) {
+    const { unacknowledged, ...filters } = query;
     return { events: this.events.list({ ...filters, unacknowledgedOnly: unacknowledged === 'true' }), sites: this.cameras.siteStates() };
   }
 
   @ApiCall('One event with its explanation, media and score timeline')
+  @ApiOkResponse({ type: ConsoleEventDto.Output })
   @Get('events/:id')
   get(@Param('id') id: string) {
     return found(id, this.events.get(id));
   }
 
   @RequireRole('operator')
-  @ApiCall('Acknowledge an event (operator); the first acknowledgement stands', { body: NoteSchema })
+  @ApiCall('Acknowledge an event (operator); the first acknowledgement stands')
+  @ApiOkResponse({ type: ConsoleEventDto.Output })
   @Post('events/:id/ack')
   @HttpCode(200)
-  acknowledge(@Param('id') id: string, @Body() body: unknown, @Req() req: AuthedRequest) {
-    const { note } = parseInput(NoteSchema, body);
+  acknowledge(@Param('id') id: string, @Body() { note }: NoteDto, @Req() req: AuthedRequest) {
     return found(id, this.events.acknowledge(id, req.user?.username ?? null, note ?? null));
   }
 
   @RequireRole('operator')
-  @ApiCall('Resolve an event with a note (operator)', { body: NoteSchema })
+  @ApiCall('Resolve an event with a note (operator)')
+  @ApiOkResponse({ type: ConsoleEventDto.Output })
   @Post('events/:id/resolve')
   @HttpCode(200)
-  resolve(@Param('id') id: string, @Body() body: unknown, @Req() req: AuthedRequest) {
-    const { note } = parseInput(NoteSchema, body);
+  resolve(@Param('id') id: string, @Body() { note }: NoteDto, @Req() req: AuthedRequest) {
     return found(id, this.events.resolve(id, req.user?.username ?? null, note ?? null));
   }
 

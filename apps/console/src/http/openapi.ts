@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
 
 /** OpenAPI document of the console's REST API at /api/openapi.json, browsable at /api/docs (served locally). */
 export function setupOpenApi(app: INestApplication): void {
@@ -13,6 +14,6 @@ export function setupOpenApi(app: INestApplication): void {
     .setVersion('1')
     .addCookieAuth('vigil_session')
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', swaggerOptions: { persistAuthorization: true } });
 }

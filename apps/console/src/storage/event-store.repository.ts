@@ -1,27 +1,8 @@
 import type { EventMessage, Explanation } from '@vigil/contracts';
+import type { ConsoleEvent } from '../events/event.schemas';
 import type { Db } from './database';
 
-export interface ConsoleEvent {
-  id: string;
-  site: string;
-  camera: { id: string; name: string; location: string | null };
-  kind: string;
-  label: string;
-  state: 'active' | 'ended';
-  startedAt: string;
-  updatedAt: string;
-  endedAt: string | null;
-  score: number;
-  peakScore: number;
-  threshold: number;
-  explanation: Explanation | null;
-  model: string;
-  media: { snapshot: string | null; clip: string | null };
-  receivedAt: string;
-  acknowledgement: { at: string; by: string | null; note: string | null } | null;
-  resolution: { at: string; by: string | null; note: string | null } | null;
-  timeline: Array<[number, number]> | null;
-}
+export type { ConsoleEvent };
 
 export type ApplyResult = 'new' | 'updated' | 'duplicate' | 'stale';
 
