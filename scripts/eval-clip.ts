@@ -3,7 +3,7 @@
  * replay the event rule over those scores. Scores do not depend on the rule, so thresholds can be swept without
  * decoding again.
  */
-import { normaliseFrame, windowSeconds, type ModelCard, type PoseStage, type VideoModel } from '@vigil/model';
+import { normaliseFrame, windowSeconds, type LabelScores, type ModelCard, type PoseStage, type VideoModel } from '@vigil/model';
 import { EVENT_CLASSES, windowLabel, type ClipResult, type EvalClip, type EventClass, type RaisedEvent } from '@vigil/model/evaluation';
 import { FfmpegFrameSource, inputArguments, type Frame, type FrameSize } from '@vigil/streams';
 import { EventTracker, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
@@ -27,12 +27,12 @@ export async function* decodeFile(file: string, fps: number, size: FrameSize, si
 }
 
 /** Scores by event kind: the highest of the labels mapped to each kind, as the agent's event service takes them. */
-export function scoresByKind(card: ModelCard, scores: number[]): Record<EventClass, number> {
+export function scoresByKind(card: ModelCard, scores: LabelScores): Record<EventClass, number> {
   const out = { fall: 0, fire: 0, smoke: 0 } as Record<EventClass, number>;
-  card.labels.forEach((label, i) => {
+  for (const [label, score] of Object.entries(scores)) {
     const kind = card.eventKinds[label] as EventClass | undefined;
-    if (kind && kind in out) out[kind] = Math.max(out[kind], scores[i]);
-  });
+    if (kind && kind in out) out[kind] = Math.max(out[kind], score);
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import {
   shippedModelCard,
   StreamingVideoModel,
   windowLength,
+  type LabelScores,
   type RgbImage,
 } from '@vigil/model';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,8 @@ function frame(seq: number, width: number, height: number): RgbImage {
 describe('shipped streaming student (frame encoder + temporal head, onnxruntime-node)', () => {
   const cardPath = shippedModelCard('streaming');
   const { card } = loadModelCard(cardPath);
+  /** Named scores back in the card's label order, to compare with the window graph's output row. */
+  const inLabelOrder = (scores: LabelScores) => card.labels.map((label) => scores[label]);
   const { frames: t, height: h, width: w } = card.input;
   const e = card.streaming!.frame.embedding;
   let model: StreamingVideoModel;
@@ -86,7 +89,7 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
     const window = new Float32Array(windowLength(card));
     planes.forEach((p, i) => window.set(p, i * p.length));
     const [expected] = await windowModel.infer(window, 1);
-    expect(maxAbsDiff(scored!.scores, expected)).toBeLessThanOrEqual(1e-4);
+    expect(maxAbsDiff(inLabelOrder(scored!.scores), expected)).toBeLessThanOrEqual(1e-4);
     // the next window is due after `hop` more frames, and each frame went through the encoder exactly once
     for (let i = 0; i < card.window.hop - 1; i++) expect(await scorer.push(planes[i], 5000 + i)).toBeUndefined();
     expect(await scorer.push(planes[0], 6000)).toBeDefined();
@@ -109,9 +112,9 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
     for (let i = 0; i < n; i++) {
       const [x, y] = await Promise.all([a.push(planes[i], i), b.push(planes[i], i)]);
       if (x) everyAt.push(x.at);
-      if (x) byAt.set(x.at, x.scores);
+      if (x) byAt.set(x.at, inLabelOrder(x.scores));
       // each window the card's hop scores is also scored, identically, at hop 1
-      if (y) expect(maxAbsDiff(y.scores, byAt.get(y.at)!)).toBeLessThanOrEqual(1e-5);
+      if (y) expect(maxAbsDiff(inLabelOrder(y.scores), byAt.get(y.at)!)).toBeLessThanOrEqual(1e-5);
     }
     expect(everyAt).toEqual(Array.from({ length: n - t + 1 }, (_, i) => t - 1 + i));
     if (mode === 'streaming') expect(every.stats).toMatchObject({ frames: n, windows: n - t + 1 });
@@ -132,9 +135,9 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
       // three cameras at once (the first runs alone, the other two join the next run), then camera 0 alone
       for (let i = 0; i < t + 2; i++) {
         const out = await Promise.all(cameras.map((c, k) => c.push(planes(k, i), i)));
-        out.forEach((o, k) => o && got[k].push(o.scores));
+        out.forEach((o, k) => o && got[k].push(inLabelOrder(o.scores)));
       }
-      for (let i = t + 2; i < t + 4; i++) got[0].push((await cameras[0].push(planes(0, i), i))!.scores);
+      for (let i = t + 2; i < t + 4; i++) got[0].push(inLabelOrder((await cameras[0].push(planes(0, i), i))!.scores));
       expect(shared.stats.maxBatchSeen).toBeGreaterThan(1);
       for (let k = 0; k < 3; k++) {
         const alone = await loadVideoModel(cardPath, { mode, hop: 1 });
@@ -142,7 +145,7 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
         const expected: number[][] = [];
         for (let i = 0; i < got[k].length + t - 1; i++) {
           const o = await scorer.push(planes(k, i), i);
-          if (o) expected.push(o.scores);
+          if (o) expected.push(inLabelOrder(o.scores));
         }
         expect(expected).toHaveLength(got[k].length);
         expected.forEach((scores, j) => expect(maxAbsDiff(got[k][j], scores)).toBeLessThanOrEqual(1e-4));

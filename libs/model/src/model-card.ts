@@ -107,6 +107,14 @@ export function loadModelCard(cardPath: string): LoadedCard {
   };
 }
 
+/** A window's scores by the card's label names (in the card's label order). */
+export type LabelScores = Readonly<Record<string, number>>;
+
+/** The model's output row, in the card's label order, named: the one place that order is read. */
+export function labelScores(card: ModelCard, values: ArrayLike<number>): LabelScores {
+  return Object.fromEntries(card.labels.map((label, i) => [label, values[i]]));
+}
+
 /** Seconds of video one window covers. */
 export function windowSeconds(card: ModelCard): number {
   return card.input.frames / card.input.fps;

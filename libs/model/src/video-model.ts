@@ -1,5 +1,5 @@
 import { pack, Batcher, BatchBuffer, BatchedInference } from './batched-inference';
-import { loadModelCard, windowSeconds, type ModelCard } from './model-card';
+import { labelScores, loadModelCard, windowSeconds, type LabelScores, type ModelCard } from './model-card';
 import { OnnxVideoModel, type Precision } from './onnx-video-model';
 import { frameLength } from './preprocess';
 import type { ModelRuntimeOptions } from './session';
@@ -9,7 +9,7 @@ import { StreamingVideoModel } from './streaming-video-model';
 export type ModelMode = 'auto' | 'window' | 'streaming';
 
 export interface ScoredWindow {
-  scores: number[];
+  scores: LabelScores;
   /** Capture time of the window's newest frame. */
   at: number;
 }
@@ -124,7 +124,7 @@ class WindowRunner implements VideoModel {
       push: async (planes, at) => {
         const frames = window.push(planes);
         if (!frames) return undefined;
-        return { scores: await this.queue.score(frames), at };
+        return { scores: labelScores(card, await this.queue.score(frames)), at };
       },
       reset: () => window.reset(),
     };
@@ -218,8 +218,7 @@ class StreamingRunner implements VideoModel {
         previous = planes;
         const embeddings = window.push(embedding);
         if (!embeddings) return undefined;
-        const scores = await this.temporal.submit(pack(embeddings, this.model.embeddingSize));
-        return { scores, at };
+        return { scores: labelScores(card, await this.temporal.submit(pack(embeddings, this.model.embeddingSize))), at };
       },
       reset: () => {
         window.reset();

@@ -1,1 +1,1 @@
-export { openDatabase, type Db, type OpenOptions } from './open-database';
+export { openDatabase, type Db } from './open-database';

@@ -39,7 +39,7 @@ export class CameraManagerService {
       card: this.model.card,
       createScorer: () => this.model.createScorer(),
       pose: this.model.pose,
-      observe: this.events.observe.bind(this.events),
+      events: this.events,
       onPicture: this.media.onPicture.bind(this.media),
       onStatus: (camera: CameraConfig, status: StreamStatus) => this.publishStatus(camera, status),
       logger: this.logger,

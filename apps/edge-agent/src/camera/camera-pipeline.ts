@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { normaliseFrame, type ModelCard, type PoseFallScorer, type WindowScorer } from '@vigil/model';
+import { normaliseFrame, type LabelScores, type ModelCard, type PoseFallScorer, type WindowScorer } from '@vigil/model';
 import {
   FfmpegFrameSource,
   hwaccelArguments,
@@ -32,15 +32,20 @@ export interface PosePipelineDeps {
   /** Size of the letterboxed pictures the pose model takes, decoded beside the model frames. */
   picture: FrameSize;
   createScorer(): PoseFallScorer;
-  /** The window's scores in the card's label order with the pose stage's fall score in place. */
-  apply(scores: readonly number[], fall: number): number[];
+  /** The window's scores with the pose stage's fall score in the fall labels' place. */
+  apply(scores: LabelScores, fall: number): LabelScores;
+}
+
+/** Where a camera's window scores go: the event rules (EventService). */
+export interface WindowObserver {
+  observe(camera: CameraConfig, scores: LabelScores, at: number): void;
 }
 
 export interface PipelineDeps {
   card: ModelCard;
   createScorer(): WindowScorer;
   pose?: PosePipelineDeps;
-  observe(camera: CameraConfig, scores: number[], at: number): void;
+  events: WindowObserver;
   onPicture(cameraId: string, jpeg: Buffer, at: number): void;
   onStatus(camera: CameraConfig, status: StreamStatus): void;
   logger: Logger;
@@ -139,10 +144,10 @@ export class CameraPipeline {
       if (!scored) continue;
       const { scores } = scored;
       this.windows++;
-      this.lastScores = Object.fromEntries(card.labels.map((l, i) => [l, Math.round(scores[i] * 1000) / 1000]));
+      this.lastScores = Object.fromEntries(Object.entries(scores).map(([l, s]) => [l, Math.round(s * 1000) / 1000]));
       this.stage = 'event';
       try {
-        this.deps.observe(this.camera, scores, scored.at);
+        this.deps.events.observe(this.camera, scores, scored.at);
       } catch (err) {
         // the event side reports its own failures (health, metrics); a camera never stops because of them
         this.deps.logger.error(withFields({ camera: this.camera.id }, `Event rule failed for camera "${this.camera.id}": ${(err as Error).message}`));

@@ -50,18 +50,13 @@ function setup(folder: string, events: Record<string, unknown> = {}) {
   const writer = new EventWriter(config, model, repository, outbox, new OutboxSignal(), urls);
   const explanations = { usesLlm: false } as ExplanationService;
   const service = new EventService(config, model, repository, writer, media, clock, explanations, mqtt);
-  const fire = card.labels.indexOf('fire');
   let window = 0;
   /** One window per call, HOP_MS apart, with `score` for fire and 0 for every other label. */
   const feed = (...scores: number[]) => {
     for (const score of scores) {
       const at = T0 + window++ * HOP_MS;
       clock.at = at;
-      service.observe(
-        config.cameras[0],
-        card.labels.map((_, i) => (i === fire ? score : 0)),
-        at,
-      );
+      service.observe(config.cameras[0], Object.fromEntries(card.labels.map((label) => [label, label === 'fire' ? score : 0])), at);
     }
   };
   const messages = () => outbox.nextUnsent(100).map((row) => JSON.parse(row.payload) as EventMessage);

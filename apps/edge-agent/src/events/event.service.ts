@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DETECTION, topics, type EventKind } from '@vigil/contracts';
-import { windowSeconds } from '@vigil/model';
+import { windowSeconds, type LabelScores } from '@vigil/model';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '@vigil/config';
 import type { CameraConfig, SiteConfig } from '../config/site-config.schema';
@@ -17,6 +17,7 @@ import { EventWriter, type EventChange } from './event-writer';
 import { isArmed } from './schedule';
 import { templateExplanation } from './template-explainer';
 import { withFields } from '../common/log-fields';
+import type { WindowObserver } from '../camera/camera-pipeline';
 
 const RECENT_MS = 3600_000;
 /** While events cannot be written, how often an idle agent checks whether the disk takes writes again. */
@@ -37,7 +38,7 @@ export interface EventStorageHealth {
  * the row and its outbox message in one transaction, before anything is sent.
  */
 @Injectable()
-export class EventService {
+export class EventService implements WindowObserver {
   private readonly logger = new Logger(EventService.name);
   private readonly book = new EventBook();
   private readonly explaining = new Set<Promise<void>>();
@@ -75,16 +76,16 @@ export class EventService {
     return ids.length;
   }
 
-  /** Feed one window's probabilities (in the card's label order) for `camera`, taken at wall-clock `at`. */
-  observe(camera: CameraConfig, scores: number[], at: number): void {
-    const card = this.model.card;
+  /** Feed one window's probabilities by label for `camera`, taken at wall-clock `at`. */
+  observe(camera: CameraConfig, scores: LabelScores, at: number): void {
+    const { eventKinds } = this.model.card;
     const byKind = new Map<EventKind, { score: number; label: string }>();
-    card.labels.forEach((label, i) => {
-      const kind = card.eventKinds[label] as EventKind | undefined;
-      if (!kind || !this.config.events[kind] || !this.enabledOn(camera, kind)) return;
+    for (const [label, score] of Object.entries(scores)) {
+      const kind = eventKinds[label] as EventKind | undefined;
+      if (!kind || !this.config.events[kind] || !this.enabledOn(camera, kind)) continue;
       const best = byKind.get(kind);
-      if (!best || scores[i] > best.score) byKind.set(kind, { score: scores[i], label });
-    });
+      if (!best || score > best.score) byKind.set(kind, { score, label });
+    }
     // outside the camera's armed hours the rule sees zeros: nothing opens, and an open event closes as usual
     const armed = isArmed(camera.schedule, at, this.config.site.timezone);
     if (this.failure) this.probe(at);

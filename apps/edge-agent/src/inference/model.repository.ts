@@ -7,6 +7,7 @@ import {
   windowSeconds,
   withPoseFall,
   type InferenceStats,
+  type LabelScores,
   type ModelCard,
   type PoseFallScorer,
   type VideoModel,
@@ -88,7 +89,7 @@ export class ModelRepository {
   }
 
   /** With `model.fall: pose`: the pose pictures' size, a scorer per camera, and how its score joins the video scores. */
-  get pose(): { picture: PoseStage['pictureSize']; createScorer(): PoseFallScorer; apply(scores: readonly number[], fall: number): number[] } | undefined {
+  get pose(): { picture: PoseStage['pictureSize']; createScorer(): PoseFallScorer; apply(scores: LabelScores, fall: number): LabelScores } | undefined {
     const { poseStage, poseFall } = this;
     if (!poseStage || !poseFall) return undefined;
     return { picture: poseStage.pictureSize, createScorer: () => poseStage.createScorer(), apply: poseFall.apply };

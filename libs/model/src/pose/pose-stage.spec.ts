@@ -11,7 +11,7 @@ describe('withPoseFall', () => {
   it("should give the fall labels the pose stage's threshold and score", () => {
     const { card: effective, apply } = withPoseFall(card, 0.8);
     expect(effective.thresholds).toEqual({ fall: 0.8, fire: 0.55 });
-    expect(apply([0.99, 0.2, 0.3], 0.1)).toEqual([0.1, 0.2, 0.3]);
+    expect(apply({ fall: 0.99, fire: 0.2, smoke: 0.3 }, 0.1)).toEqual({ fall: 0.1, fire: 0.2, smoke: 0.3 });
   });
 
   it('should add a fall label to a video model that has none', () => {
@@ -20,6 +20,6 @@ describe('withPoseFall', () => {
     expect(effective.labels).toEqual(['normal', 'flame', 'fall']);
     expect(effective.eventKinds).toEqual({ flame: 'fire', fall: 'fall' });
     expect(effective.thresholds).toEqual({ fall: 0.7 });
-    expect(apply([0.9, 0.05], 0.6)).toEqual([0.9, 0.05, 0.6]);
+    expect(apply({ normal: 0.9, flame: 0.05 }, 0.6)).toEqual({ normal: 0.9, flame: 0.05, fall: 0.6 });
   });
 });

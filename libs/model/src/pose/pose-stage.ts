@@ -1,4 +1,4 @@
-import type { ModelCard } from '../model-card';
+import type { LabelScores, ModelCard } from '../model-card';
 import type { RgbImage } from '../preprocess';
 import type { ModelRuntimeOptions } from '../session';
 import { cropResize, fromCrop, FULL_PICTURE, nextCropRegion, type CropRegion } from './crop-tracker';
@@ -176,14 +176,13 @@ export class PoseStage {
  * falls takes the pose stage's threshold (a `fall` label is added when the video model has none), and `apply`
  * puts the pose stage's score in those labels' places.
  */
-export function withPoseFall(card: ModelCard, threshold: number): { card: ModelCard; apply(scores: readonly number[], fall: number): number[] } {
+export function withPoseFall(card: ModelCard, threshold: number): { card: ModelCard; apply(scores: LabelScores, fall: number): LabelScores } {
   const fallLabels = card.labels.filter((l) => card.eventKinds[l] === 'fall');
   const labels = fallLabels.length ? card.labels : [...card.labels, 'fall'];
   const eventKinds = fallLabels.length ? card.eventKinds : { ...card.eventKinds, fall: 'fall' };
   const thresholds = { ...card.thresholds, ...Object.fromEntries((fallLabels.length ? fallLabels : ['fall']).map((l) => [l, threshold])) };
-  const isFall = labels.map((l) => eventKinds[l] === 'fall');
   return {
     card: { ...card, labels, eventKinds, thresholds },
-    apply: (scores, fall) => labels.map((_, i) => (isFall[i] ? fall : (scores[i] ?? 0))),
+    apply: (scores, fall) => Object.fromEntries(labels.map((l) => [l, eventKinds[l] === 'fall' ? fall : (scores[l] ?? 0)])),
   };
 }
