@@ -64,6 +64,7 @@ def parse_args():
     ap.add_argument('--fps', type=float, default=4.0)
     ap.add_argument('--hop', type=int, default=2, help='frames between consecutive windows at inference')
     ap.add_argument('--size', type=int, default=96)
+    ap.add_argument('--patch', type=int, default=16, help='window recipe: tubelet side in pixels (size / patch tokens per row)')
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--quick', action='store_true', help='tiny data and step counts: checks the recipe, not the model')
@@ -263,7 +264,7 @@ def publish(model, args, data: Data, *, out: str, name: str, architecture: dict,
 
 
 def recipe_window(args, data: Data, t_start: float) -> None:
-    cfg = VitConfig(frames=args.frames, size=args.size, dim=96, depth=4, heads=4)
+    cfg = VitConfig(frames=args.frames, size=args.size, tubelet=(2, args.patch, args.patch), dim=96, depth=4, heads=4)
     model = VideoViT(cfg)
     print(f'window model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M params, {cfg.macs() / 1e9:.3f} GMACs/window', flush=True)
     history = fit(model, data, args, epochs=args.epochs, title='epoch')

@@ -1,0 +1,64 @@
+"""Seconds per training step of the window model at several input sizes, to price a resolution before training it.
+
+  npm run model:step-time -- 128/16 160/20 160/16      # input/tubelet side; 16 windows per step as the recipe
+
+One step is what `fit()` does per batch: uint8 frames to the normalised input, augmentation (crops on half the
+batch, as on real clips), forward, backward and AdamW. Random pixels: the cost does not depend on them.
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vigil_train.loop import augment, to_input  # noqa: E402
+from vigil_train.model import VideoViT, VitConfig  # noqa: E402
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('shapes', nargs='*', default=['128/16', '160/20', '160/16'], help='size/tubelet side, e.g. 160/20')
+    ap.add_argument('--batch', type=int, default=16)
+    ap.add_argument('--frames', type=int, default=8)
+    ap.add_argument('--steps', type=int, default=5, help='timed steps after 2 warm-up steps')
+    ap.add_argument('--threads', type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    rng = np.random.default_rng(0)
+    base = None
+    print(f'{args.batch} windows of {args.frames} frames per step, {args.threads} threads, mean of {args.steps} steps')
+    print('input/tubelet  tokens  input+augment  model  step  ratio')
+    for shape in args.shapes:
+        try:
+            size, patch = (int(v) for v in shape.split('/'))
+        except ValueError:
+            raise SystemExit(f'step-time: "{shape}" is not size/tubelet, e.g. 160/20')
+        if size % patch:
+            raise SystemExit(f'step-time: {size} is not a multiple of the tubelet side {patch}')
+        cfg = VitConfig(frames=args.frames, size=size, tubelet=(2, patch, patch))
+        model = VideoViT(cfg)
+        opt = torch.optim.AdamW(model.parameters(), 1e-3)
+        gen = torch.Generator().manual_seed(0)
+        frames = rng.integers(0, 255, (args.batch, args.frames, size, size, 3), dtype=np.uint8)
+        real = torch.arange(args.batch) % 2 == 0
+        spent = np.zeros(2)
+        for step in range(args.steps + 2):
+            t0 = time.perf_counter()
+            x = augment(to_input(frames), gen, real)
+            t1 = time.perf_counter()
+            loss = model(x).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if step >= 2:
+                spent += [t1 - t0, time.perf_counter() - t1]
+        a, m = spent / args.steps
+        base = base or a + m
+        print(f'{size}/{patch:<12} {cfg.tokens:>6}  {a:>11.2f} s  {m:.2f} s  {a + m:.2f} s  {(a + m) / base:.2f}', flush=True)
+
+
+if __name__ == '__main__':
+    main()
