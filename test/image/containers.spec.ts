@@ -12,6 +12,10 @@ import { REPO } from '../support/processes';
 
 jest.setTimeout(600_000);
 
+const COOLDOWN_S = 90;
+/** the demo scenario's length (render_clip.py demo), which the test camera loops */
+const DEMO_LOOP_S = 30;
+
 /**
  * docs/deploy.md, run: the site made from docker/ as an installer would (broker users with the mosquitto image,
  * secrets as files, the site key from `vigil site-key`), started with podman-compose from docker/compose.yaml plus
@@ -158,7 +162,7 @@ describe('the container images, deployed as docs/deploy.md says', () => {
     site.setIn(['mqtt', 'username'], SITE);
     site.set('cameras', [{ id: 'demo-cam', name: 'Demo camera', url: 'rtsp://camera:8554/demo' }]);
     site.set('model', { fall: 'video' });
-    site.set('events', { fall: { cooldownSeconds: 90 }, fire: { cooldownSeconds: 90 }, smoke: { cooldownSeconds: 90 } });
+    site.set('events', { fall: { cooldownSeconds: COOLDOWN_S }, fire: { cooldownSeconds: COOLDOWN_S }, smoke: { cooldownSeconds: COOLDOWN_S } });
     writeFileSync(join(dir, 'site', 'site.yaml'), site.toString());
 
     const printed = compose('run', '--rm', '--no-deps', 'agent', 'site-key', '--config', '/etc/vigil/site.yaml');
@@ -222,8 +226,10 @@ describe('the container images, deployed as docs/deploy.md says', () => {
   });
 
   it('should stop the agent on SIGTERM within 10 s, exit 0, and deliver every event it stored once it is back', async () => {
-    // the worst moment: an event open, its clip still recording
-    await waitFor('an open event', async () => (await admin.get<{ events: ApiEvent[] }>('/api/events?state=active')).events[0], 60_000, 250);
+    // the worst moment: an event open, its clip still recording; if every event has just ended, the next one opens
+    // after the cooldown, within one more loop of the demo clip
+    const nextEventMs = (COOLDOWN_S + 2 * DEMO_LOOP_S) * 1000;
+    await waitFor('an open event', async () => (await admin.get<{ events: ApiEvent[] }>('/api/events?state=active')).events[0], nextEventMs, 250);
     const stopAt = Date.now();
     podman('stop', '-t', '10', container('agent'));
     const stopSeconds = (Date.now() - stopAt) / 1000;
