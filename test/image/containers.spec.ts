@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { ensureClip } from '../../scripts/demo-clip';
+import { videoSeconds } from '../support/clips';
 import { setupAdmin, type ConsoleClient } from '../support/console-session';
 import { expectEventMediaShown, waitForKinds, type ApiEvent } from '../support/event-media';
 import { freePort, waitFor } from '../support/ports';
@@ -13,8 +14,6 @@ import { REPO } from '../support/processes';
 jest.setTimeout(600_000);
 
 const COOLDOWN_S = 90;
-/** the demo scenario's length (render_clip.py demo), which the test camera loops */
-const DEMO_LOOP_S = 30;
 
 /**
  * docs/deploy.md, run: the site made from docker/ as an installer would (broker users with the mosquitto image,
@@ -35,6 +34,8 @@ let consolePort = 0;
 let mqttPort = 0;
 let admin: ConsoleClient;
 let url = '';
+/** seconds of the demo clip the test camera loops */
+let demoLoopSeconds = 0;
 
 function run(command: string, args: string[], options: ExecFileSyncOptions = {}): string {
   try {
@@ -132,6 +133,7 @@ describe('the container images, deployed as docs/deploy.md says', () => {
     mkdirSync(join(dir, 'clips'));
     await ensureClip('demo', join(REPO, 'var', 'demo', 'demo.mp4'));
     copyFileSync(join(REPO, 'var', 'demo', 'demo.mp4'), join(dir, 'clips', 'demo.mp4'));
+    demoLoopSeconds = videoSeconds(join(dir, 'clips', 'demo.mp4'));
 
     // broker users, made with the mosquitto image's own mosquitto_passwd
     const [agentPassword, consolePassword, token] = [16, 16, 24].map((n) => randomBytes(n).toString('base64url'));
@@ -227,8 +229,8 @@ describe('the container images, deployed as docs/deploy.md says', () => {
 
   it('should stop the agent on SIGTERM within 10 s, exit 0, and deliver every event it stored once it is back', async () => {
     // the worst moment: an event open, its clip still recording; if every event has just ended, the next one opens
-    // after the cooldown, within one more loop of the demo clip
-    const nextEventMs = (COOLDOWN_S + 2 * DEMO_LOOP_S) * 1000;
+    // after the cooldown, within the next loops of the demo clip
+    const nextEventMs = (COOLDOWN_S + 2 * demoLoopSeconds) * 1000;
     await waitFor('an open event', async () => (await admin.get<{ events: ApiEvent[] }>('/api/events?state=active')).events[0], nextEventMs, 250);
     const stopAt = Date.now();
     podman('stop', '-t', '10', container('agent'));

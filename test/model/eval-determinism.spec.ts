@@ -1,15 +1,9 @@
 import { loadVideoModel, shippedModelCard, type VideoModel } from '@vigil/model';
 import { FfmpegFrameSource, inputArguments, StreamEndedError } from '@vigil/streams';
-import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { scoreClip } from '../../scripts/eval-clip';
-import { fixtureClip } from '../support/clips';
+import { fixtureClip, videoSeconds } from '../support/clips';
 import { start, stopAll } from '../support/processes';
-
-/** Seconds of video in a file, from ffprobe. */
-function duration(file: string): number {
-  return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString());
-}
 
 /** A file is evaluated frame by frame, so what is scored cannot depend on how busy the machine is. */
 describe('evaluation decode', () => {
@@ -74,7 +68,7 @@ describe('evaluation decode', () => {
       await sleep(300);
       const loaded = await scoreClip(model, clip);
       await Promise.all(burners.map((b) => b.stop('SIGKILL')));
-      expect(idle.frames).toBe(Math.round(duration(file) * model.card.input.fps));
+      expect(idle.frames).toBe(Math.round(videoSeconds(file) * model.card.input.fps));
       expect(loaded.frames).toBe(idle.frames);
       expect(loaded.result.windows).toEqual(idle.result.windows);
       expect(idle.result.windows.length).toBeGreaterThan(20);

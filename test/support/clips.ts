@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureClip, renderClip, type ClipInfo, type Scenario } from '../../scripts/demo-clip';
@@ -18,4 +19,9 @@ export async function fixtureClipInfo(scenario: Scenario): Promise<ClipInfo> {
   const info = await renderClip(scenario, file, { width: 320, height: 180, quiet: true });
   writeFileSync(infoFile, JSON.stringify(info));
   return info;
+}
+
+/** Seconds of video in a file, from ffprobe. */
+export function videoSeconds(file: string): number {
+  return Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).toString());
 }
