@@ -3,7 +3,8 @@
   npm run model:step-time -- 128/16 160/20 160/16      # input/tubelet side; 16 windows per step as the recipe
 
 One step is what `fit()` does per batch: uint8 frames to the normalised input, augmentation (crops on half the
-batch, as on real clips), forward, backward and AdamW. Random pixels: the cost does not depend on them.
+batch, as on real clips), forward, the masked loss and `optimise()` (backward, gradient clipping, AdamW, the
+one-cycle schedule). Random pixels and labels: the cost does not depend on them.
 """
 import argparse
 import os
@@ -14,8 +15,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vigil_train.loop import augment, to_input  # noqa: E402
-from vigil_train.model import VideoViT, VitConfig  # noqa: E402
+from vigil_train.loop import augment, masked_bce, optimise, to_input  # noqa: E402
+from vigil_train.model import VideoViT, window_model_config  # noqa: E402
 
 
 def main() -> None:
@@ -38,21 +39,20 @@ def main() -> None:
             raise SystemExit(f'step-time: "{shape}" is not size/tubelet, e.g. 160/20')
         if size % patch:
             raise SystemExit(f'step-time: {size} is not a multiple of the tubelet side {patch}')
-        cfg = VitConfig(frames=args.frames, size=size, tubelet=(2, patch, patch))
+        cfg = window_model_config(args.frames, size, patch)
         model = VideoViT(cfg)
-        opt = torch.optim.AdamW(model.parameters(), 1e-3)
+        opt = torch.optim.AdamW(model.parameters(), 5e-4, weight_decay=0.05)
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=5e-4, total_steps=args.steps + 2)
         gen = torch.Generator().manual_seed(0)
         frames = rng.integers(0, 255, (args.batch, args.frames, size, size, 3), dtype=np.uint8)
+        labels = torch.from_numpy(rng.integers(0, 2, (args.batch, cfg.classes)).astype(np.float32))
         real = torch.arange(args.batch) % 2 == 0
         spent = np.zeros(2)
         for step in range(args.steps + 2):
             t0 = time.perf_counter()
             x = augment(to_input(frames), gen, real)
             t1 = time.perf_counter()
-            loss = model(x).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+            optimise(masked_bce(model(x), labels, torch.ones(cfg.classes)), model.parameters(), opt, sched)
             if step >= 2:
                 spent += [t1 - t0, time.perf_counter() - t1]
         a, m = spent / args.steps

@@ -33,9 +33,9 @@ sys.path.insert(0, HERE)
 from vigil_train import metrics as M  # noqa: E402
 from vigil_train.data import WindowSet, read_manifest, real_windows, synthetic_windows  # noqa: E402
 from vigil_train.export import export_fp16, export_onnx, export_streaming, file_size_mb, write_card  # noqa: E402
-from vigil_train.loop import augment, epoch_indices, evaluate, macro_f1, masked_bce, predict, to_input  # noqa: E402
+from vigil_train.loop import augment, epoch_indices, evaluate, macro_f1, masked_bce, optimise, predict, to_input  # noqa: E402
 from vigil_train.mae import MaskedAutoencoder  # noqa: E402
-from vigil_train.model import StreamingConfig, StreamingStudent, VideoViT, VitConfig  # noqa: E402
+from vigil_train.model import StreamingConfig, StreamingStudent, VideoViT, VitConfig, window_model_config  # noqa: E402
 from vigil_train.progress import Progress  # noqa: E402
 from vigil_train.report import render as render_report  # noqa: E402
 
@@ -133,16 +133,6 @@ def batches(data: Data, args, rng: np.random.Generator):
         pick = lambda s: data.syn_train if s == 's' else data.real_train  # noqa: E731
         yield (np.stack([pick(s).x[i] for s, i in chunk]), np.stack([pick(s).y[i] for s, i in chunk]),
                torch.tensor([s == 'r' for s, _ in chunk]))
-
-
-def optimise(loss: torch.Tensor, params, opt, sched) -> float:
-    """One optimiser step: backward, clip the gradient norm at 1, step, advance the schedule."""
-    opt.zero_grad()
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(params, 1.0)
-    opt.step()
-    sched.step()
-    return float(loss)
 
 
 def pretrain_mae(encoder: VideoViT, data: Data, args) -> list:
@@ -264,7 +254,7 @@ def publish(model, args, data: Data, *, out: str, name: str, architecture: dict,
 
 
 def recipe_window(args, data: Data, t_start: float) -> None:
-    cfg = VitConfig(frames=args.frames, size=args.size, tubelet=(2, args.patch, args.patch), dim=96, depth=4, heads=4)
+    cfg = window_model_config(args.frames, args.size, args.patch)
     model = VideoViT(cfg)
     print(f'window model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M params, {cfg.macs() / 1e9:.3f} GMACs/window', flush=True)
     history = fit(model, data, args, epochs=args.epochs, title='epoch')

@@ -40,6 +40,16 @@ def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor) -> torch.
     return x
 
 
+def optimise(loss: torch.Tensor, params, opt, sched) -> float:
+    """One optimiser step: backward, clip the gradient norm at 1, step, advance the schedule."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    sched.step()
+    return float(loss)
+
+
 def masked_bce(logits: torch.Tensor, y: torch.Tensor, pos_weight: torch.Tensor) -> torch.Tensor:
     known = ~torch.isnan(y)
     target = torch.nan_to_num(y, 0.0)

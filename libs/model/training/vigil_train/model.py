@@ -86,6 +86,11 @@ class Block(nn.Module):
         return x + self._dp(self.mlp(self.norm2(x)))
 
 
+def window_model_config(frames: int, size: int, patch: int = 16) -> VitConfig:
+    """The window model (vigil-vit-tiny): the teacher's architecture at width 96, depth 4; tubelets of 2 x patch x patch."""
+    return VitConfig(frames=frames, size=size, tubelet=(2, patch, patch), dim=96, depth=4, heads=4)
+
+
 class VideoViT(nn.Module):
     def __init__(self, cfg: VitConfig):
         super().__init__()
