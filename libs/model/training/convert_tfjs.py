@@ -9,7 +9,8 @@ The model.json holds a TF GraphDef in JSON: nodes with an op, inputs ("name" or 
 constants in the weight shards (float16-quantised weights are stored back as float32). TF works in NHWC; ONNX
 convolutions work in NCHW, so each convolution and resize is wrapped in transposes, which onnxruntime's layout
 optimiser removes between neighbours. Only the ops the converted models use are mapped; any other op stops the
-conversion with its name. Parity against TF.js on real frames: test/model/pose-parity.spec.ts.
+conversion with its name. `--output` may name an inner node (a detector's backbone features): only the nodes it
+depends on are converted; `--dynamic` leaves batch and picture size open for fully convolutional graphs. Parity against TF.js on real frames: test/model/pose-parity.spec.ts.
 """
 import argparse
 import base64
@@ -79,8 +80,8 @@ def attr(node: dict, name: str, default=None):
 
 
 class Converter:
-    def __init__(self, graph: dict, weights: dict):
-        self.nodes = [n for n in graph['node']]
+    def __init__(self, graph: dict, weights: dict, dynamic: bool = False):
+        self.nodes, self.dynamic = [n for n in graph['node']], dynamic
         self.consts = {n['name']: weights[n['name']] for n in self.nodes if n['op'] == 'Const'}
         self.onnx_nodes, self.initializers, self.inputs, self.count = [], [], [], 0
 
@@ -163,15 +164,24 @@ class Converter:
         t = lambda k: self.tensor(ins[k])  # noqa: E731
         binary = {'AddV2': 'Add', 'Add': 'Add', 'Sub': 'Sub', 'Mul': 'Mul', 'RealDiv': 'Div', 'Maximum': 'Max', 'Minimum': 'Min'}
         unary = {'Sigmoid': 'Sigmoid', 'Sqrt': 'Sqrt', 'Identity': 'Identity', 'Relu': 'Relu', 'Exp': 'Exp', 'Abs': 'Abs'}
+        spatial = self.dynamic
         if op == 'Const':
             return
         if op == 'Placeholder':
             np_type, onnx_type = TF_DTYPES[attr(n, 'dtype')]
-            self.inputs.append(helper.make_tensor_value_info(name, onnx_type, attr(n, 'shape')))
+            shape = attr(n, 'shape')
+            if spatial:  # any batch and picture size: NHWC with only the channels fixed
+                shape = ['batch', 'height', 'width', shape[-1]]
+            self.inputs.append(helper.make_tensor_value_info(name, onnx_type, shape))
         elif op in binary:
             self.emit(binary[op], [t(0), t(1)], [name])
         elif op in unary:
             self.emit(unary[op], [t(0)], [name])
+        elif op == 'Relu6':
+            self.emit('Clip', [t(0), self.const(np.float32(0)), self.const(np.float32(6))], [name])
+        elif op == 'Mean':
+            axes = [int(a) for a in np.asarray(self.value(ins[1])).reshape(-1)]
+            self.emit('ReduceMean', [t(0)], [name], axes=axes, keepdims=int(attr(n, 'keep_dims', False)))
         elif op == 'SquaredDifference':
             d = self.emit('Sub', [t(0), t(1)])
             self.emit('Mul', [d, d], [name])
@@ -217,9 +227,22 @@ class Converter:
         else:
             raise ValueError(f'op {op} (node {name}) is not supported by this converter')
 
+    def needed(self, output: str) -> set:
+        """The nodes the output depends on: a model cut at an inner node (a backbone's features) leaves its head out."""
+        by_name, seen, todo = {n['name']: n for n in self.nodes}, set(), [self.ref(output).split(':')[0]]
+        while todo:
+            name = todo.pop()
+            if name in seen or name not in by_name:
+                continue
+            seen.add(name)
+            todo.extend(self.ref(i).split(':')[0] for i in by_name[name].get('input', []))
+        return seen
+
     def run(self, output: str, shape: list) -> onnx.ModelProto:
+        keep = self.needed(output)
         for n in self.nodes:
-            self.convert_node(n)
+            if n['name'] in keep:
+                self.convert_node(n)
         outputs = [helper.make_tensor_value_info(self.ref(output), TensorProto.FLOAT, shape)]
         graph = helper.make_graph(self.onnx_nodes, 'converted', self.inputs, outputs, self.initializers)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', OPSET)], producer_name='vigil convert_tfjs.py')
@@ -231,14 +254,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('model_json')
     ap.add_argument('out')
-    ap.add_argument('--output', default='Identity', help='the graph node whose value is the ONNX output')
+    ap.add_argument('--output', default='Identity', help='the graph node whose value is the ONNX output (an inner node cuts the graph there)')
+    ap.add_argument('--dynamic', action='store_true', help='accept any batch and picture size (fully convolutional graphs)')
     args = ap.parse_args()
     with open(args.model_json) as f:
         spec = json.load(f)
     weights = read_weights(args.model_json, spec['weightsManifest'])
     signature = (spec.get('signature') or {}).get('outputs', {}).get(f'{args.output}:0', {})
-    shape = [int(d.get('size', -1)) if int(d.get('size', -1)) >= 0 else None for d in signature.get('tensorShape', {}).get('dim', [])]
-    model = Converter(spec['modelTopology'], weights).run(args.output, shape)
+    dims = signature.get('tensorShape', {}).get('dim')
+    shape = [int(d.get('size', -1)) if int(d.get('size', -1)) >= 0 else None for d in dims] if dims else [None] * 4  # an inner node: NHWC
+    model = Converter(spec['modelTopology'], weights, args.dynamic).run(args.output, shape)
     model.doc_string = f'converted from {os.path.basename(args.model_json)} ({spec.get("generatedBy", "unknown source")})'
     onnx.save(model, args.out)
     ops = sorted({n.op_type for n in model.graph.node})
