@@ -10,7 +10,8 @@ constants in the weight shards (float16-quantised weights are stored back as flo
 convolutions work in NCHW, so each convolution and resize is wrapped in transposes, which onnxruntime's layout
 optimiser removes between neighbours. Only the ops the converted models use are mapped; any other op stops the
 conversion with its name. `--output` may name an inner node (a detector's backbone features): only the nodes it
-depends on are converted; `--dynamic` leaves batch and picture size open for fully convolutional graphs. Parity against TF.js on real frames: test/model/pose-parity.spec.ts.
+depends on are converted; `--dynamic` leaves batch and picture size open for fully convolutional graphs. Parity
+against TF.js on real frames: test/model/pose-parity.spec.ts.
 """
 import argparse
 import base64
@@ -144,10 +145,13 @@ class Converter:
             if op == 'Relu':
                 y = self.emit('Relu', [y])
             elif op == 'Relu6':
-                y = self.emit('Clip', [y, self.const(np.float32(0)), self.const(np.float32(6))])
+                y = self.relu6(y)
             else:
                 raise ValueError(f'{n["name"]}: fused op {op} is not supported')
         self.emit('Transpose', [y], [n['name']], perm=NHWC)
+
+    def relu6(self, x: str, out: str | None = None) -> str:
+        return self.emit('Clip', [x, self.const(np.float32(0)), self.const(np.float32(6))], [out] if out else None)
 
     def resize_bilinear(self, n: dict):
         x = self.emit('Transpose', [self.tensor(n['input'][0])], perm=NCHW)
@@ -164,13 +168,12 @@ class Converter:
         t = lambda k: self.tensor(ins[k])  # noqa: E731
         binary = {'AddV2': 'Add', 'Add': 'Add', 'Sub': 'Sub', 'Mul': 'Mul', 'RealDiv': 'Div', 'Maximum': 'Max', 'Minimum': 'Min'}
         unary = {'Sigmoid': 'Sigmoid', 'Sqrt': 'Sqrt', 'Identity': 'Identity', 'Relu': 'Relu', 'Exp': 'Exp', 'Abs': 'Abs'}
-        spatial = self.dynamic
         if op == 'Const':
             return
         if op == 'Placeholder':
             np_type, onnx_type = TF_DTYPES[attr(n, 'dtype')]
             shape = attr(n, 'shape')
-            if spatial:  # any batch and picture size: NHWC with only the channels fixed
+            if self.dynamic:  # any batch and picture size: NHWC with only the channels fixed
                 shape = ['batch', 'height', 'width', shape[-1]]
             self.inputs.append(helper.make_tensor_value_info(name, onnx_type, shape))
         elif op in binary:
@@ -178,7 +181,7 @@ class Converter:
         elif op in unary:
             self.emit(unary[op], [t(0)], [name])
         elif op == 'Relu6':
-            self.emit('Clip', [t(0), self.const(np.float32(0)), self.const(np.float32(6))], [name])
+            self.relu6(t(0), name)
         elif op == 'Mean':
             axes = [int(a) for a in np.asarray(self.value(ins[1])).reshape(-1)]
             self.emit('ReduceMean', [t(0)], [name], axes=axes, keepdims=int(attr(n, 'keep_dims', False)))
