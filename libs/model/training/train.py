@@ -14,6 +14,7 @@ Recipe `distill` (default), about 45 min on 2 cores:
 Runs with Debian's /usr/bin/python3 (python3-torch, python3-onnx, python3-numpy); needs ffmpeg for the real clips.
 """
 import argparse
+import copy
 import datetime
 import json
 import os
@@ -66,6 +67,11 @@ def parse_args():
     ap.add_argument('--size', type=int, default=96)
     ap.add_argument('--patch', type=int, default=16, help='window recipe: tubelet side in pixels (size / patch tokens per row)')
     ap.add_argument('--seed', type=int, default=1234)
+    ap.add_argument('--ema', type=float, default=0.0,
+                    help='decay of an exponential moving average of the weights (e.g. 0.998); each epoch selects between the trained and the averaged weights')
+    ap.add_argument('--select', choices=['f1', 'ap'], default='f1',
+                    help='epoch selection on real_val: macro-F1 at 0.5 over the classes, or mean window average precision over --select-classes')
+    ap.add_argument('--select-classes', default='fall,fire,smoke', help='classes the selection scores (the agent takes falls from the pose stage)')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--quick', action='store_true', help='tiny data and step counts: checks the recipe, not the model')
     ap.add_argument('--keypoints', default=None, help='pose recipe: keypoints of the clips from scripts/pose-label (made when missing)')
@@ -80,6 +86,11 @@ def parse_args():
         args.teacher_epochs, args.student_epochs = 1, 1
     if args.quick:
         args.pose_epochs = 2
+    unknown = [c for c in args.select_classes.split(',') if c.strip() not in M.CLASSES]
+    if unknown:
+        ap.error(f'--select-classes: {",".join(unknown)} is not a class; use a comma-separated subset of {",".join(M.CLASSES)}')
+    if not 0 <= args.ema < 1:
+        ap.error(f'--ema {args.ema}: the decay must be in [0, 1), e.g. 0.998 (0 turns the average off)')
     args.name = args.name or {'distill': 'vigil-stream-tiny', 'window': 'vigil-vit-tiny', 'pose': 'vigil-pose-fall'}[args.recipe]
     return args
 
@@ -162,7 +173,8 @@ def pretrain_mae(encoder: VideoViT, data: Data, args) -> list:
 
 def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, teacher: torch.nn.Module | None = None) -> list:
     """Supervised training with the masked BCE; with a teacher, plus sigmoid KD on the same augmented view.
-    Keeps the epoch with the best macro-F1 on the real val split (sources the training never sees)."""
+    Keeps the epoch (and, with --ema, the trained or the averaged weights) that scores best on the real val split
+    (sources the training never sees), by `selection_score`."""
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
     steps = epochs * (args.per_epoch // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(steps, 20), pct_start=0.1)
@@ -174,6 +186,7 @@ def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, te
     tau, alpha = args.kd_temperature, args.kd_alpha
     if teacher is not None:
         teacher.eval()
+    average = WeightAverage(model, args.ema) if args.ema else None
     best, best_state, history = -1.0, None, []
     for epoch in range(epochs):
         model.train()
@@ -189,18 +202,64 @@ def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, te
                 kd = F.binary_cross_entropy_with_logits(logits / tau, soft) * tau * tau
                 loss = (1 - alpha) * loss + alpha * kd
             losses.append(optimise(loss, model.parameters(), opt, sched))
+            if average:
+                average.update(model)
             bar.update(1, f'loss {np.mean(losses[-50:]):.3f}')
         bar.close()
-        ev = evaluate(model, data.val_sets, [0.5] * 3)
-        # real val is other cameras; synthetic val only measures the renderer, so it selects only without real clips
-        score = macro_f1(ev['real_val']['prf']) if 'real_val' in ev else float(np.mean([macro_f1(v['prf']) for v in ev.values()]))
-        history.append({'epoch': epoch + 1, 'loss': round(float(np.mean(losses)), 4), 'val_macro_f1': round(score, 4),
-                        **{k: {c: m['f1'] for c, m in v['prf'].items()} for k, v in ev.items()}})
-        print(json.dumps(history[-1]), flush=True)
-        if score >= best:
-            best, best_state = score, {k: v.clone() for k, v in model.state_dict().items()}
+        row = {'epoch': epoch + 1, 'loss': round(float(np.mean(losses)), 4)}
+        candidates = [('trained', model)] + ([('averaged', average.model)] if average else [])
+        for kind, candidate in candidates:
+            score, scores = selection_score(candidate, data, args)
+            if kind == 'trained':
+                row.update(scores)
+            else:
+                row['averaged'] = scores
+            if score >= best:
+                best, best_state, row['selected'] = score, {k: v.clone() for k, v in candidate.state_dict().items()}, kind
+        history.append(row)
+        print(json.dumps(row), flush=True)
     model.load_state_dict(best_state)
     return history
+
+
+class WeightAverage:
+    """Exponential moving average of the weights (the decay ramps up over the first steps, as in timm's ModelEmaV2)."""
+
+    def __init__(self, model: torch.nn.Module, decay: float):
+        self.model, self.decay, self.steps = copy.deepcopy(model).eval(), decay, 0
+
+    @torch.no_grad()
+    def update(self, model: torch.nn.Module) -> None:
+        self.steps += 1
+        d = min(self.decay, (1 + self.steps) / (10 + self.steps))
+        for avg, cur in zip(self.model.state_dict().values(), model.state_dict().values()):
+            if avg.dtype.is_floating_point:
+                avg.mul_(d).add_(cur.detach(), alpha=1 - d)
+            else:
+                avg.copy_(cur)
+
+
+def selection_rule(args) -> str:
+    metric = 'mean window average precision' if args.select == 'ap' else 'macro-F1 at 0.5'
+    weights = f', trained or averaged weights (EMA {args.ema})' if args.ema else ''
+    return f'best epoch{weights} by {metric} over {args.select_classes}'
+
+
+def selection_score(model: torch.nn.Module, data: Data, args) -> tuple[float, dict]:
+    """The number an epoch is selected by, and the val figures the history keeps. Real val is other cameras;
+    synthetic val only measures the renderer, so it selects only without real clips."""
+    ev = evaluate(model, data.val_sets, [0.5] * 3)
+    scores = {'val_macro_f1': 0.0, **{k: {c: m['f1'] for c, m in v['prf'].items()} for k, v in ev.items()}}
+    classes = [c.strip() for c in args.select_classes.split(',')]
+    if 'real_val' not in ev:
+        scores['val_macro_f1'] = round(float(np.mean([macro_f1(v['prf']) for v in ev.values()])), 4)
+        return scores['val_macro_f1'], scores
+    real = ev['real_val']
+    scores['val_macro_f1'] = round(macro_f1(real['prf']), 4)
+    scores['real_val_ap'] = {c: round(M.average_precision(real['scores'][:, i], data.real_val.y[:, i]), 4) for i, c in enumerate(M.CLASSES)}
+    if args.select == 'ap':
+        return float(np.mean([scores['real_val_ap'][c] for c in classes])), scores
+    return macro_f1({c: m for c, m in real['prf'].items() if c in classes}), scores
 
 
 def measure(model: torch.nn.Module, data: Data) -> tuple[list, dict]:
@@ -242,7 +301,7 @@ def publish(model, args, data: Data, *, out: str, name: str, architecture: dict,
         'date': datetime.date.today().isoformat(), 'seed': args.seed, 'history': history, 'data': data.sizes(args.clips),
         'machine': f'{platform.machine()} {os.cpu_count()} cpu, torch {torch.__version__}, {args.threads} threads',
         'minutes': round((time.time() - t_start) / 60, 1),
-        'selection': 'best epoch by macro-F1 on real_val (sources train never sees) at 0.5; thresholds by F0.5 on the val windows',
+        'selection': f'{selection_rule(args)} on real_val (sources train never sees); thresholds by F0.5 on the val windows',
     }
     card = write_card(os.path.join(out, f'{name}.card.json'), name=name, onnx_file=onnx_file, cfg=model.cfg, fps=args.fps,
                       hop=args.hop, thresholds=thresholds, parity=parity, metrics=metrics, training=training,
@@ -342,7 +401,7 @@ def recipe_pose(args, t_start: float) -> None:
         'keypoints': {'picture': args.pose_picture, 'tracking': args.pose_tracking},
         'output': {'name': 'logits', 'activation': 'sigmoid'},
         'labels': ['fall'], 'thresholds': {'fall': threshold}, 'parity': parity,
-        'metrics': {'val_windows': {'average_precision': round(P.average_precision(val_scores, val.y), 4), 'windows': int(np.sum(~np.isnan(val.y))),
+        'metrics': {'val_windows': {'average_precision': round(M.average_precision(val_scores, val.y), 4), 'windows': int(np.sum(~np.isnan(val.y))),
                                     'positives': int(np.nansum(val.y))}},
         'training': {'recipe': 'libs/model/training/train.py --recipe pose', 'command': ' '.join(['npm run model:train --'] + sys.argv[1:]),
                      'date': datetime.date.today().isoformat(), 'seed': args.seed, 'history': history,

@@ -20,6 +20,17 @@ def prf(scores: np.ndarray, labels: np.ndarray, thresholds) -> dict:
     return out
 
 
+def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the precision-recall curve of one class's window scores; ambiguous (NaN) windows left out."""
+    known = ~np.isnan(labels)
+    s, y = scores[known], labels[known] > 0.5
+    if not y.any():
+        return 0.0
+    order = np.argsort(-s, kind='stable')
+    hits = np.cumsum(y[order])
+    return float(np.sum((hits / np.arange(1, len(order) + 1))[y[order]]) / y.sum())
+
+
 def best_thresholds(scores: np.ndarray, labels: np.ndarray, beta: float = 0.5, floor: float = 0.3) -> list:
     """Per class, the threshold in [floor, 0.95] that maximises window F-beta (ties go to the higher threshold).
 

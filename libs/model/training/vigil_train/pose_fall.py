@@ -20,6 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .data import Clip, clip_window_labels, source_balanced
+from .metrics import average_precision
 from .progress import Progress
 
 # left/right keypoint pairs of MoveNet's 17 (eyes, ears, shoulders, elbows, wrists, hips, knees, ankles)
@@ -175,16 +176,6 @@ def augment(kp: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 def predict(model: nn.Module, x: np.ndarray) -> np.ndarray:
     model.eval()
     return torch.sigmoid(model(torch.from_numpy(x))).squeeze(-1).numpy()
-
-
-def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
-    known = ~np.isnan(labels)
-    s, y = scores[known], labels[known] > 0.5
-    if not y.any():
-        return 0.0
-    order = np.argsort(-s, kind='stable')
-    hits = np.cumsum(y[order])
-    return float(np.sum((hits / np.arange(1, len(order) + 1))[y[order]]) / y.sum())
 
 
 def train_pose_fall(train: PoseWindows, val: PoseWindows, cfg: PoseFallConfig, *, epochs: int, per_epoch: int, batch: int,

@@ -65,8 +65,18 @@ def render(card: dict) -> str:
             lines += ['Stage 1, masked pretraining (reconstruction loss of the hidden tubes):', '',
                       '| step | loss |', '|---|---|'] + [f"| {h['step']} | {h['loss']} |" for h in rows] + ['']
             continue
-        lines += [f'{stage.capitalize()} (val macro F1 at 0.5):', '', '| epoch | loss | val macro F1 |', '|---|---|---|']
-        lines += [f"| {h['epoch']} | {h['loss']} | {h['val_macro_f1']} |" for h in rows] + ['']
+        if 'real_val_ap' not in rows[0]:
+            lines += [f'{stage.capitalize()} (val macro F1 at 0.5):', '', '| epoch | loss | val macro F1 |', '|---|---|---|']
+            lines += [f"| {h['epoch']} | {h['loss']} | {h['val_macro_f1']} |" for h in rows] + ['']
+            continue
+        lines += [f'{stage.capitalize()} (real val: macro F1 at 0.5, window average precision per class; "averaged" is the EMA of the weights):', '',
+                  '| epoch | loss | weights | macro F1 | AP fall | AP fire | AP smoke | kept |', '|---|---|---|---|---|---|---|---|']
+        for h in rows:
+            for kind, v in [('trained', h)] + ([('averaged', h['averaged'])] if 'averaged' in h else []):
+                ap = v['real_val_ap']
+                kept = 'best so far' if h.get('selected') == kind else ''
+                lines.append(f"| {h['epoch']} | {h['loss']} | {kind} | {v['val_macro_f1']} | {ap['fall']} | {ap['fire']} | {ap['smoke']} | {kept} |")
+        lines.append('')
     return '\n'.join(lines)
 
 
