@@ -86,7 +86,8 @@ def parse_args():
         args.teacher_epochs, args.student_epochs = 1, 1
     if args.quick:
         args.pose_epochs = 2
-    unknown = [c for c in args.select_classes.split(',') if c.strip() not in M.CLASSES]
+    args.select_classes = [c.strip() for c in args.select_classes.split(',')]
+    unknown = [c for c in args.select_classes if c not in M.CLASSES]
     if unknown:
         ap.error(f'--select-classes: {",".join(unknown)} is not a class; use a comma-separated subset of {",".join(M.CLASSES)}')
     if not 0 <= args.ema < 1:
@@ -242,24 +243,23 @@ class WeightAverage:
 def selection_rule(args) -> str:
     metric = 'mean window average precision' if args.select == 'ap' else 'macro-F1 at 0.5'
     weights = f', trained or averaged weights (EMA {args.ema})' if args.ema else ''
-    return f'best epoch{weights} by {metric} over {args.select_classes}'
+    return f'best epoch{weights} by {metric} over {",".join(args.select_classes)}'
 
 
 def selection_score(model: torch.nn.Module, data: Data, args) -> tuple[float, dict]:
     """The number an epoch is selected by, and the val figures the history keeps. Real val is other cameras;
     synthetic val only measures the renderer, so it selects only without real clips."""
     ev = evaluate(model, data.val_sets, [0.5] * 3)
-    scores = {'val_macro_f1': 0.0, **{k: {c: m['f1'] for c, m in v['prf'].items()} for k, v in ev.items()}}
-    classes = [c.strip() for c in args.select_classes.split(',')]
+    f1s = {k: {c: m['f1'] for c, m in v['prf'].items()} for k, v in ev.items()}
     if 'real_val' not in ev:
-        scores['val_macro_f1'] = round(float(np.mean([macro_f1(v['prf']) for v in ev.values()])), 4)
-        return scores['val_macro_f1'], scores
+        score = round(float(np.mean([macro_f1(v['prf']) for v in ev.values()])), 4)
+        return score, {'val_macro_f1': score, **f1s}
     real = ev['real_val']
-    scores['val_macro_f1'] = round(macro_f1(real['prf']), 4)
-    scores['real_val_ap'] = {c: round(M.average_precision(real['scores'][:, i], data.real_val.y[:, i]), 4) for i, c in enumerate(M.CLASSES)}
+    ap = {c: round(M.average_precision(real['scores'][:, i], data.real_val.y[:, i]), 4) for i, c in enumerate(M.CLASSES)}
+    scores = {'val_macro_f1': round(macro_f1(real['prf']), 4), **f1s, 'real_val_ap': ap}
     if args.select == 'ap':
-        return float(np.mean([scores['real_val_ap'][c] for c in classes])), scores
-    return macro_f1({c: m for c, m in real['prf'].items() if c in classes}), scores
+        return float(np.mean([ap[c] for c in args.select_classes])), scores
+    return macro_f1({c: m for c, m in real['prf'].items() if c in args.select_classes}), scores
 
 
 def measure(model: torch.nn.Module, data: Data) -> tuple[list, dict]:
