@@ -1,15 +1,12 @@
 import { loadModelCard, OnnxVideoModel, shippedModelCard, windowLength } from '@vigil/model';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { parityRamp } from '../support/parity';
 import { REPO, start } from '../support/processes';
 
 const ENSEMBLE = join(REPO, 'libs', 'model', 'training', 'ensemble.py');
-
-/** The recipe's parity ramp (libs/model/training/vigil_train/export.py). */
-function parityInput(length: number): Float32Array {
-  return Float32Array.from({ length }, (_, i) => ((i * 7919) % 1000) / 500 - 1);
-}
 
 /** libs/model/training/ensemble.py joins window models into one mean-logit graph the agent loads like any other. */
 describe('window model ensemble (ensemble.py)', () => {
@@ -27,12 +24,13 @@ describe('window model ensemble (ensemble.py)', () => {
     expect(card.parity!.logits).toEqual(memberCard.parity!.logits);
     const training = JSON.parse(readFileSync(join(out, 'joined.card.json'), 'utf8')).training;
     expect(training.members).toHaveLength(2);
-    expect(training.members[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    const memberFile = join(dirname(member), loadModelCard(member).card.file);
+    expect(training.members[0].sha256).toBe(createHash('sha256').update(readFileSync(memberFile)).digest('hex'));
 
     // a sum without the 1/N, or a member cut off from the input, would not give the member's own logits
     const model = await OnnxVideoModel.load(join(out, 'joined.card.json'));
     try {
-      const logits = await model.logits(parityInput(windowLength(card) * card.parity!.batch), card.parity!.batch);
+      const logits = await model.logits(parityRamp(windowLength(card) * card.parity!.batch), card.parity!.batch);
       const expected = memberCard.parity!.logits.flat();
       expect(Math.max(...expected.map((v, i) => Math.abs(v - logits[i])))).toBeLessThanOrEqual(card.parity!.tolerance);
     } finally {
@@ -46,7 +44,7 @@ describe('window model ensemble (ensemble.py)', () => {
     expect(run.output()).toMatch(/vigil-stream-tiny\.card\.json: its input differs/);
   });
 
-  it('should refuse a card whose graph is missing', async () => {
+  it('should refuse a member card that does not exist', async () => {
     const run = start('/usr/bin/python3', [ENSEMBLE, shippedModelCard('window'), join(out, 'none.card.json'), '--name', 'bad', '--out', out]);
     expect(await run.exited).toBe(2);
     expect(run.output()).toMatch(/none\.card\.json: no such card/);

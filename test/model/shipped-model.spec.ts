@@ -2,13 +2,7 @@ import { loadModelCard, OnnxVideoModel, shippedModelCard, windowLength } from '@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** The parity input the training recipe used: x[i] = ((i * 7919) % 1000) / 500 - 1 (libs/model/training/vigil_train/export.py). */
-function parityInput(length: number): Float32Array {
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) out[i] = ((i * 7919) % 1000) / 500 - 1;
-  return out;
-}
+import { parityRamp } from '../support/parity';
 
 describe.each(['streaming', 'window'] as const)('shipped %s model, window graph (onnxruntime-node)', (which) => {
   let model: OnnxVideoModel;
@@ -22,7 +16,7 @@ describe.each(['streaming', 'window'] as const)('shipped %s model, window graph 
   it('should reproduce the PyTorch logits recorded at export within the card tolerance', async () => {
     const { card } = loadModelCard(shippedModelCard(which));
     const parity = card.parity!;
-    const logits = await model.logits(parityInput(windowLength(card) * parity.batch), parity.batch);
+    const logits = await model.logits(parityRamp(windowLength(card) * parity.batch), parity.batch);
     const expected = parity.logits.flat();
     expect(logits).toHaveLength(expected.length);
     const maxDiff = Math.max(...expected.map((v, i) => Math.abs(v - logits[i])));
@@ -31,7 +25,7 @@ describe.each(['streaming', 'window'] as const)('shipped %s model, window graph 
 
   it('should score a batch of windows the same as one window at a time', async () => {
     const per = windowLength(model.card);
-    const x = parityInput(per * 2);
+    const x = parityRamp(per * 2);
     const batch = await model.infer(x, 2);
     const single = await model.infer(x.slice(per), 1);
     expect(batch).toHaveLength(2);

@@ -12,13 +12,7 @@ import {
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** The recipe's parity ramp (libs/model/training/vigil_train/export.py): r[i] = ((i * 7919) % 1000) / 500 - 1. */
-function ramp(length: number, reverse = false): Float32Array {
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) out[reverse ? length - 1 - i : i] = ((i * 7919) % 1000) / 500 - 1;
-  return out;
-}
+import { parityRamp } from '../support/parity';
 
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(a.length).toBe(b.length);
@@ -57,21 +51,21 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
 
   it('should reproduce the PyTorch embeddings and logits recorded at export within 1e-4', async () => {
     const parity = card.streaming!.parity!;
-    const embedding = await model.encode(ramp(2 * 3 * h * w), ramp(2 * 3 * h * w, true), 2);
+    const embedding = await model.encode(parityRamp(2 * 3 * h * w), parityRamp(2 * 3 * h * w, true), 2);
     expect(maxAbsDiff(embedding, parity.embedding.flat())).toBeLessThanOrEqual(parity.tolerance);
-    const logits = await model.temporalLogits(ramp(2 * t * e), 2);
+    const logits = await model.temporalLogits(parityRamp(2 * t * e), 2);
     expect(maxAbsDiff(logits, parity.logits.flat())).toBeLessThanOrEqual(parity.tolerance);
     expect(parity.tolerance).toBeLessThanOrEqual(1e-4);
   });
 
   it('should give the same answer for an item whether it runs alone or in a dynamic batch', async () => {
     const per = 3 * h * w;
-    const frames = ramp(3 * per);
-    const previous = ramp(3 * per, true);
+    const frames = parityRamp(3 * per);
+    const previous = parityRamp(3 * per, true);
     const batch = await model.encode(frames, previous, 3);
     const alone = await model.encode(frames.slice(2 * per), previous.slice(2 * per), 1);
     expect(maxAbsDiff(batch.subarray(2 * e), alone)).toBeLessThanOrEqual(1e-4);
-    const windows = ramp(3 * t * e);
+    const windows = parityRamp(3 * t * e);
     const logits = await model.temporalLogits(windows, 3);
     const one = await model.temporalLogits(windows.slice(t * e, 2 * t * e), 1);
     expect(maxAbsDiff(logits.subarray(3, 6), one)).toBeLessThanOrEqual(1e-4);
@@ -158,7 +152,7 @@ describe('shipped streaming student (frame encoder + temporal head, onnxruntime-
   it('should run the fp16 variant within its tolerance of the fp32 graph', async () => {
     const fp32 = await OnnxVideoModel.load(cardPath);
     const fp16 = await OnnxVideoModel.load(cardPath, { precision: 'fp16' });
-    const x = ramp(windowLength(card) * 2);
+    const x = parityRamp(windowLength(card) * 2);
     const diff = maxAbsDiff(await fp16.logits(x, 2), await fp32.logits(x, 2));
     expect(diff).toBeLessThanOrEqual(card.variants!.fp16!.tolerance);
     expect(fp16.precision).toBe('fp16');

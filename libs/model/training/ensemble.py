@@ -31,7 +31,8 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
-def load_member(card_path: str) -> tuple[dict, onnx.ModelProto]:
+def load_member(card_path: str) -> tuple[dict, bytes]:
+    """A member's card and the bytes of its graph (hashed as the file is, loaded once for the merge)."""
     if not os.path.isfile(card_path):
         fail(f'{card_path}: no such card; give the .card.json written beside each member ONNX file')
     card = json.load(open(card_path))
@@ -40,7 +41,8 @@ def load_member(card_path: str) -> tuple[dict, onnx.ModelProto]:
         fail(f'{card_path}: its file {card.get("file")!r} is not beside it')
     if card.get('input', {}).get('name') != 'pixel_values' or card.get('output', {}).get('name') != 'logits':
         fail(f'{card_path}: only window graphs (input pixel_values, output logits) can be joined')
-    return card, onnx.load(graph)
+    with open(graph, 'rb') as f:
+        return card, f.read()
 
 
 def merge(models: list[onnx.ModelProto]) -> onnx.ModelProto:
@@ -51,9 +53,9 @@ def merge(models: list[onnx.ModelProto]) -> onnx.ModelProto:
         model = onnx.version_converter.convert_version(model, opset) if model.opset_import[0].version != opset else model
         prefixed = compose.add_prefix(model, prefix=f'm{k}_')
         g = prefixed.graph
-        (inp,), (out,) = g.input, g.output
+        prefixed_input = g.input[0].name
         for node in g.node:
-            node.input[:] = ['pixel_values' if i == inp.name else i for i in node.input]
+            node.input[:] = ['pixel_values' if i == prefixed_input else i for i in node.input]
         nodes.extend(g.node)
         inits.extend(g.initializer)
         value_info.extend(g.value_info)
@@ -70,10 +72,10 @@ def merge(models: list[onnx.ModelProto]) -> onnx.ModelProto:
     return merged
 
 
-def member_record(card_path: str, card: dict, graph_bytes: bytes) -> dict:
+def member_record(card_path: str, card: dict, graph: bytes) -> dict:
     training = card.get('training', {})
     chosen = [row for row in training.get('history', {}).get('window', []) if row.get('selected')]
-    return {'name': card['name'], 'card': card_path, 'sha256': hashlib.sha256(graph_bytes).hexdigest(),
+    return {'name': card['name'], 'card': card_path, 'sha256': hashlib.sha256(graph).hexdigest(),
             'command': training.get('command'), 'date': training.get('date'), 'seed': training.get('seed'),
             'kept_epoch': chosen[-1]['epoch'] if chosen else None}
 
@@ -94,7 +96,7 @@ def main() -> None:
                 fail(f'{path}: its {key} differs from {args.cards[0]}; members must take the same windows and labels')
         if card['parity'].get('input') != first['parity'].get('input') or card['parity'].get('batch') != first['parity'].get('batch'):
             fail(f'{path}: its parity fixture was scored on another input; re-export it with this recipe')
-    merged = merge([m for _, m in members])
+    merged = merge([onnx.load_from_string(graph) for _, graph in members])
     os.makedirs(args.out, exist_ok=True)
     onnx_file = f'{args.name}.onnx'
     onnx.save(merged, os.path.join(args.out, onnx_file))
@@ -109,7 +111,7 @@ def main() -> None:
             'recipe': 'libs/model/training/ensemble.py',
             'command': ' '.join(['/usr/bin/python3', 'libs/model/training/ensemble.py', *args.cards, '--name', args.name, '--out', args.out]),
             'date': date.today().isoformat(),
-            'members': [member_record(p, c, m.SerializeToString()) for p, (c, m) in zip(args.cards, members)],
+            'members': [member_record(p, c, graph) for p, (c, graph) in zip(args.cards, members)],
         },
     })
     with open(os.path.join(args.out, f'{args.name}.card.json'), 'w') as f:
