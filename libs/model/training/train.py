@@ -51,7 +51,8 @@ def parse_args():
     ap.add_argument('--cache', default=os.path.join(REPO, '.cache', 'training'))
     ap.add_argument('--synthetic', type=int, default=8000, help='synthetic training windows')
     ap.add_argument('--epochs', type=int, default=12, help='epochs of the window recipe')
-    ap.add_argument('--mae-steps', type=int, default=400, help='masked pretraining steps (batch 32)')
+    ap.add_argument('--mae-steps', type=int, default=None,
+                    help='masked pretraining steps of batch 32 before the labels (default 400 for distill, 0 for window)')
     ap.add_argument('--mask-ratio', type=float, default=0.9)
     ap.add_argument('--teacher-epochs', type=int, default=3, help='teacher fine-tune epochs (3 keeps the recipe under an hour on 2 cores)')
     ap.add_argument('--student-epochs', type=int, default=4)
@@ -81,8 +82,12 @@ def parse_args():
     ap.add_argument('--pose-tracking', choices=['crop', 'none'], default='crop', help='pose recipe: follow the person with a crop of the pose model size')
     ap.add_argument('--pose-synthetic', type=int, default=40, help='synthetic fall and normal clips each (320x180 and 640x360 in turn) added to the pose-fall training')
     args = ap.parse_args()
+    if args.mae_steps is None:
+        args.mae_steps = 400 if args.recipe == 'distill' else 0
+    if args.mae_steps < 0:
+        ap.error(f'--mae-steps {args.mae_steps}: give a number of steps, 0 or more (0 skips masked pretraining)')
     if args.quick:
-        args.synthetic, args.per_epoch, args.mae_steps, args.epochs = 400, 160, 4, 1
+        args.synthetic, args.per_epoch, args.mae_steps, args.epochs = 400, 160, min(args.mae_steps, 4), 1
         args.teacher_epochs, args.student_epochs = 1, 1
     if args.quick:
         args.pose_epochs = 2
@@ -316,10 +321,11 @@ def recipe_window(args, data: Data, t_start: float) -> None:
     cfg = window_model_config(args.frames, args.size, args.patch)
     model = VideoViT(cfg)
     print(f'window model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M params, {cfg.macs() / 1e9:.3f} GMACs/window', flush=True)
-    history = fit(model, data, args, epochs=args.epochs, title='epoch')
+    history = {'mae': pretrain_mae(model, data, args)} if args.mae_steps else {}
+    history['window'] = fit(model, data, args, epochs=args.epochs, title='epoch')
     arch = {'type': 'videomae-style-vit', 'attention': 'joint space-time', **cfg.to_dict(), 'gmacs_per_window': round(cfg.macs() / 1e9, 4),
             'ms_per_window_torch': latency_ms(model.eval(), torch.zeros(1, cfg.frames, 3, cfg.size, cfg.size))}
-    publish(model, args, data, out=args.out, name=args.name, architecture=arch, history={'window': history}, t_start=t_start)
+    publish(model, args, data, out=args.out, name=args.name, architecture=arch, history=history, t_start=t_start)
 
 
 def recipe_distill(args, data: Data, t_start: float) -> None:

@@ -18,6 +18,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from vigil_train.metrics import average_precision  # noqa: E402
+
 torch.set_num_threads(2)
 CLASSES = ['fire', 'smoke']
 
@@ -60,12 +63,6 @@ def source_weights(clips: list, owner: list) -> np.ndarray:
         for js in sources.values():
             w[js] = 1 / len(buckets) / len(sources) / len(js)
     return w / w.sum()
-
-
-def average_precision(score: np.ndarray, y: np.ndarray) -> float:
-    ok = ~np.isnan(y)
-    y = y[ok][np.argsort(-score[ok])]
-    return float((y * np.cumsum(y) / np.arange(1, len(y) + 1)).sum() / y.sum())
 
 
 class FrameMlp(nn.Module):
