@@ -36,6 +36,7 @@ from vigil_train.data import WindowSet, read_manifest, real_windows, synthetic_w
 from vigil_train.export import export_fp16, export_onnx, export_streaming, file_size_mb, write_card  # noqa: E402
 from vigil_train.loop import augment, epoch_indices, evaluate, macro_f1, masked_bce, optimise, predict, to_input  # noqa: E402
 from vigil_train.mae import MaskedAutoencoder  # noqa: E402
+from vigil_train.memory import keep_freed_memory  # noqa: E402
 from vigil_train.model import StreamingConfig, StreamingStudent, VideoViT, VitConfig, window_model_config  # noqa: E402
 from vigil_train.progress import Progress  # noqa: E402
 from vigil_train.report import render as render_report  # noqa: E402
@@ -423,6 +424,8 @@ def recipe_pose(args, t_start: float) -> None:
 
 def main() -> None:
     args = parse_args()
+    if not keep_freed_memory():
+        print('note: not glibc, so freed tensor memory goes back to the kernel after every step (training is slower)', flush=True)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
