@@ -18,8 +18,11 @@ jest.setTimeout(120_000);
  */
 describe('agent stop with an event in flight', () => {
   let broker: Mosquitto;
+  let observer: mqtt.MqttClient | undefined;
 
   afterAll(async () => {
+    // a failed test must not leave a client reconnecting to the stopped broker after Jest tears down
+    await observer?.endAsync(true);
     await stopAll();
     await broker?.stop();
   });
@@ -27,7 +30,7 @@ describe('agent stop with an event in flight', () => {
   it('should write the pending clip, deliver it, and exit cleanly', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-stop-'));
     broker = await startMosquitto();
-    const observer = await mqtt.connectAsync(broker.url, { clientId: 'stop-observer' });
+    observer = await mqtt.connectAsync(broker.url, { clientId: 'stop-observer' });
     const messages: EventMessage[] = [];
     observer.on('message', (_t, p) => messages.push(JSON.parse(p.toString()) as EventMessage));
     await observer.subscribeAsync('vigil/stopper/events', { qos: 1 });
@@ -56,10 +59,14 @@ describe('agent stop with an event in flight', () => {
     // a clean stop exits 0, not by the signal (containers and systemd report that as a crash) nor by SIGKILL
     expect([code, agent.proc.signalCode]).toEqual([0, null]);
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
-    const withClip = await waitFor('the clip update', () => messages.find((m) => m.eventId === opened.eventId && m.after.media?.clip), 5000, 100);
+    const withClip = await waitFor(
+      () => `the clip update; agent output:\n${agent.output().slice(-3000)}`,
+      () => messages.find((m) => m.eventId === opened.eventId && m.after.media?.clip),
+      5000,
+      100,
+    );
     expect(withClip.type).toBe('update');
     expect(agent.output()).toMatch(/writing \d+ clips still in their post-roll before stopping/);
     expect(agent.output()).not.toMatch(/Model inference failed|session .*released|Unhandled/i);
-    await observer.endAsync();
   });
 });

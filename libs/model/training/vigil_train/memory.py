@@ -3,7 +3,7 @@
 glibc serves every allocation over its mmap threshold (at most 32 MiB by default) with a fresh mmap and unmaps it
 on free, so each training step page-faults its large activations and gradients back in, zero-filled: on the 2-core
 box that was a quarter to a half of a step's CPU time, spent in the kernel. Raising the threshold and the trim
-threshold lets freed blocks be reused by the next step. Results are unchanged; only where memory comes from.
+threshold lets freed blocks be reused by the next step. The arithmetic is the same; only where memory comes from changes.
 """
 import ctypes
 
