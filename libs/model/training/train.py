@@ -89,9 +89,7 @@ def parse_args():
         ap.error(f'--mae-steps {args.mae_steps}: give a number of steps, 0 or more (0 skips masked pretraining)')
     if args.quick:
         args.synthetic, args.per_epoch, args.mae_steps, args.epochs = 400, 160, min(args.mae_steps, 4), 1
-        args.teacher_epochs, args.student_epochs = 1, 1
-    if args.quick:
-        args.pose_epochs = 2
+        args.teacher_epochs, args.student_epochs, args.pose_epochs = 1, 1, 2
     args.select_classes = [c.strip() for c in args.select_classes.split(',')]
     unknown = [c for c in args.select_classes if c not in M.CLASSES]
     if unknown:
