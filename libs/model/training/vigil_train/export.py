@@ -5,8 +5,9 @@ import os
 import numpy as np
 import onnx
 import torch
+from onnx import numpy_helper
 
-from .model import StreamingStudent
+from .model import StreamingStudent, VideoViT, VitConfig
 
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
@@ -34,6 +35,38 @@ def export_onnx(model: torch.nn.Module, path: str, opset: int = 17) -> dict:
         'logits': [[round(float(v), 6) for v in row] for row in ref],
         'tolerance': 1e-4,
     }
+
+
+def import_window_onnx(card_path: str) -> VideoViT:
+    """The window model of a card back in PyTorch, from its ONNX file alone (the .pt of a training run is not
+    shipped). Unnamed initialisers are the transposed Linear weights in graph order; the card's parity fixture
+    proves the mapping, so a graph this does not understand is refused rather than loaded wrong."""
+    with open(card_path) as f:
+        card = json.load(f)
+    arch = card.get('architecture', {})
+    if arch.get('type') != 'videomae-style-vit':
+        raise ValueError(f'{card_path}: architecture.type is {arch.get("type")!r}; only window models (videomae-style-vit) can be imported')
+    fields = VitConfig.__dataclass_fields__
+    model = VideoViT(VitConfig(**{k: tuple(v) if k == 'tubelet' else v for k, v in arch.items() if k in fields}))
+    graph = onnx.load(os.path.join(os.path.dirname(card_path), card['file'])).graph
+    init = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    state = model.state_dict()
+    unnamed = sorted((k for k in init if k.startswith('onnx::MatMul_')), key=lambda k: int(k.rsplit('_', 1)[1]))
+    missing = [k for k in state if k not in init]
+    if len(unnamed) != len(missing):
+        raise ValueError(f'{card_path}: {len(missing)} weights not named in the graph but {len(unnamed)} unnamed MatMul initialisers')
+    loaded = {k: torch.from_numpy(init[k].copy()) for k in state if k in init}
+    loaded.update({k: torch.from_numpy(init[u].T.copy()) for k, u in zip(missing, unnamed)})
+    model.load_state_dict(loaded)
+    model.eval()
+    fixture = card['parity']
+    with torch.no_grad():
+        got = model(torch.from_numpy(parity_input(int(fixture['batch']), model.cfg.frames, model.cfg.size))).numpy()
+    want = np.array(fixture['logits'], np.float32)
+    err = float(np.abs(got - want).max())
+    if err > float(fixture['tolerance']):
+        raise ValueError(f'{card_path}: imported weights miss the card\'s parity fixture by {err:.2e}; the graph layout is not the one export_onnx writes')
+    return model
 
 
 def write_card(path: str, *, name: str, onnx_file: str, cfg, fps: float, hop: int, thresholds, parity: dict,
