@@ -18,7 +18,6 @@ import copy
 import datetime
 import json
 import os
-import platform
 import sys
 import time
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from vigil_train.data import WindowSet, read_manifest, real_windows, synthetic_w
 from vigil_train.export import export_fp16, export_onnx, export_streaming, file_size_mb, write_card  # noqa: E402
 from vigil_train.loop import augment, epoch_indices, evaluate, macro_f1, masked_bce, optimise, predict, to_input  # noqa: E402
 from vigil_train.mae import MaskedAutoencoder  # noqa: E402
+from vigil_train.machine import describe as describe_machine  # noqa: E402
 from vigil_train.memory import keep_freed_memory  # noqa: E402
 from vigil_train.model import StreamingConfig, StreamingStudent, VideoViT, VitConfig, window_model_config  # noqa: E402
 from vigil_train.progress import Progress  # noqa: E402
@@ -303,7 +303,7 @@ def publish(model, args, data: Data, *, out: str, name: str, architecture: dict,
     training = {
         'recipe': 'libs/model/training/train.py', 'command': ' '.join(['npm run model:train --'] + sys.argv[1:]),
         'date': datetime.date.today().isoformat(), 'seed': args.seed, 'history': history, 'data': data.sizes(args.clips),
-        'machine': f'{platform.machine()} {os.cpu_count()} cpu, torch {torch.__version__}, {args.threads} threads',
+        'machine': describe_machine(args.threads),
         'minutes': round((time.time() - t_start) / 60, 1),
         'selection': f'{selection_rule(args)} on real_val (sources train never sees); thresholds by F0.5 on the val windows',
     }
