@@ -73,17 +73,17 @@ def main() -> None:
     ap.add_argument('clips', help='folder with manifest.tsv (its val split is scored)')
     ap.add_argument('--card', default='libs/model/weights/vigil-vit-tiny.card.json')
     ap.add_argument('--decode', type=int, default=256, help='decode size the views are cut from (default 256)')
-    ap.add_argument('--cache', default='.cache/probes/views')
+    ap.add_argument('--cache', default='.cache/training', help="decoded windows (the recipe's cache: its val windows at the model size are reused)")
     args = ap.parse_args()
     torch.set_num_threads(2)
     try:
-        model = import_window_onnx(args.card)
-        clips = [c for c in read_manifest(args.clips) if c.split == 'val']
+        model, card = import_window_onnx(args.card)
+        clips = [c for c in read_manifest(os.path.abspath(args.clips)) if c.split == 'val']
     except (OSError, ValueError, KeyError) as e:
         sys.exit(f'views_probe: {e}')
-    size, frames, fps = model.cfg.size, model.cfg.frames, 4.0
-    big = real_windows(clips, frames, fps, args.decode, 2, args.cache, 'val')
-    small = real_windows(clips, frames, fps, size, 2, args.cache, 'val')
+    size, frames, fps, hop = model.cfg.size, model.cfg.frames, float(card['input']['fps']), int(card['window']['hop'])
+    big = real_windows(clips, frames, fps, args.decode, hop, args.cache, 'val')
+    small = real_windows(clips, frames, fps, size, hop, args.cache, 'val')
     logits = view_logits(model, big, small, size)
     rows = {**logits, **joined(logits)}
     print(f'\n{len(big)} val windows from {len(clips)} clips; {os.path.basename(args.card)} at {size}×{size}, views cut from {args.decode}×{args.decode}\n')

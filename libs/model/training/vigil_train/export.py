@@ -37,8 +37,8 @@ def export_onnx(model: torch.nn.Module, path: str, opset: int = 17) -> dict:
     }
 
 
-def import_window_onnx(card_path: str) -> VideoViT:
-    """The window model of a card back in PyTorch, from its ONNX file alone (the .pt of a training run is not
+def import_window_onnx(card_path: str) -> tuple[VideoViT, dict]:
+    """The window model of a card (and the card) back in PyTorch, from its ONNX file alone (the .pt of a training run is not
     shipped). Unnamed initialisers are the transposed Linear weights in graph order; the card's parity fixture
     proves the mapping, so a graph this does not understand is refused rather than loaded wrong."""
     with open(card_path) as f:
@@ -66,7 +66,7 @@ def import_window_onnx(card_path: str) -> VideoViT:
     err = float(np.abs(got - want).max())
     if err > float(fixture['tolerance']):
         raise ValueError(f'{card_path}: imported weights miss the card\'s parity fixture by {err:.2e}; the graph layout is not the one export_onnx writes')
-    return model
+    return model, card
 
 
 def write_card(path: str, *, name: str, onnx_file: str, cfg, fps: float, hop: int, thresholds, parity: dict,
