@@ -38,6 +38,7 @@ from vigil_train.mae import MaskedAutoencoder  # noqa: E402
 from vigil_train.machine import describe as describe_machine  # noqa: E402
 from vigil_train.memory import keep_freed_memory  # noqa: E402
 from vigil_train.model import StreamingConfig, StreamingStudent, VideoViT, VitConfig, window_model_config  # noqa: E402
+from vigil_train.paste import FirePaste  # noqa: E402
 from vigil_train.progress import Progress  # noqa: E402
 from vigil_train.report import render as render_report  # noqa: E402
 
@@ -61,6 +62,9 @@ def parse_args():
     ap.add_argument('--kd-temperature', type=float, default=2.0)
     ap.add_argument('--per-epoch', type=int, default=6000, help='windows drawn per epoch')
     ap.add_argument('--real-share', type=float, default=0.5, help='share of each epoch drawn from real clips (sources weighed evenly)')
+    ap.add_argument('--paste-fire', type=float, default=0.0,
+                    help='share of real windows without events that get flames pasted from a fire clip of another source (vigil_train/paste.py)')
+    ap.add_argument('--crop-min', type=float, default=0.75, help='smallest random crop of a real window, as a share of its side')
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--lr', type=float, default=5e-4)
     ap.add_argument('--frames', type=int, default=8)
@@ -94,6 +98,10 @@ def parse_args():
     unknown = [c for c in args.select_classes if c not in M.CLASSES]
     if unknown:
         ap.error(f'--select-classes: {",".join(unknown)} is not a class; use a comma-separated subset of {",".join(M.CLASSES)}')
+    if not 0.1 <= args.crop_min <= 1:
+        ap.error(f'--crop-min {args.crop_min}: give a share of the picture side in [0.1, 1], e.g. 0.75 (1 turns crops off)')
+    if not 0 <= args.paste_fire <= 1:
+        ap.error(f'--paste-fire {args.paste_fire}: give a share in [0, 1], e.g. 0.3 (0 pastes nothing)')
     if not 0 <= args.ema < 1:
         ap.error(f'--ema {args.ema}: the decay must be in [0, 1), e.g. 0.998 (0 turns the average off)')
     args.name = args.name or {'distill': 'vigil-stream-tiny', 'window': 'vigil-vit-tiny', 'pose': 'vigil-pose-fall'}[args.recipe]
@@ -142,13 +150,19 @@ def load_data(args) -> Data:
     return Data(syn_train, syn_val, syn_test, real_train, real_val, clip_classes)
 
 
-def batches(data: Data, args, rng: np.random.Generator):
+def batches(data: Data, args, rng: np.random.Generator, paste: FirePaste | None = None):
     items = epoch_indices(rng, data.syn_train, data.real_train, args.per_epoch, args.real_share)
     for b in range(len(items) // args.batch):
         chunk = items[b * args.batch:(b + 1) * args.batch]
-        pick = lambda s: data.syn_train if s == 's' else data.real_train  # noqa: E731
-        yield (np.stack([pick(s).x[i] for s, i in chunk]), np.stack([pick(s).y[i] for s, i in chunk]),
-               torch.tensor([s == 'r' for s, _ in chunk]))
+        xs, ys = [], []
+        for s, i in chunk:
+            ws = data.syn_train if s == 's' else data.real_train
+            x, y = ws.x[i], ws.y[i]
+            if paste is not None and s == 'r' and paste.wants(i, y):
+                x, y = paste(i, x, y)
+            xs.append(x)
+            ys.append(y)
+        yield np.stack(xs), np.stack(ys), torch.tensor([s == 'r' for s, _ in chunk])
 
 
 def pretrain_mae(encoder: VideoViT, data: Data, args) -> list:
@@ -167,7 +181,7 @@ def pretrain_mae(encoder: VideoViT, data: Data, args) -> list:
             k = 1 if len(pools) > 1 and rng.random() < args.real_share else 0
             xs.append(pools[k].x[rng.integers(len(pools[k]))])
             real.append(k == 1)
-        x = augment(to_input(np.stack(xs)), gen, torch.tensor(real))
+        x = augment(to_input(np.stack(xs)), gen, torch.tensor(real), args.crop_min)
         losses.append(optimise(mae(x, gen), mae.parameters(), opt, sched))
         bar.update(1, f'reconstruction {np.mean(losses[-50:]):.3f}')
         if (step + 1) % 100 == 0 or step + 1 == args.mae_steps:
@@ -192,13 +206,16 @@ def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, te
     if teacher is not None:
         teacher.eval()
     average = WeightAverage(model, args.ema) if args.ema else None
+    paste = FirePaste(data.real_train, args.paste_fire, args.seed + 20) if args.paste_fire and data.real_train is not None else None
+    if paste:
+        print(paste.summary(), flush=True)
     best, best_state, history = -1.0, None, []
     for epoch in range(epochs):
         model.train()
         bar = Progress(args.per_epoch // args.batch, f'{title} {epoch + 1}/{epochs}')
         losses = []
-        for xb, yb, is_real in batches(data, args, rng):
-            x = augment(to_input(xb), gen, is_real)
+        for xb, yb, is_real in batches(data, args, rng, paste):
+            x = augment(to_input(xb), gen, is_real, args.crop_min)
             logits = model(x)
             loss = masked_bce(logits, torch.from_numpy(yb), pos_weight)
             if teacher is not None:
@@ -212,6 +229,8 @@ def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, te
             bar.update(1, f'loss {np.mean(losses[-50:]):.3f}')
         bar.close()
         row = {'epoch': epoch + 1, 'loss': round(float(np.mean(losses)), 4)}
+        if paste:
+            row['fire_pasted'] = paste.pasted
         candidates = [('trained', model)] + ([('averaged', average.model)] if average else [])
         for kind, candidate in candidates:
             score, scores = selection_score(candidate, data, args)

@@ -18,8 +18,9 @@ def to_input(x_uint8: np.ndarray) -> torch.Tensor:
     return (x - MEAN) / STD
 
 
-def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor) -> torch.Tensor:
-    """Photometric and geometric jitter on a normalised batch; crops only on real clips (synthetic already varies)."""
+def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor, crop_min: float = 0.75) -> torch.Tensor:
+    """Photometric and geometric jitter on a normalised batch; crops (a side of crop_min to 1 of the picture's) only
+    on real clips (synthetic already varies)."""
     b = x.shape[0]
     flip = torch.rand(b, generator=gen) < 0.5
     x = torch.where(flip.view(b, 1, 1, 1, 1), x.flip(-1), x)
@@ -32,7 +33,7 @@ def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor) -> torch.
         idx = torch.nonzero(real).flatten()
         size = x.shape[-1]
         for i in idx.tolist():
-            s = float(0.75 + 0.25 * torch.rand(1, generator=gen))
+            s = float(crop_min + (1 - crop_min) * torch.rand(1, generator=gen))
             c = max(int(size * s), 8)
             oy, ox = [int(torch.randint(0, size - c + 1, (1,), generator=gen)) for _ in range(2)]
             crop = x[i, :, :, oy:oy + c, ox:ox + c]
