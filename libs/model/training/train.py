@@ -33,7 +33,7 @@ sys.path.insert(0, HERE)
 from vigil_train import metrics as M  # noqa: E402
 from vigil_train.data import WindowSet, read_manifest, real_windows, synthetic_windows  # noqa: E402
 from vigil_train.export import export_fp16, export_onnx, export_streaming, file_size_mb, write_card  # noqa: E402
-from vigil_train.loop import augment, epoch_indices, evaluate, macro_f1, masked_bce, optimise, predict, to_input  # noqa: E402
+from vigil_train.loop import CROP_MIN, augment, epoch_indices, evaluate, macro_f1, masked_bce, optimise, predict, to_input  # noqa: E402
 from vigil_train.mae import MaskedAutoencoder  # noqa: E402
 from vigil_train.machine import describe as describe_machine  # noqa: E402
 from vigil_train.memory import keep_freed_memory  # noqa: E402
@@ -64,7 +64,7 @@ def parse_args():
     ap.add_argument('--real-share', type=float, default=0.5, help='share of each epoch drawn from real clips (sources weighed evenly)')
     ap.add_argument('--paste-fire', type=float, default=0.0,
                     help='share of real windows without events that get flames pasted from a fire clip of another source (vigil_train/paste.py)')
-    ap.add_argument('--crop-min', type=float, default=0.75, help='smallest random crop of a real window, as a share of its side')
+    ap.add_argument('--crop-min', type=float, default=CROP_MIN, help='smallest random crop of a real window, as a share of its side')
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--lr', type=float, default=5e-4)
     ap.add_argument('--frames', type=int, default=8)
@@ -99,7 +99,7 @@ def parse_args():
     if unknown:
         ap.error(f'--select-classes: {",".join(unknown)} is not a class; use a comma-separated subset of {",".join(M.CLASSES)}')
     if not 0.1 <= args.crop_min <= 1:
-        ap.error(f'--crop-min {args.crop_min}: give a share of the picture side in [0.1, 1], e.g. 0.75 (1 turns crops off)')
+        ap.error(f'--crop-min {args.crop_min}: give a share of the picture side in [0.1, 1], e.g. {CROP_MIN} (1 turns crops off)')
     if not 0 <= args.paste_fire <= 1:
         ap.error(f'--paste-fire {args.paste_fire}: give a share in [0, 1], e.g. 0.3 (0 pastes nothing)')
     if not 0 <= args.ema < 1:

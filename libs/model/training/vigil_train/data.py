@@ -31,6 +31,10 @@ class WindowSet:
     def __len__(self) -> int:
         return len(self.y)
 
+    def origins(self) -> np.ndarray:
+        """The source of every window ('unknown' for sets that do not record one, e.g. synthetic)."""
+        return self.origin if self.origin is not None else np.array(['unknown'] * len(self))
+
 
 def _render_chunk(args):
     seed, kinds, frames, fps, size = args

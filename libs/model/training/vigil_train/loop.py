@@ -10,6 +10,7 @@ from .export import IMAGENET_MEAN, IMAGENET_STD
 
 MEAN = torch.tensor(IMAGENET_MEAN).view(1, 1, 3, 1, 1)
 STD = torch.tensor(IMAGENET_STD).view(1, 1, 3, 1, 1)
+CROP_MIN = 0.75   # smallest random crop of a real window, as a share of its side
 
 
 def to_input(x_uint8: np.ndarray) -> torch.Tensor:
@@ -18,7 +19,7 @@ def to_input(x_uint8: np.ndarray) -> torch.Tensor:
     return (x - MEAN) / STD
 
 
-def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor, crop_min: float = 0.75) -> torch.Tensor:
+def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor, crop_min: float = CROP_MIN) -> torch.Tensor:
     """Photometric and geometric jitter on a normalised batch; crops (a side of crop_min to 1 of the picture's) only
     on real clips (synthetic already varies)."""
     b = x.shape[0]
@@ -85,8 +86,7 @@ def real_weights(real: WindowSet) -> np.ndarray:
     """Sampling probability per real window: each class bucket 1/4, split evenly over its sources, then its windows."""
     y = np.nan_to_num(real.y, nan=0.0)
     bucket = np.where(y[:, 0] > 0.5, 0, np.where(y[:, 1] > 0.5, 1, np.where(y[:, 2] > 0.5, 2, 3)))
-    origin = real.origin if real.origin is not None else np.array(['unknown'] * len(real))
-    w = source_balanced(bucket, origin)
+    w = source_balanced(bucket, real.origins())
     return w / w.sum()
 
 

@@ -5,8 +5,8 @@ flames. A pasted window keeps the other camera's scene, light and noise and gain
 fire clip of another source: the label says fire, and the only thing that changed is the flames.
 
 The flames are the fire-coloured pixels of the donor window (Chen et al., 2004: a bright red channel, R >= G > B,
-saturated: R - B over 45 % of R), grown by two pixels so bright cores and edges come along, and feathered, frame by frame, so the flicker
-travels with them. Donors are drawn by source, as the epoch draws windows.
+saturated: R - B over 45 % of R), grown by two pixels so bright cores and edges come along, and feathered, frame by
+frame, so the flicker travels with them. Donors are drawn by source, as the epoch draws windows.
 """
 import numpy as np
 import torch
@@ -39,9 +39,9 @@ class FirePaste:
         fire = np.nonzero(real.y[:, 1] > 0.5)[0]
         area = np.array([flame_pixels(real.x[i]).mean(axis=(1, 2)) for i in fire])
         usable = fire[(np.median(area, axis=1) >= MIN_AREA) & (area.max(axis=1) <= MAX_AREA)] if len(fire) else fire
-        origin = real.origin if real.origin is not None else np.array(['unknown'] * len(real))
-        self.donors = {src: usable[origin[usable] == src] for src in np.unique(origin[usable])}
-        self.origin = origin
+        self.origin = real.origins()
+        self.donors = {src: usable[self.origin[usable] == src] for src in np.unique(self.origin[usable])}
+        self.donor_sources = {o: [src for src in self.donors if src != o] for o in np.unique(self.origin)}
         self.pasted = 0
 
     def summary(self) -> str:
@@ -50,11 +50,10 @@ class FirePaste:
 
     def wants(self, index: int, y: np.ndarray) -> bool:
         quiet = not np.isnan(y).any() and not (y > 0.5).any()
-        others = [s for s in self.donors if s != self.origin[index]]
-        return bool(self.rate > 0 and quiet and others and self.rng.random() < self.rate)
+        return bool(quiet and self.donor_sources[self.origin[index]] and self.rng.random() < self.rate)
 
     def __call__(self, index: int, target: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        others = [s for s in self.donors if s != self.origin[index]]
+        others = self.donor_sources[self.origin[index]]
         pool = self.donors[others[self.rng.integers(len(others))]]
         donor = self.real.x[pool[self.rng.integers(len(pool))]]
         alpha = flame_alpha(donor)
