@@ -8,7 +8,7 @@
  * 4 fps, 96x96 RGB) into onnxruntime-node scoring every window with the card's window graph, nothing else; the
  * agent's CPU is reported against it as a ratio.
  *
- *   npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin-stream --hop 1 --baseline --fall video]
+ *   npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin-stream --hop 1 --baseline --fall video --views tiles]
  *
  * `--fall pose` (the agent's default) runs the pose stage beside the video model; the clip's rendered figure scores
  * lower than a real person, so its fall rule opens at 0.5 here: the bench measures time and cost, not accuracy.
@@ -28,7 +28,7 @@ import { treeUsage } from './proc-stats';
 import { simulatedSite } from './simulated-site';
 
 const options = benchOptions(
-  'Usage: npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin|builtin-stream|<card.json> --hop 1 --baseline --fall pose|video --json <file>]',
+  'Usage: npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin|builtin-stream|<card.json> --hop 1 --baseline --fall pose|video --views whole|tiles --json <file>]',
   {
     cameras: { type: 'string' },
     seconds: { type: 'string' },
@@ -37,6 +37,7 @@ const options = benchOptions(
     hop: { type: 'string' },
     baseline: { type: 'boolean' },
     fall: { type: 'string' },
+    views: { type: 'string' },
     json: { type: 'string' },
   },
 );
@@ -54,6 +55,9 @@ const baseline = options.flag('baseline');
 const fall = options.string('fall', 'pose') as 'pose' | 'video';
 /** --json <file>: the figures as JSON too, for npm run bench:plot. */
 const jsonOut = options.string('json');
+/** model.views of the agent (default: the card's); the baseline always scores the whole picture. */
+const views = options.string('views') as 'whole' | 'tiles' | undefined;
+if (views !== undefined && !['whole', 'tiles'].includes(views)) throw new Error(`--views must be whole or tiles, got "${views}"`);
 if (!['pose', 'video'].includes(fall)) throw new Error(`--fall must be pose or video, got "${fall}"`);
 
 function waitLine(proc: ChildProcess, pattern: RegExp, timeoutMs: number, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
@@ -97,6 +101,7 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
     events: !noEvents,
     model: cardOption,
     hop,
+    views,
     mark: { at: onsetS, period: clipSeconds },
     fallCooldownSeconds: 0,
     fall,
@@ -272,7 +277,7 @@ async function main(): Promise<void> {
     `cameras per agent: 640x360 H.264 RTSP cameras (GStreamer, looping ${clip}: ${duration} s, fall onset at ${onset.toFixed(2)} s), 4 fps analysis, ${seconds} s measured after ${WARMUP_S} s warm-up`,
   );
   console.log(
-    `machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}; model.card: ${cardOption}, model.fall: ${fall}${fall === 'pose' ? ' (fall threshold 0.5 for the rendered figure)' : ''}${hop ? `, model.hop: ${hop}` : ''}${noEvents ? '; events disabled' : ''}`,
+    `machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}; model.card: ${cardOption}, model.fall: ${fall}${fall === 'pose' ? ' (fall threshold 0.5 for the rendered figure)' : ''}${hop ? `, model.hop: ${hop}` : ''}${views ? `, model.views: ${views}` : ''}${noEvents ? '; events disabled' : ''}`,
   );
   console.log('The simulated cameras (GStreamer RTSP server + one ffmpeg feeder each) run on the same 2 cores; their CPU is shown apart.');
   console.log(
@@ -286,7 +291,7 @@ async function main(): Promise<void> {
     bench: 'cameras',
     date: new Date().toISOString(),
     machine: `${cpus()[0].model} x${cpus().length}, node ${process.version}`,
-    model: { card: cardOption, fall, ...(hop ? { hop } : {}) },
+    model: { card: cardOption, fall, ...(hop ? { hop } : {}), ...(views ? { views } : {}) },
     rows: [],
   };
   for (const n of counts) {

@@ -24,7 +24,7 @@ export interface CamerasResult {
   bench: 'cameras';
   date: string;
   machine: string;
-  model: { card: string; fall: string; hop?: number };
+  model: { card: string; fall: string; hop?: number; views?: string };
   rows: CamerasRow[];
 }
 

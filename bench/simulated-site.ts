@@ -34,6 +34,8 @@ export interface SiteOptions {
   model?: string;
   /** model.hop of the agent (default: the card's). */
   hop?: number;
+  /** model.views of the agent (default: the card's). */
+  views?: 'whole' | 'tiles';
   /** Print `MARK` when the frame `at` seconds into each `period`-second loop leaves the server (a scripted onset). */
   mark?: { at: number; period: number };
   /** The fall rule's cooldown (default 5 s: a fall event on every camera on every loop of the clip). */
@@ -73,7 +75,7 @@ export async function simulatedSite(site: string, n: number, clip: string, optio
       ...Array.from({ length: n }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
       // no console here: delivery ends at the broker (mqtt.endToEndAcks off), as on a site without one
       `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", endToEndAcks: false, embeddedBroker: { enabled: true, port: ${mqttPort} }${options.extraMqtt ?? ''} }`,
-      `model: { card: ${options.model ?? 'builtin'}${options.hop ? `, hop: ${options.hop}` : ''}${options.fall ? `, fall: ${options.fall}` : ''} }`,
+      `model: { card: ${options.model ?? 'builtin'}${options.hop ? `, hop: ${options.hop}` : ''}${options.views ? `, views: ${options.views}` : ''}${options.fall ? `, fall: ${options.fall}` : ''} }`,
       `storage: { path: "${join(dir, 'agent.db')}" }`,
       `media: { dir: "${join(dir, 'media')}" }`,
       `http: { port: ${httpPort}, token: "${token}" }`,

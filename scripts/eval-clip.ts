@@ -3,7 +3,7 @@
  * replay the event rule over those scores. Scores do not depend on the rule, so thresholds can be swept without
  * decoding again.
  */
-import { normaliseFrame, windowSeconds, type LabelScores, type ModelCard, type PoseStage, type VideoModel } from '@vigil/model';
+import { createFrameScorer, decodeSize, windowSeconds, type LabelScores, type ModelCard, type PoseStage, type VideoModel, type Views } from '@vigil/model';
 import { EVENT_CLASSES, windowLabel, type ClipResult, type EvalClip, type EventClass, type RaisedEvent } from '@vigil/model/evaluation';
 import { FfmpegFrameSource, inputArguments, type Frame, type FrameSize } from '@vigil/streams';
 import { EventTracker, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
@@ -55,20 +55,21 @@ export async function scoreClip(
   model: VideoModel,
   clip: EvalClip,
   pose?: PoseFallOption,
+  views: Views = 'whole',
 ): Promise<{ result: ClipResult; frames: number; posesReused: number }> {
   const { card } = model;
   const { fps } = card.input;
-  const scorer = model.createScorer();
+  const scorer = createFrameScorer(model, views);
   const result: ClipResult = { clip, seconds: 0, windows: [], events: [] };
   // as in the agent, the pose model sees the same sampled frames letterboxed at its own size (the `side` output)
   const side = pose?.stage.pictureSize;
   const poseScorer = pose?.stage.createScorer();
   let frames = 0;
-  for await (const frame of decodeFile(clip.file, fps, { width: card.input.width, height: card.input.height }, side)) {
+  for await (const frame of decodeFile(clip.file, fps, decodeSize(card, views), side)) {
     frames++;
     const t = frames / fps;
     if (poseScorer && side && frame.side) await poseScorer.push({ data: frame.side, width: side.width, height: side.height });
-    const scored = await scorer.push(normaliseFrame(frame, card), t * 1000);
+    const scored = await scorer.push(frame, t * 1000);
     if (!scored) continue;
     const labels = Object.fromEntries(EVENT_CLASSES.map((k) => [k, windowLabel(clip, k, t, windowSeconds(card))])) as Record<EventClass, number>;
     const scores = scoresByKind(card, scored.scores);

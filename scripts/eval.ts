@@ -5,6 +5,7 @@
  *   npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin | builtin-stream | card.json]
  *                   [--mode auto | window | streaming] [--hop N] [--config site.yaml] [--out folder] [--threads 2]
  *                   [--by source | dataset] [--budget N [--write-card card.json]] [--fall video | pose | max | mean]
+ *                   [--views whole | tiles]
  *
  * Every file is decoded frame by frame (never at a live camera's newest-frame-wins pace), so two runs give the
  * same report whatever else the machine is doing. `--by` groups the per-source rows by the manifest's
@@ -15,14 +16,28 @@
  * `--pose-card`), the video model, or the max or mean of both; `--pose-gate N` (`model.poseMotionGate`) keeps the
  * previous pose where nothing moved by more than N grey levels.
  *
- * `--config` takes the model (card, mode, hop) and the event rules from a site file, so a site's own settings can
- * be tried on footage before they go live; `--card`, `--mode` and `--hop` override the file.
+ * `--views tiles` scores the whole picture and its four quadrants decoded at twice the model's size (`model.views`;
+ * default: the card's `views`); a card written with `--write-card` records the views its thresholds were chosen for.
+ *
+ * `--config` takes the model (card, mode, hop, views) and the event rules from a site file, so a site's own settings
+ * can be tried on footage before they go live; `--card`, `--mode`, `--hop` and `--views` override the file.
  *
  * A clips folder holds manifest.tsv (columns file, class, split, event_span_s, as in ../shared/clips);
  * "synthetic" renders the project's scripted fall, fire and normal clips (seeds the training never drew).
  */
 import { readCommandLine, UsageError } from '@vigil/config';
-import { loadVideoModel, PoseStage, resolveModelCard, resolvePoseFallCard, windowSeconds, type ModelCard, type ModelMode } from '@vigil/model';
+import {
+  loadModelCard,
+  loadVideoModel,
+  PoseStage,
+  resolveModelCard,
+  resolvePoseFallCard,
+  VIEW_COUNT,
+  windowSeconds,
+  type ModelCard,
+  type ModelMode,
+  type Views,
+} from '@vigil/model';
 import {
   averagePrecision,
   confusion,
@@ -57,7 +72,7 @@ import { combineFall, raiseEvents, scoreClip, type FallSource, type PoseFallOpti
 import { svgToPng } from './svg-to-png';
 
 const USAGE =
-  'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean] [--pose-card card.json] [--pose-gate N] [--threads 2]';
+  'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean] [--pose-card card.json] [--pose-gate N] [--views whole|tiles] [--threads 2]';
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -105,6 +120,7 @@ async function main(): Promise<void> {
         'pose-gate': { type: 'string' },
         split: { type: 'string' },
         threads: { type: 'string' },
+        views: { type: 'string' },
         'write-card': { type: 'string' },
       },
       USAGE,
@@ -153,7 +169,10 @@ async function main(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
-  const model = await loadVideoModel(cardPath, { mode, hop, intraOpThreads: threads, maxBatch: 1 });
+  const viewsOption = option['views'] ?? config.model.views;
+  if (viewsOption !== undefined && !['whole', 'tiles'].includes(viewsOption)) fail(`--views must be whole or tiles, got "${viewsOption}"`);
+  const views = (viewsOption ?? loadModelCard(cardPath).card.views) as Views;
+  const model = await loadVideoModel(cardPath, { mode, hop, intraOpThreads: threads, maxBatch: VIEW_COUNT[views] });
   const { card } = model;
   let pose: PoseFallOption | undefined;
   if (fallFrom !== 'video') {
@@ -166,7 +185,7 @@ async function main(): Promise<void> {
     console.error(`${pose.stage.describe()}${fallFrom === 'pose' ? '' : `, ${fallFrom} with the video model's`}`);
   }
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
-  const hopTag = hop === undefined ? '' : `-hop${hop}`;
+  const hopTag = `${hop === undefined ? '' : `-hop${hop}`}${views === 'tiles' ? '-tiles' : ''}`;
   const out = resolve(option['out'] ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
   const cardThreshold = (k: EventClass) =>
@@ -174,14 +193,16 @@ async function main(): Promise<void> {
   const rules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, trackerRule(config.events[k], cardThreshold(k))])) as Record<EventClass, TrackerRule>;
   const rule = config.events.fall;
   const ruleText = `windows every ${card.window.hop} frames (${card.window.hop / card.input.fps} s), ${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
-  console.error(`${model.describe()}\nevaluating ${clips.length} clips from ${manifest}${split ? ` (split ${split})` : ''} -> ${out}`);
+  console.error(
+    `${model.describe()}${views === 'tiles' ? '; views: whole + 4 tiles from frames decoded at twice the size' : ''}\nevaluating ${clips.length} clips from ${manifest}${split ? ` (split ${split})` : ''} -> ${out}`,
+  );
 
   const results: ClipResult[] = [];
   let frames = 0;
   let posesReused = 0;
   const started = Date.now();
   for (const [i, clip] of clips.entries()) {
-    const scored = await scoreClip(model, clip, pose);
+    const scored = await scoreClip(model, clip, pose, views);
     frames += scored.frames;
     posesReused += scored.posesReused;
     const result = scored.result;
@@ -193,7 +214,7 @@ async function main(): Promise<void> {
     );
   }
   const summary = summarise(results, {
-    model: pose ? `${card.name} + ${pose.stage.fall.card.name} (fall: ${fallFrom})` : card.name,
+    model: `${card.name}${views === 'tiles' ? ' (views: whole + 4 tiles)' : ''}${pose ? ` + ${pose.stage.fall.card.name} (fall: ${fallFrom})` : ''}`,
     mode: model.mode,
     source: target === 'synthetic' ? 'the synthetic evaluation clips' : `${relative(process.cwd(), manifest) || manifest}${split ? ` (split ${split})` : ''}`,
     thresholds: Object.fromEntries(EVENT_CLASSES.map((k) => [k, rules[k].threshold])) as Record<EventClass, number>,
@@ -215,7 +236,7 @@ async function main(): Promise<void> {
     const calibrated = results.map((r) => ({ ...r, events: raiseEvents(r, calibratedRules) }));
     calibration = { budget, choices, summary: summarise(calibrated, { ...summary, thresholds: chosen, by, windowSeconds: windowSeconds(card) }) };
     if (writeCard) {
-      const written = updateCardThresholds(writeCard, chosen, fallFrom, {
+      const written = updateCardThresholds(writeCard, chosen, fallFrom, views, {
         budgetPerCameraHour: budget,
         set: summary.source,
         command: summary.command,
@@ -318,6 +339,7 @@ function updateCardThresholds(
   path: string,
   chosen: Record<EventClass, number>,
   fallFrom: FallSource,
+  views: Views,
   provenance: Record<string, unknown>,
 ): Partial<Record<EventClass, number>> {
   const json = JSON.parse(readFileSync(path, 'utf8')) as {
@@ -325,6 +347,7 @@ function updateCardThresholds(
     labels?: string[];
     eventKinds?: Record<string, string>;
     thresholds?: Record<string, number>;
+    views?: Views;
     calibration?: unknown;
   };
   const poseCard = json.schema === 'vigil.pose-fall-card/1';
@@ -335,7 +358,9 @@ function updateCardThresholds(
     const kind = (json.eventKinds ? json.eventKinds[label] : label) as EventClass | undefined;
     if (kind && kind in chosen && fromThisCard(kind)) written[kind] = json.thresholds[label] = chosen[kind];
   }
-  json.calibration = { ...provenance, thresholds: written };
+  // a video card's thresholds hold for the views they were chosen with, so the agent scores that way by default
+  if (!poseCard && Object.keys(written).length) json.views = views;
+  json.calibration = { ...provenance, views, thresholds: written };
   writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
   return written;
 }

@@ -1,4 +1,4 @@
-import { loadVideoModel, normaliseFrame, type ModelCard } from '@vigil/model';
+import { createFrameScorer, decodeSize, loadVideoModel, normaliseFrame, type ModelCard } from '@vigil/model';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,6 +50,33 @@ describe('drop-in video classifier described by a model card', () => {
     // float32 means over 600k pixels inside the graph: agree to about 1e-4
     scores.forEach((s, k) => expect(s).toBeCloseTo(expected[k], 3));
     expect(scores.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    await model.release();
+  });
+
+  it('should score tiles as the highest of the whole picture and its four quadrants, label by label', async () => {
+    const model = await loadVideoModel(join(FIXTURE, 'card.json'), { maxBatch: 5 });
+    const { card } = model;
+    const size = decodeSize(card, 'tiles');
+    expect(size).toEqual({ width: 2 * card.input.width, height: 2 * card.input.height });
+    // a red-hot top-right quadrant in a grey picture: the graph averages each channel, so every view's scores follow
+    // from its mean colour, and the quadrant alone is far more "fire" than the whole picture
+    const hot: [number, number, number] = [230, 40, 10];
+    const grey: [number, number, number] = [90, 90, 90];
+    const frame = solid(grey, size.width, size.height);
+    for (let y = 0; y < card.input.height; y++) {
+      for (let x = card.input.width; x < size.width; x++) frame.data.set(hot, (y * size.width + x) * 3);
+    }
+    const mean = grey.map((g, c) => (3 * g + hot[c]) / 4) as [number, number, number];
+    const expected = card.labels.map((_, k) => Math.max(...[hot, grey, mean].map((rgb) => expectedScores(rgb, card)[k])));
+    const scorer = createFrameScorer(model, 'tiles');
+    let scored;
+    for (let i = 0; i < card.input.frames; i++) scored = await scorer.push(frame, i);
+    expect(scored).toBeDefined();
+    card.labels.forEach((label, k) => expect(scored!.scores[label]).toBeCloseTo(expected[k], 3));
+    expect(scored!.scores['fire']).toBeCloseTo(expectedScores(hot, card)[card.labels.indexOf('fire')], 3);
+    expect(scored!.scores['fire']).toBeGreaterThan(expectedScores(mean, card)[card.labels.indexOf('fire')] + 0.05);
+    // the five views of each frame went through the model as one batch
+    expect(model.stats).toMatchObject({ windows: 5, runs: 1, maxBatchSeen: 5 });
     await model.release();
   });
 

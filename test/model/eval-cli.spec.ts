@@ -147,6 +147,35 @@ describe('evaluation CLI', () => {
     expect(bad.output()).toMatch(/--by must be source or dataset, got "camera"/);
   });
 
+  it('should score tiles when asked, record them in a card written from them, and score that card with tiles by default', async () => {
+    const weights = join(DIST, 'libs', 'model', 'weights');
+    const shipped = JSON.parse(readFileSync(join(weights, 'vigil-vit-tiny.card.json'), 'utf8'));
+    expect(shipped.views ?? 'whole').toBe('whole');
+    const card = join(dir, 'tiles.card.json');
+    writeFileSync(card, JSON.stringify({ ...shipped, file: join(weights, shipped.file) }));
+    const eval_ = (...args: string[]) => start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--fall', 'video', ...args]);
+    const tiles = eval_('--card', 'builtin', '--views', 'tiles', '--budget', '1', '--write-card', card, '--out', join(dir, 'tiles'));
+    expect(await tiles.exited).toBe(0);
+    expect(tiles.output()).toMatch(/views: whole \+ 4 tiles from frames decoded at twice the size/);
+    const report = JSON.parse(readFileSync(join(dir, 'tiles', 'eval.json'), 'utf8'));
+    expect(report.model).toBe('vigil-vit-tiny (views: whole + 4 tiles)');
+    const written = JSON.parse(readFileSync(card, 'utf8'));
+    expect(written.views).toBe('tiles');
+    expect(written.calibration.views).toBe('tiles');
+
+    const whole = eval_('--card', 'builtin', '--views', 'whole', '--out', join(dir, 'whole'));
+    const again = eval_('--card', card, '--out', join(dir, 'card-default'));
+    expect(await whole.exited).toBe(0);
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toMatch(/views: whole \+ 4 tiles/);
+    const wholeReport = JSON.parse(readFileSync(join(dir, 'whole', 'eval.json'), 'utf8'));
+    expect(wholeReport.model).toBe('vigil-vit-tiny');
+
+    const bad = eval_('--views', 'grid');
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/--views must be whole or tiles, got "grid"/);
+  });
+
   it('should say what is wrong with a missing manifest and exit non-zero', async () => {
     const run = start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'nowhere')]);
     expect(await run.exited).toBe(2);

@@ -1,7 +1,7 @@
 import { BatchBuffer, Batcher, pack } from './batched-inference';
 
 describe('Batcher', () => {
-  it('should run the first item alone and batch what arrives meanwhile, up to maxBatch', async () => {
+  it('should run a first item at once and batch what arrives meanwhile, up to maxBatch', async () => {
     const sizes: number[] = [];
     const runs: Array<[number, number]> = [];
     const batcher = new Batcher<number, number>(
@@ -13,12 +13,24 @@ describe('Batcher', () => {
       3,
       (ms, n) => runs.push([ms, n]),
     );
-    const out = await Promise.all([1, 2, 3, 4, 5, 6].map((x) => batcher.submit(x)));
+    const first = batcher.submit(1);
+    await new Promise((r) => setImmediate(r));
+    const out = await Promise.all([first, ...[2, 3, 4, 5, 6].map((x) => batcher.submit(x))]);
     expect(out).toEqual([10, 20, 30, 40, 50, 60]);
     expect(sizes).toEqual([1, 3, 2]);
     expect(batcher.stats).toMatchObject({ runs: 3, items: 6, maxBatchSeen: 3 });
     expect(runs.map(([, n]) => n)).toEqual([1, 3, 2]);
     expect(runs.every(([ms]) => ms >= 4)).toBe(true);
+  });
+
+  it('should run items submitted in the same tick as one batch', async () => {
+    const sizes: number[] = [];
+    const batcher = new Batcher<number, number>(async (items) => {
+      sizes.push(items.length);
+      return items;
+    }, 8);
+    await Promise.all([1, 2, 3, 4, 5].map((x) => batcher.submit(x)));
+    expect(sizes).toEqual([5]);
   });
 
   it('should reject every item of a failed run and keep serving later ones', async () => {

@@ -29,6 +29,10 @@ export const ModelCardSchema = z.object({
   labels: z.array(z.string().min(1)).min(1),
   eventKinds: z.record(z.string(), z.string()).describe('model label -> event kind; labels not listed raise no event'),
   window: z.object({ hop: z.number().int().min(1) }).default({ hop: 1 }),
+  views: z
+    .enum(['whole', 'tiles'])
+    .default('whole')
+    .describe('what of each frame the thresholds were chosen for: the whole picture, or it and its four quadrants (views.ts)'),
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
   parity: z
     .object({ batch: z.number().int().min(1), logits: z.array(z.array(z.number())), tolerance: z.number().positive() })

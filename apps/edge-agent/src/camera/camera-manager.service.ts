@@ -37,6 +37,7 @@ export class CameraManagerService {
     setMaxListeners(0, this.abort.signal);
     const deps = {
       card: this.model.card,
+      frameSize: this.model.frameSize,
       createScorer: () => this.model.createScorer(),
       pose: this.model.pose,
       events: this.events,

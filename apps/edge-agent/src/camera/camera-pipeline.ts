@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { normaliseFrame, type LabelScores, type ModelCard, type PoseFallScorer, type WindowScorer } from '@vigil/model';
+import type { FrameScorer, LabelScores, ModelCard, PoseFallScorer } from '@vigil/model';
 import {
   FfmpegFrameSource,
   hwaccelArguments,
@@ -43,7 +43,9 @@ export interface WindowObserver {
 
 export interface PipelineDeps {
   card: ModelCard;
-  createScorer(): WindowScorer;
+  /** Size the model's frames are decoded at (the card's input size, twice that for tiles). */
+  frameSize: FrameSize;
+  createScorer(): FrameScorer;
   pose?: PosePipelineDeps;
   events: WindowObserver;
   onPicture(cameraId: string, jpeg: Buffer, at: number): void;
@@ -67,9 +69,9 @@ export class CameraPipeline {
     config: Pick<SiteConfig, 'ingest' | 'preview'>,
     private readonly deps: PipelineDeps,
   ) {
-    const { card } = deps;
+    const { card, frameSize } = deps;
     const { ingest, preview } = config;
-    if (camera.masks.length) this.mask = rasteriseMask(camera.masks, card.input.width, card.input.height);
+    if (camera.masks.length) this.mask = rasteriseMask(camera.masks, frameSize.width, frameSize.height);
     const input = inputArguments(camera.url, {
       rtspTransport: camera.rtspTransport,
       ioTimeoutMs: ingest.ioTimeoutSeconds * 1000,
@@ -81,7 +83,7 @@ export class CameraPipeline {
         return new FfmpegFrameSource({
           input,
           fps: card.input.fps,
-          size: { width: card.input.width, height: card.input.height },
+          size: frameSize,
           side: deps.pose?.picture,
           stallTimeoutMs: ingest.stallSeconds * 1000,
           preview: { ...preview, onJpeg: (jpeg, at) => this.onPicture(jpeg, at) },
@@ -110,7 +112,7 @@ export class CameraPipeline {
 
   async run(signal: AbortSignal): Promise<void> {
     const { card } = this.deps;
-    // each frame is normalised once; the scorer shares it between the windows that hold it
+    // each frame is normalised once (per view); the scorer shares it between the windows that hold it
     const scorer = this.deps.createScorer();
     const pose = this.deps.pose;
     const poseScorer = pose?.createScorer();
@@ -131,7 +133,7 @@ export class CameraPipeline {
           if (this.poseMask) applyMask(frame.side, this.poseMask, [0, 0, 0]);
           await poseScorer.push({ data: frame.side, width: pose.picture.width, height: pose.picture.height });
         }
-        scored = await scorer.push(normaliseFrame(frame, card), frame.at);
+        scored = await scorer.push(frame, frame.at);
         if (scored && pose && poseScorer) scored = { ...scored, scores: pose.apply(scored.scores, (await poseScorer.score()) ?? 0) };
       } catch (err) {
         this.deps.logger.error(

@@ -153,6 +153,12 @@ export const SiteConfigSchema = z.strictObject({
         .describe(
           "score a window every N new frames, 1-64 (default: the model card's hop; 1 gives the earliest alerts at N times the window model's cost, little extra for a streaming model)",
         ),
+      views: z
+        .enum(['whole', 'tiles'])
+        .optional()
+        .describe(
+          "whole (the picture at the model's size) or tiles (also its four quadrants at twice the detail: five times the model's work, for weights trained on zoomed crops; default: what the model card's thresholds were chosen for)",
+        ),
       precision: z.enum(['fp32', 'fp16']).default('fp32').describe("fp32, or fp16 for the card's half-precision variant on CUDA/TensorRT (window mode)"),
       fall: z
         .enum(['pose', 'video'])

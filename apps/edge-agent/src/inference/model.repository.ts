@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  createFrameScorer,
+  decodeSize,
+  loadModelCard,
   loadVideoModel,
   PoseStage,
   resolveModelCard,
@@ -10,8 +13,10 @@ import {
   type LabelScores,
   type ModelCard,
   type PoseFallScorer,
+  type FrameScorer,
   type VideoModel,
-  type WindowScorer,
+  type Views,
+  VIEW_COUNT,
 } from '@vigil/model';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
@@ -27,24 +32,30 @@ export class ModelRepository {
   private poseStage?: PoseStage;
   private poseFall?: ReturnType<typeof withPoseFall>;
   private readonly runListeners: Array<(graph: string, ms: number, batch: number) => void> = [];
+  private views: Views = 'whole';
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
   async load(): Promise<void> {
-    const { card, threads, executionProviders, mode, precision, maxBatch, batchWaitMs, hop } = this.config.model;
+    const { card, threads, executionProviders, mode, precision, maxBatch, batchWaitMs, hop, views } = this.config.model;
     const cardPath = resolveModelCard(card);
+    this.views = views ?? loadModelCard(cardPath).card.views;
     this.model = await loadVideoModel(cardPath, {
       intraOpThreads: threads,
       executionProviders,
       mode,
       precision,
-      maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length),
+      maxBatch: maxBatch ?? Math.max(1, this.config.cameras.length) * VIEW_COUNT[this.views],
       maxWaitMs: batchWaitMs,
       hop,
       onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)),
     });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
     this.logger.log(this.model.describe());
+    if (this.views === 'tiles') {
+      const { width, height } = this.frameSize;
+      this.logger.log(`views: tiles (frames decoded at ${width}x${height}; the whole picture and its 4 quadrants scored, 5 windows per camera)`);
+    }
     const started = performance.now();
     const batch = await this.model.warmUp();
     this.logger.log(`model warmed up with one run of its largest batch (${batch}, model.maxBatch) in ${(performance.now() - started).toFixed(0)} ms`);
@@ -95,8 +106,13 @@ export class ModelRepository {
     return { picture: poseStage.pictureSize, createScorer: () => poseStage.createScorer(), apply: poseFall.apply };
   }
 
-  createScorer(): WindowScorer {
-    return this.loaded.createScorer();
+  /** Size the model's frames are decoded at for this agent's views. */
+  get frameSize(): { width: number; height: number } {
+    return decodeSize(this.loaded.card, this.views);
+  }
+
+  createScorer(): FrameScorer {
+    return createFrameScorer(this.loaded, this.views);
   }
 
   /** Every session run: which graph (window, frame or temporal), milliseconds, batch size. */

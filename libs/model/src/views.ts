@@ -1,0 +1,108 @@
+import { labelScores, type LabelScores, type ModelCard } from './model-card';
+import { frameLength, type RgbImage } from './preprocess';
+import type { ScoredWindow, VideoModel, WindowScorer } from './video-model';
+
+/**
+ * What the video model is shown of each frame.
+ * - whole: the picture squashed to the model's input size (one window per camera);
+ * - tiles: the picture decoded at twice the model's size and shown as the whole (2×2 pixels averaged) and its four
+ *   quadrants at full detail, five windows per camera, each class scored by its highest view: an object twice as
+ *   large for five times the model's work. It pays only with weights trained on zoomed crops (docs/model.md).
+ */
+export type Views = 'whole' | 'tiles';
+
+export const VIEW_COUNT: Record<Views, number> = { whole: 1, tiles: 5 };
+
+/** The size frames are decoded at for these views. */
+export function decodeSize(card: ModelCard, views: Views): { width: number; height: number } {
+  const k = views === 'tiles' ? 2 : 1;
+  return { width: card.input.width * k, height: card.input.height * k };
+}
+
+/** One camera's scorer fed with decoded frames at `decodeSize`: the views cut, normalised, scored and joined. */
+export interface FrameScorer {
+  push(frame: RgbImage, at: number): Promise<ScoredWindow | undefined>;
+  /** Forget the frames held, e.g. after a reconnect. */
+  reset(): void;
+}
+
+export function createFrameScorer(model: VideoModel, views: Views): FrameScorer {
+  const { card } = model;
+  const scorers: WindowScorer[] = Array.from({ length: VIEW_COUNT[views] }, () => model.createScorer());
+  return {
+    push: async (frame, at) => {
+      const planes = normaliseViews(frame, card, views);
+      const scored = await Promise.all(scorers.map((s, i) => s.push(planes[i], at)));
+      // every view holds the same frames, so all of them or none complete a window
+      if (scored.some((s) => s === undefined)) return undefined;
+      return {
+        scores: highest(
+          card,
+          scored.map((s) => s!.scores),
+        ),
+        at,
+      };
+    },
+    reset: () => scorers.forEach((s) => s.reset()),
+  };
+}
+
+/** Each label's highest score over the views (the max of logits, as the activation is monotonic). */
+function highest(card: ModelCard, views: readonly LabelScores[]): LabelScores {
+  if (views.length === 1) return views[0];
+  return labelScores(
+    card,
+    card.labels.map((label) => Math.max(...views.map((v) => v[label]))),
+  );
+}
+
+/**
+ * A decoded frame -> the [3, H, W] planes of each view, normalised as the card says ((v * scale - mean) / std).
+ * For tiles: the whole picture first (each output pixel the mean of a 2×2 block, as an area resize), then the
+ * quadrants top left, top right, bottom left, bottom right.
+ */
+export function normaliseViews(frame: RgbImage, card: ModelCard, views: Views): Float32Array[] {
+  const { height: h, width: w, mean, std, scale, channelOrder } = card.input;
+  const k = views === 'tiles' ? 2 : 1;
+  const W = w * k;
+  if (frame.width !== W || frame.height !== h * k || frame.data.length < W * h * k * 3) {
+    throw new RangeError(`frame is ${frame.width}x${frame.height}, ${views} views of this model need ${W}x${h * k} RGB`);
+  }
+  const plane = h * w;
+  const order = channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
+  const mul = mean.map((_, c) => scale / std[c]);
+  const add = mean.map((m, c) => -m / std[c]);
+  const { data } = frame;
+  const out = Array.from({ length: VIEW_COUNT[views] }, () => new Float32Array(frameLength(card)));
+  for (let c = 0; c < 3; c++) {
+    const src = order[c];
+    const m = mul[c];
+    const a = add[c];
+    const dst = c * plane;
+    if (k === 1) {
+      for (let p = 0, s = src; p < plane; p++, s += 3) out[0][dst + p] = data[s] * m + a;
+      continue;
+    }
+    const whole = out[0];
+    const quarter = m / 4;
+    for (let y = 0; y < h; y++) {
+      const row0 = 2 * y * W * 3 + src;
+      const row1 = row0 + W * 3;
+      for (let x = 0; x < w; x++) {
+        const s = x * 6;
+        whole[dst + y * w + x] = (data[row0 + s] + data[row0 + s + 3] + data[row1 + s] + data[row1 + s + 3]) * quarter + a;
+      }
+    }
+    for (let q = 0; q < 4; q++) {
+      const tile = out[1 + q];
+      const oy = q < 2 ? 0 : h;
+      const ox = q % 2 === 0 ? 0 : w;
+      for (let y = 0; y < h; y++) {
+        let s = ((oy + y) * W + ox) * 3 + src;
+        const row = dst + y * w;
+        for (let x = 0; x < w; x++, s += 3) tile[row + x] = data[s] * m + a;
+      }
+    }
+  }
+  return out;
+}
