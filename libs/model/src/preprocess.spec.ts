@@ -22,6 +22,7 @@ function card(overrides: Partial<ModelCard['input']> = {}): ModelCard {
     labels: ['fall'],
     eventKinds: { fall: 'fall' },
     window: { hop: 1 },
+    views: 'whole',
     thresholds: {},
   };
 }
