@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parityRamp } from '../support/parity';
 
-describe.each(['streaming', 'window'] as const)('shipped %s model, window graph (onnxruntime-node)', (which) => {
+describe.each(['streaming', 'window', 'tiles'] as const)('shipped %s model, window graph (onnxruntime-node)', (which) => {
   let model: OnnxVideoModel;
 
   beforeAll(async () => {

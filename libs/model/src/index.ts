@@ -5,7 +5,7 @@ export { loadVideoModel, type InferenceStats, type ModelMode, type VideoModel, t
 export { resolveModelCard, resolvePoseFallCard, shippedModelCard } from './paths';
 export { frameLength, normaliseFrame, toPixelValues, windowLength, type RgbImage } from './preprocess';
 export { SlidingWindow } from './sliding-window';
-export { createFrameScorer, decodeSize, normaliseViews, VIEW_COUNT, type FrameScorer, type Views } from './views';
+export { createFrameScorer, decodeSize, joinViews, normaliseViews, VIEW_COUNT, type FrameScorer, type Views } from './views';
 export { PoseEstimator, shippedPoseCard, type Keypoint } from './pose/pose-estimator';
 export { PoseFallModel, shippedPoseFallCard } from './pose/pose-fall';
 export { maxBlockChange, PoseFallScorer, PoseStage, PoseTracker, withPoseFall } from './pose/pose-stage';

@@ -1,6 +1,6 @@
 import type { ModelCard } from './model-card';
 import { normaliseFrame } from './preprocess';
-import { decodeSize, normaliseViews } from './views';
+import { decodeSize, joinViews, normaliseViews } from './views';
 
 function card(width = 2, height = 2): ModelCard {
   return {
@@ -50,6 +50,21 @@ describe('views', () => {
       expect(at(tile, 0, 1, 0)).toBe(((q % 2) * 2 + 1) * 40);
       expect(at(tile, 1, 0, 1)).toBe(((q >> 1) * 2 + 1) * 40);
     });
+  });
+
+  it("should join the whole picture's log-odds with the highest quadrant's, so the whole picture can temper a tile", () => {
+    const c = { ...card(), labels: ['fire', 'smoke'] };
+    const joined = joinViews(c, [
+      { fire: 0.5, smoke: 0.01 },
+      { fire: 0.1, smoke: 0.99 },
+      { fire: 0.9, smoke: 0.2 },
+      { fire: 0.2, smoke: 0.3 },
+      { fire: 0.3, smoke: 0.4 },
+    ]);
+    // fire: (logit 0.5 + logit 0.9) / 2 = ln 9 / 2, i.e. odds 3:1; smoke: logit 0.01 and logit 0.99 cancel
+    expect(joined.fire).toBeCloseTo(0.75, 6);
+    expect(joined.smoke).toBeCloseTo(0.5, 6);
+    expect(joinViews(c, [{ fire: 0.3, smoke: 0.6 }])).toEqual({ fire: 0.3, smoke: 0.6 });
   });
 
   it('should refuse a frame of the wrong size, naming the size the views need', () => {

@@ -6,8 +6,10 @@ import type { ScoredWindow, VideoModel, WindowScorer } from './video-model';
  * What the video model is shown of each frame.
  * - whole: the picture squashed to the model's input size (one window per camera);
  * - tiles: the picture decoded at twice the model's size and shown as the whole (2×2 pixels averaged) and its four
- *   quadrants at full detail, five windows per camera, each class scored by its highest view: an object twice as
- *   large for five times the model's work. It pays only with weights trained on zoomed crops (docs/model.md).
+ *   quadrants at full detail, five windows per camera; each label's score joins the whole picture's logit with its
+ *   highest quadrant's (their mean), so a fire in one quadrant counts and the whole picture must not contradict it:
+ *   an object twice as large for five times the model's work. It pays only with weights trained on zoomed crops
+ *   (docs/model.md, `builtin-tiles`).
  */
 export type Views = 'whole' | 'tiles';
 
@@ -36,7 +38,7 @@ export function createFrameScorer(model: VideoModel, views: Views): FrameScorer 
       // every view holds the same frames, so all of them or none complete a window
       if (scored.some((s) => s === undefined)) return undefined;
       return {
-        scores: highest(
+        scores: joinViews(
           card,
           scored.map((s) => s!.scores),
         ),
@@ -47,13 +49,28 @@ export function createFrameScorer(model: VideoModel, views: Views): FrameScorer 
   };
 }
 
-/** Each label's highest score over the views (the max of logits, as the activation is monotonic). */
-function highest(card: ModelCard, views: readonly LabelScores[]): LabelScores {
+/**
+ * Each label's score from the whole picture (first) and its quadrants: the mean of the whole picture's logit and
+ * the highest quadrant's, back through the sigmoid. (The max over all five views, tried first, lets every window
+ * look like fire five times over: twice the events on normal footage, docs/model.md.) Probabilities of other
+ * activations are joined the same way on their log-odds.
+ */
+export function joinViews(card: ModelCard, views: readonly LabelScores[]): LabelScores {
   if (views.length === 1) return views[0];
+  const [whole, ...tiles] = views;
   return labelScores(
     card,
-    card.labels.map((label) => Math.max(...views.map((v) => v[label]))),
+    card.labels.map((label) => sigmoid((logit(whole[label]) + Math.max(...tiles.map((t) => logit(t[label])))) / 2)),
   );
+}
+
+function logit(p: number): number {
+  const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+  return Math.log(q / (1 - q));
+}
+
+function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
 }
 
 /**

@@ -129,7 +129,7 @@ export const SiteConfigSchema = z.strictObject({
         .string()
         .default('builtin')
         .describe(
-          '"builtin" (the window model), "builtin-stream" (the streaming student) or the path of a model card JSON file (relative paths resolve from the working directory)',
+          '"builtin" (the window model), "builtin-stream" (the streaming student), "builtin-tiles" (a window model for tiles: five times the work) or the path of a model card JSON file (relative paths resolve from the working directory)',
         ),
       threads: z.number().int().min(1).max(64).default(1).describe('threads per inference (1-64)'),
       executionProviders: z
@@ -157,7 +157,7 @@ export const SiteConfigSchema = z.strictObject({
         .enum(['whole', 'tiles'])
         .optional()
         .describe(
-          "whole (the picture at the model's size) or tiles (also its four quadrants at twice the detail: five times the model's work, for weights trained on zoomed crops; default: what the model card's thresholds were chosen for)",
+          "whole (the picture at the model's size) or tiles (also its four quadrants at twice the detail: five times the model's work, for weights trained on zoomed crops such as builtin-tiles; default: what the model card's thresholds were chosen for)",
         ),
       precision: z.enum(['fp32', 'fp16']).default('fp32').describe("fp32, or fp16 for the card's half-precision variant on CUDA/TensorRT (window mode)"),
       fall: z
