@@ -14,7 +14,7 @@
  * lower than a real person, so its fall rule opens at 0.5 here: the bench measures time and cost, not accuracy.
  */
 import type { EventMessage } from '@vigil/contracts';
-import { loadModelCard, resolveModelCard, toPixelValues, type RgbImage } from '@vigil/model';
+import { loadModelCard, resolveModelCard, toPixelValues, type RgbImage, type Views } from '@vigil/model';
 import mqtt from 'mqtt';
 import * as ort from 'onnxruntime-node';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -56,7 +56,7 @@ const fall = options.string('fall', 'pose') as 'pose' | 'video';
 /** --json <file>: the figures as JSON too, for npm run bench:plot. */
 const jsonOut = options.string('json');
 /** model.views of the agent (default: the card's); the baseline always scores the whole picture. */
-const views = options.string('views') as 'whole' | 'tiles' | undefined;
+const views = options.string('views') as Views | undefined;
 if (views !== undefined && !['whole', 'tiles'].includes(views)) throw new Error(`--views must be whole or tiles, got "${views}"`);
 if (!['pose', 'video'].includes(fall)) throw new Error(`--fall must be pose or video, got "${fall}"`);
 

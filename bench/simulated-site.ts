@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Views } from '@vigil/model';
 import { REPO_ROOT } from '../scripts/demo-clip';
 
 export function freePort(): Promise<number> {
@@ -35,7 +36,7 @@ export interface SiteOptions {
   /** model.hop of the agent (default: the card's). */
   hop?: number;
   /** model.views of the agent (default: the card's). */
-  views?: 'whole' | 'tiles';
+  views?: Views;
   /** Print `MARK` when the frame `at` seconds into each `period`-second loop leaves the server (a scripted onset). */
   mark?: { at: number; period: number };
   /** The fall rule's cooldown (default 5 s: a fall event on every camera on every loop of the clip). */

@@ -16,15 +16,14 @@ export interface BatchStats {
 
 /**
  * Shares one inference session between many cameras. Items that arrive while a run is in progress are batched
- * into the next run (up to `maxBatch`), as are items submitted in the same tick, so batching costs no added latency when the box is idle and amortises
- * per-run overhead when it is busy. With `maxWaitMs` > 0 an idle batcher also holds a first item up to that long
+ * into the next run (up to `maxBatch`), as are items submitted in the same tick, so batching costs no added latency
+ * when the box is idle and amortises per-run overhead when it is busy. With `maxWaitMs` > 0 an idle batcher also holds a first item up to that long
  * for others to join (a GPU, where a batch of 8 costs little more than 1, gains from it; a CPU does not).
  */
 export class Batcher<I, O> {
   private readonly waiting: Pending<I, O>[] = [];
   private running = false;
   private timer?: NodeJS.Timeout;
-  private draining?: Promise<void>;
   readonly stats: BatchStats = { runs: 0, items: 0, maxBatchSeen: 0, totalMs: 0 };
 
   constructor(
@@ -43,8 +42,7 @@ export class Batcher<I, O> {
         clearTimeout(this.timer);
         this.timer = undefined;
         // after the current task's other submits (a camera's tiles), so items submitted together share a run
-        this.draining ??= Promise.resolve().then(() => {
-          this.draining = undefined;
+        queueMicrotask(() => {
           if (!this.running) void this.drain();
         });
       } else {

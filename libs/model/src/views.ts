@@ -1,5 +1,5 @@
 import { labelScores, type LabelScores, type ModelCard } from './model-card';
-import { frameLength, type RgbImage } from './preprocess';
+import { frameLength, normaliseFrame, type RgbImage } from './preprocess';
 import type { ScoredWindow, VideoModel, WindowScorer } from './video-model';
 
 /**
@@ -79,11 +79,11 @@ function sigmoid(z: number): number {
  * quadrants top left, top right, bottom left, bottom right.
  */
 export function normaliseViews(frame: RgbImage, card: ModelCard, views: Views): Float32Array[] {
+  if (views === 'whole') return [normaliseFrame(frame, card)];
   const { height: h, width: w, mean, std, scale, channelOrder } = card.input;
-  const k = views === 'tiles' ? 2 : 1;
-  const W = w * k;
-  if (frame.width !== W || frame.height !== h * k || frame.data.length < W * h * k * 3) {
-    throw new RangeError(`frame is ${frame.width}x${frame.height}, ${views} views of this model need ${W}x${h * k} RGB`);
+  const { width: W, height: H } = decodeSize(card, views);
+  if (frame.width !== W || frame.height !== H || frame.data.length < W * H * 3) {
+    throw new RangeError(`frame is ${frame.width}x${frame.height}, ${views} views of this model need ${W}x${H} RGB`);
   }
   const plane = h * w;
   const order = channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
@@ -96,10 +96,6 @@ export function normaliseViews(frame: RgbImage, card: ModelCard, views: Views): 
     const m = mul[c];
     const a = add[c];
     const dst = c * plane;
-    if (k === 1) {
-      for (let p = 0, s = src; p < plane; p++, s += 3) out[0][dst + p] = data[s] * m + a;
-      continue;
-    }
     const whole = out[0];
     const quarter = m / 4;
     for (let y = 0; y < h; y++) {
