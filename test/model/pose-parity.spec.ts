@@ -138,8 +138,27 @@ describe('pose motion gate', () => {
       await ungated.next(a);
       await ungated.next(still);
       expect(ungated.reused).toBe(0);
+      // the caller's buffer may hold the next picture by then (the agent's frame source reuses it): the gate keeps its own copy
+      const buffer = Buffer.from(a.data);
+      const reusing = new PoseTracker(estimator, 'crop', 4);
+      await reusing.next({ ...a, data: buffer });
+      buffer.set(falling.data);
+      await reusing.next({ ...a, data: buffer });
+      expect(reusing.reused).toBe(0);
     } finally {
       await estimator.release();
+    }
+  });
+
+  it('should find the same poses with the pose model on a thread of its own (crops in shared memory)', async () => {
+    const [onMain, onWorker] = await Promise.all([PoseEstimator.open(shippedPoseCard()), PoseEstimator.open(shippedPoseCard(), { thread: 'worker' })]);
+    try {
+      const frames = await letterboxed(await fixtureClip('fall'), [1, 1.5, 2, 5.5], 384);
+      const [main, worker] = [new PoseTracker(onMain, 'crop'), new PoseTracker(onWorker, 'crop')];
+      for (const frame of frames) expect(await worker.next(frame)).toEqual(await main.next(frame));
+      expect(onWorker.newInput().buffer).toBeInstanceOf(SharedArrayBuffer);
+    } finally {
+      await Promise.all([onMain.release(), onWorker.release()]);
     }
   });
 });

@@ -1,5 +1,6 @@
 import type { OnnxVideoModel } from './onnx-video-model';
 import { assembleWindow, windowLength } from './preprocess';
+import { sharedFloat32 } from './worker-session';
 
 interface Pending<I, O> {
   item: I;
@@ -91,7 +92,7 @@ export class Batcher<I, O> {
 }
 
 /** Equal-length float items packed back to back into one buffer (`out`, or a new one). */
-export function pack(items: readonly Float32Array[], per: number, out = new Float32Array(per * items.length)): Float32Array {
+export function pack(items: readonly Float32Array[], per: number, out: Float32Array<ArrayBufferLike> = new Float32Array(per * items.length)): Float32Array {
   items.forEach((v, i) => out.set(v.subarray(0, per), i * per));
   return out;
 }
@@ -102,14 +103,18 @@ export function pack(items: readonly Float32Array[], per: number, out = new Floa
  * keeps the holes, and a busy agent's resident memory crept up with them.
  */
 export class BatchBuffer {
-  private buffer: Float32Array<ArrayBuffer> = new Float32Array(0);
+  private buffer: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
-  constructor(private readonly per: number) {}
+  /** `shared`: in shared memory, for a session on its own thread to read in place (WorkerSession). */
+  constructor(
+    private readonly per: number,
+    private readonly shared = false,
+  ) {}
 
   /** Room for `count` items; valid until the next call. */
-  take(count: number): Float32Array<ArrayBuffer> {
+  take(count: number): Float32Array<ArrayBufferLike> {
     const n = this.per * count;
-    if (this.buffer.length < n) this.buffer = new Float32Array(n);
+    if (this.buffer.length < n) this.buffer = this.shared ? sharedFloat32(n) : new Float32Array(n);
     return this.buffer.subarray(0, n);
   }
 }
@@ -121,7 +126,7 @@ export class BatchBuffer {
 export class BatchedInference extends Batcher<readonly Float32Array[], number[]> {
   constructor(model: OnnxVideoModel, maxBatch = 8, onRun?: (ms: number, batch: number) => void, maxWaitMs = 0) {
     const per = windowLength(model.card);
-    const input = new BatchBuffer(per);
+    const input = new BatchBuffer(per, model.readsInPlace);
     const run = (windows: (readonly Float32Array[])[]) => {
       const batch = input.take(windows.length);
       windows.forEach((planes, i) => assembleWindow(planes, model.card, batch, i * per));

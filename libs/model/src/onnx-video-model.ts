@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import { loadModelCard, type LoadedCard, type ModelCard } from './model-card';
 import { windowLength } from './preprocess';
-import { openSession, tensorShape, type ModelRuntimeOptions } from './session';
+import { openSession, tensorShape, type ModelRuntimeOptions, type ModelSession } from './session';
+import { WorkerSession } from './worker-session';
 
 export type Precision = 'fp32' | 'fp16';
 
@@ -12,7 +13,7 @@ export type Precision = 'fp32' | 'fp16';
 export class OnnxVideoModel {
   private constructor(
     readonly loaded: LoadedCard,
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelSession,
     readonly executionProviders: string[],
     /** Providers asked for but not available here, with the reason. */
     readonly fallbacks: string[] = [],
@@ -21,6 +22,11 @@ export class OnnxVideoModel {
 
   get card(): ModelCard {
     return this.loaded.card;
+  }
+
+  /** Its session runs on a thread of its own and reads batches in shared memory in place (see BatchBuffer). */
+  get readsInPlace(): boolean {
+    return this.session instanceof WorkerSession;
   }
 
   get labels(): string[] {
@@ -60,7 +66,7 @@ export class OnnxVideoModel {
   }
 }
 
-function checkWindowContract(session: ort.InferenceSession, { card, cardPath }: LoadedCard, onnxPath: string): void {
+function checkWindowContract(session: ModelSession, { card, cardPath }: LoadedCard, onnxPath: string): void {
   const where = `model "${onnxPath}" does not match its card "${cardPath}"`;
   const input = tensorShape(session, card.input.name, 'input', where);
   const output = tensorShape(session, card.output.name, 'output', where);

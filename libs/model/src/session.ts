@@ -1,4 +1,7 @@
 import * as ort from 'onnxruntime-node';
+import { WorkerSession, type ModelSession } from './worker-session';
+
+export type { ModelSession } from './worker-session';
 
 export type ExecutionProvider = 'cpu' | 'cuda' | 'tensorrt';
 
@@ -7,10 +10,15 @@ export interface ModelRuntimeOptions {
   intraOpThreads?: number;
   /** Tried in order; `cpu` is always appended as the last resort. */
   executionProviders?: ExecutionProvider[];
+  /**
+   * `worker`: the session runs on a thread of its own (WorkerSession), so its runs overlap the caller's work and
+   * other sessions' runs; `main` (default): on the calling thread, as onnxruntime-node does.
+   */
+  thread?: 'main' | 'worker';
 }
 
 export interface OpenedSession {
-  session: ort.InferenceSession;
+  session: ModelSession;
   /** The providers the session runs with, in order. */
   providers: string[];
   /** Providers asked for but not available here, with the reason. */
@@ -22,24 +30,21 @@ export interface OpenedSession {
  * library or device is missing is skipped, and why is kept in `fallbacks`. `check` runs on each candidate session;
  * a contract error it throws is final (another provider would not fix the graph).
  */
-export async function openSession(
-  path: string,
-  options: ModelRuntimeOptions,
-  check: (s: ort.InferenceSession) => void = () => undefined,
-): Promise<OpenedSession> {
+export async function openSession(path: string, options: ModelRuntimeOptions, check: (s: ModelSession) => void = () => undefined): Promise<OpenedSession> {
   const wanted = [...new Set([...(options.executionProviders ?? []), 'cpu'])];
   const fallbacks: string[] = [];
   for (let i = 0; i < wanted.length; i++) {
     const providers = wanted.slice(i);
-    let session: ort.InferenceSession | undefined;
+    let session: ModelSession | undefined;
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      executionProviders: providers,
+      intraOpNumThreads: options.intraOpThreads ?? 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    };
     try {
-      session = await ort.InferenceSession.create(path, {
-        executionProviders: providers,
-        intraOpNumThreads: options.intraOpThreads ?? 1,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-      });
+      session = options.thread === 'worker' ? await WorkerSession.create(path, sessionOptions) : await ort.InferenceSession.create(path, sessionOptions);
     } catch (err) {
       const message = (err as Error).message;
       if (providers.length === 1) throw new Error(`Cannot load model "${path}" with providers ${providers.join(', ')}: ${message}`);
@@ -58,7 +63,7 @@ export async function openSession(
 }
 
 /** Names the mismatch between a graph's input or output and what its card says. */
-export function tensorShape(session: ort.InferenceSession, name: string, kind: 'input' | 'output', where: string): readonly (number | string)[] | undefined {
+export function tensorShape(session: ModelSession, name: string, kind: 'input' | 'output', where: string): readonly (number | string)[] | undefined {
   const list = kind === 'input' ? session.inputMetadata : session.outputMetadata;
   const meta = list.find((m) => m.name === name);
   if (!meta) {

@@ -2,7 +2,8 @@ import * as ort from 'onnxruntime-node';
 import { loadModelCard, type LoadedCard, type ModelCard } from './model-card';
 import { scoresFromLogits } from './onnx-video-model';
 import { frameLength } from './preprocess';
-import { openSession, tensorShape, type ModelRuntimeOptions } from './session';
+import { openSession, tensorShape, type ModelRuntimeOptions, type ModelSession } from './session';
+import { WorkerSession } from './worker-session';
 
 /**
  * A factorised video model: a frame encoder run once per new frame (the frame and the one before it in, an
@@ -12,14 +13,19 @@ import { openSession, tensorShape, type ModelRuntimeOptions } from './session';
 export class StreamingVideoModel {
   private constructor(
     readonly loaded: LoadedCard,
-    private readonly frameSession: ort.InferenceSession,
-    private readonly temporalSession: ort.InferenceSession,
+    private readonly frameSession: ModelSession,
+    private readonly temporalSession: ModelSession,
     readonly executionProviders: string[],
     readonly fallbacks: string[],
   ) {}
 
   get card(): ModelCard {
     return this.loaded.card;
+  }
+
+  /** Its sessions run on threads of their own and read batches in shared memory in place (see BatchBuffer). */
+  get readsInPlace(): boolean {
+    return this.frameSession instanceof WorkerSession && this.temporalSession instanceof WorkerSession;
   }
 
   get embeddingSize(): number {

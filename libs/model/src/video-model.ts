@@ -158,8 +158,8 @@ class StreamingRunner implements VideoModel {
     this.card = withHop(model.card, hop);
     const per = frameLength(model.card);
     const e = model.embeddingSize;
-    const frames = new BatchBuffer(per);
-    const previous = new BatchBuffer(per);
+    const frames = new BatchBuffer(per, model.readsInPlace);
+    const previous = new BatchBuffer(per, model.readsInPlace);
     this.encoder = new Batcher<{ frame: Float32Array; previous: Float32Array }, Float32Array>(
       async (items) => {
         const out = await model.encode(
@@ -182,7 +182,7 @@ class StreamingRunner implements VideoModel {
       maxWaitMs,
     );
     const windowFloats = model.card.input.frames * e;
-    const embeddings = new BatchBuffer(windowFloats);
+    const embeddings = new BatchBuffer(windowFloats, model.readsInPlace);
     this.temporal = new Batcher(
       (windows) => model.classify(pack(windows, windowFloats, embeddings.take(windows.length)), windows.length),
       maxBatch,

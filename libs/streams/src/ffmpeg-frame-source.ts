@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ffmpegArguments, type PreviewOutput } from './ffmpeg-args';
 import { explainFfmpegError } from './ffmpeg-errors';
-import { FpsMeter, FrameAssembler, pictureReader } from './frame-assembler';
+import { BufferPool, FpsMeter, FrameAssembler, pictureReader } from './frame-assembler';
 import { frameBytes, type Frame, type FrameSize } from './frame';
 import { MpjpegParser } from './mpjpeg-parser';
 import { redactUrl } from './redact';
@@ -29,6 +29,12 @@ export interface FfmpegFrameSourceOptions {
    * so a busy machine slows the run down instead of changing what is scored.
    */
   delivery?: 'latest' | 'every';
+  /**
+   * A frame's buffers (`data`, `side`) are the consumer's only until it asks for the next frame; then they, and
+   * those of frames dropped unseen, hold later pictures. For a consumer that copies what it keeps (the agent's
+   * camera pipeline); others get fresh buffers for every frame.
+   */
+  reuseBuffers?: boolean;
 }
 
 /** Frames buffered in `every` mode before ffmpeg's output is paused. */
@@ -82,6 +88,12 @@ export class FfmpegFrameSource {
     const assembler = new FrameAssembler(size, side);
     const meter = new FpsMeter(FPS_WINDOW_MS);
     const every = this.options.delivery === 'every';
+    const pool = this.options.reuseBuffers ? new BufferPool() : undefined;
+    const recycle = (frame: Frame) => {
+      if (!pool) return;
+      pool.give(frame.data);
+      if (frame.side) pool.give(frame.side);
+    };
     const queue: Frame[] = [];
     let ended: Error | undefined;
     let wake: (() => void) | undefined;
@@ -99,6 +111,7 @@ export class FfmpegFrameSource {
     const enqueue = (frames: Frame[]) => {
       for (const frame of frames) {
         if (!every && queue.length) {
+          queue.forEach(recycle);
           queue.length = 0;
           this.dropped++;
         }
@@ -115,12 +128,12 @@ export class FfmpegFrameSource {
 
     stdout.on(
       'data',
-      pictureReader(frameBytes(size), (picture) => enqueue(assembler.model(picture))),
+      pictureReader(frameBytes(size), (picture) => enqueue(assembler.model(picture)), pool),
     );
     if (side && sideStream) {
       sideStream.on(
         'data',
-        pictureReader(frameBytes(side), (picture) => enqueue(assembler.sidePicture(picture))),
+        pictureReader(frameBytes(side), (picture) => enqueue(assembler.sidePicture(picture)), pool),
       );
     }
     if (preview) {
@@ -166,6 +179,7 @@ export class FfmpegFrameSource {
             sideStream?.resume();
           }
           yield frame;
+          recycle(frame);
           continue;
         }
         if (ended) throw ended;

@@ -1,4 +1,4 @@
-import { FpsMeter, FrameAssembler, pictureReader } from './frame-assembler';
+import { BufferPool, FpsMeter, FrameAssembler, pictureReader } from './frame-assembler';
 
 const picture = (bytes: number, first: number) => Buffer.from(Array.from({ length: bytes }, (_, i) => (first + i) % 256));
 
@@ -73,5 +73,31 @@ describe('FpsMeter', () => {
     expect(meter.fps).toBeCloseTo(50, 5); // 5 intervals in 0.1 s: the 10 s gap does not dilute it
     for (let t = 14_350; t <= 19_100; t += 250) meter.tick(t); // back to 4 fps: the burst leaves the window
     expect(meter.fps).toBeCloseTo(4, 0);
+  });
+});
+
+describe('BufferPool', () => {
+  it('should hand back given buffers of the asked size, keep only a few, and never the same one twice', () => {
+    const pool = new BufferPool(2);
+    const [a, b, c] = [pool.take(12), pool.take(12), pool.take(12)];
+    expect(new Set([a, b, c]).size).toBe(3);
+    [a, b, c, a].forEach((buffer) => pool.give(buffer));
+    expect(pool.take(6)).not.toBe(a); // another size: a new buffer
+    const again = [pool.take(12), pool.take(12)];
+    expect(new Set(again)).toEqual(new Set([a, b]));
+    expect([a, b, c]).not.toContain(pool.take(12)); // c was one too many to keep
+  });
+
+  it('should let pictureReader fill given-back buffers with the next pictures', () => {
+    const pool = new BufferPool();
+    const pictures: Buffer[] = [];
+    const read = pictureReader(12, (p) => pictures.push(p), pool);
+    read(Buffer.concat([picture(12, 0), picture(12, 100)]));
+    const [first] = pictures;
+    pool.give(first);
+    read(Buffer.concat([picture(12, 200), picture(12, 50)]));
+    expect(pictures).toHaveLength(4);
+    expect(pictures.slice(1).some((p) => p === first)).toBe(true);
+    expect(pictures.slice(2)).toEqual([picture(12, 200), picture(12, 50)]);
   });
 });

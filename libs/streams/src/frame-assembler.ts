@@ -1,8 +1,29 @@
 import type { Frame, FrameSize } from './frame';
 
+/**
+ * Picture buffers handed back once their frame is done with, for the next pictures of the same size: a camera
+ * reads megabytes a second, and a fresh buffer for each picture kept the agent's garbage collector busy.
+ */
+export class BufferPool {
+  private readonly free = new Map<number, Buffer[]>();
+
+  constructor(private readonly keep = 4) {}
+
+  take(bytes: number): Buffer {
+    return this.free.get(bytes)?.pop() ?? Buffer.allocUnsafe(bytes);
+  }
+
+  give(buffer: Buffer): void {
+    const list = this.free.get(buffer.length) ?? [];
+    this.free.set(buffer.length, list);
+    if (list.length < this.keep && !list.includes(buffer)) list.push(buffer);
+  }
+}
+
 /** A 'data' listener that cuts a raw video byte stream into pictures of `bytes` bytes, each in its own buffer. */
-export function pictureReader(bytes: number, onPicture: (picture: Buffer) => void): (chunk: Buffer) => void {
-  let partial = Buffer.allocUnsafe(bytes);
+export function pictureReader(bytes: number, onPicture: (picture: Buffer) => void, pool?: BufferPool): (chunk: Buffer) => void {
+  const take = () => pool?.take(bytes) ?? Buffer.allocUnsafe(bytes);
+  let partial = take();
   let filled = 0;
   return (chunk) => {
     let offset = 0;
@@ -13,7 +34,7 @@ export function pictureReader(bytes: number, onPicture: (picture: Buffer) => voi
       offset += n;
       if (filled === bytes) {
         const picture = partial;
-        partial = Buffer.allocUnsafe(bytes);
+        partial = take();
         filled = 0;
         onPicture(picture);
       }

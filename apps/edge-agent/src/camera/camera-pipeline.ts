@@ -85,6 +85,7 @@ export class CameraPipeline {
           fps: card.input.fps,
           size: frameSize,
           side: deps.pose?.picture,
+          reuseBuffers: true, // nothing below keeps a frame's buffers past its turn in run()
           stallTimeoutMs: ingest.stallSeconds * 1000,
           preview: { ...preview, onJpeg: (jpeg, at) => this.onPicture(jpeg, at) },
         });
@@ -129,11 +130,13 @@ export class CameraPipeline {
       this.stage = 'infer';
       let scored;
       try {
+        let posed: Promise<unknown> = Promise.resolve();
         if (pose && poseScorer && frame.side && this.poseReady) {
           if (this.poseMask) applyMask(frame.side, this.poseMask, [0, 0, 0]);
-          await poseScorer.push({ data: frame.side, width: pose.picture.width, height: pose.picture.height });
+          posed = poseScorer.push({ data: frame.side, width: pose.picture.width, height: pose.picture.height });
         }
-        scored = await scorer.push(frame, frame.at);
+        // the pose and the video model look at the frame at the same time (each on its own thread)
+        [scored] = await Promise.all([scorer.push(frame, frame.at), posed]);
         if (scored && pose && poseScorer) scored = { ...scored, scores: pose.apply(scored.scores, (await poseScorer.score()) ?? 0) };
       } catch (err) {
         this.deps.logger.error(

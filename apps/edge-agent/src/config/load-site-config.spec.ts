@@ -28,6 +28,7 @@ describe(loadSiteConfig.name, () => {
     expect(config.events.fall).toMatchObject({ enabled: true, minWindows: 2, cooldownSeconds: 60 });
     expect(config.mqtt).toMatchObject({ url: 'mqtt://127.0.0.1:1883', topicPrefix: 'vigil', embeddedBroker: { enabled: false } });
     expect(config.model.card).toBe('builtin');
+    expect(config.model.thread).toBe('worker');
   });
 
   it('should name every bad field with its fix', () => {
@@ -38,7 +39,7 @@ cameras:
 events:
   fall: { threshold: 1.5 }
 mqtt: { url: "http://broker" }
-model: { hop: 0.5 }
+model: { hop: 0.5, thread: fiber }
 `);
     expect(lines).toEqual(
       expect.arrayContaining([
@@ -47,6 +48,7 @@ model: { hop: 0.5 }
         expect.stringMatching(/^events\.fall\.threshold: .*got 1\.5.*expected a score between 0\.05 and 0\.99/),
         expect.stringMatching(/^mqtt\.url: must start with mqtt:\/\//),
         expect.stringMatching(/^model\.hop: .*got 0\.5.*score a window every N new frames, 1-64/),
+        expect.stringMatching(/^model\.thread: .*got "fiber".*worker \(each model runs on a thread of its own/),
       ]),
     );
   });

@@ -132,6 +132,12 @@ export const SiteConfigSchema = z.strictObject({
           '"builtin" (the window model), "builtin-stream" (the streaming student), "builtin-tiles" (a window model for tiles: five times the work) or the path of a model card JSON file (relative paths resolve from the working directory)',
         ),
       threads: z.number().int().min(1).max(64).default(1).describe('threads per inference (1-64)'),
+      thread: z
+        .enum(['worker', 'main'])
+        .default('worker')
+        .describe(
+          "worker (each model runs on a thread of its own, beside frame intake, MQTT and the other models) or main (in the agent's event loop, which every run stalls; for debugging)",
+        ),
       executionProviders: z
         .array(z.enum(['tensorrt', 'cuda', 'cpu']))
         .default(['cpu'])

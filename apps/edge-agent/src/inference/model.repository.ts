@@ -37,11 +37,12 @@ export class ModelRepository {
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
   async load(): Promise<void> {
-    const { card, threads, executionProviders, mode, precision, maxBatch, batchWaitMs, hop, views } = this.config.model;
+    const { card, threads, thread, executionProviders, mode, precision, maxBatch, batchWaitMs, hop, views } = this.config.model;
     const cardPath = resolveModelCard(card);
     this.views = views ?? loadModelCard(cardPath).card.views;
     this.model = await loadVideoModel(cardPath, {
       intraOpThreads: threads,
+      thread,
       executionProviders,
       mode,
       precision,
@@ -51,7 +52,7 @@ export class ModelRepository {
       onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)),
     });
     for (const skipped of this.model.fallbacks) this.logger.warn(`execution provider not available, falling back: ${skipped}`);
-    this.logger.log(this.model.describe());
+    this.logger.log(`${this.model.describe()}${thread === 'worker' ? '; each graph runs on a thread of its own' : ''}`);
     if (this.views === 'tiles') {
       const { width, height } = this.frameSize;
       this.logger.log(`views: tiles (frames decoded at ${width}x${height}; the whole picture and its 4 quadrants scored, 5 windows per camera)`);
@@ -63,9 +64,10 @@ export class ModelRepository {
   }
 
   private async loadPoseStage(): Promise<void> {
-    const { poseCard, poseMotionGate, threads, executionProviders } = this.config.model;
+    const { poseCard, poseMotionGate, threads, thread, executionProviders } = this.config.model;
     const stage = await PoseStage.open(resolvePoseFallCard(poseCard), {
       intraOpThreads: threads,
+      thread,
       executionProviders,
       motionGate: poseMotionGate,
       onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)),

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { RgbImage } from '../preprocess';
-import { openSession, type ModelRuntimeOptions } from '../session';
+import { openSession, type ModelRuntimeOptions, type ModelSession } from '../session';
+import { sharedInt32, WorkerSession } from '../worker-session';
 
 /** MoveNet's 17 COCO keypoints, in its output order. */
 export const KEYPOINT_NAMES = [
@@ -52,16 +53,12 @@ export function shippedPoseCard(): string {
  * execution providers. Input: one letterboxed RGB frame of the card's size (FrameSize fit `letterbox`).
  */
 export class PoseEstimator {
-  private readonly input: Int32Array;
-
   private constructor(
     readonly card: PoseCard,
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelSession,
     readonly providers: string[],
     private readonly onRun?: (ms: number) => void,
-  ) {
-    this.input = new Int32Array(card.input.size * card.input.size * 3);
-  }
+  ) {}
 
   static async open(cardPath: string = shippedPoseCard(), options: ModelRuntimeOptions & { onRun?: (ms: number) => void } = {}): Promise<PoseEstimator> {
     const card = PoseCardSchema.parse(JSON.parse(readFileSync(cardPath, 'utf8')));
@@ -78,13 +75,26 @@ export class PoseEstimator {
     return this.card.input.size;
   }
 
+  /** A buffer for `run`'s pixels, in shared memory when the session reads it in place on its own thread. */
+  newInput(): Int32Array<ArrayBufferLike> {
+    const n = this.size * this.size * 3;
+    return this.session instanceof WorkerSession ? sharedInt32(n) : new Int32Array(n);
+  }
+
   async estimate(frame: RgbImage): Promise<Keypoint[]> {
     const { size } = this;
     if (frame.width !== size || frame.height !== size)
       throw new RangeError(`pose frames are ${size}x${size} letterboxed RGB, got ${frame.width}x${frame.height}`);
-    for (let i = 0; i < this.input.length; i++) this.input[i] = frame.data[i];
+    const input = this.newInput();
+    input.set(frame.data);
+    return this.run(input);
+  }
+
+  /** The pose in `pixels` (size x size x RGB, from `newInput`), which the caller leaves alone until this settles. */
+  async run(pixels: Int32Array<ArrayBufferLike>): Promise<Keypoint[]> {
+    const { size } = this;
     const started = performance.now();
-    const out = await this.session.run({ [this.card.input.name]: new ort.Tensor('int32', this.input, [1, size, size, 3]) });
+    const out = await this.session.run({ [this.card.input.name]: new ort.Tensor('int32', pixels as Int32Array, [1, size, size, 3]) });
     this.onRun?.(performance.now() - started);
     const data = out[this.card.output.name].data as Float32Array;
     return KEYPOINT_NAMES.map((_, k) => ({ y: data[k * 3], x: data[k * 3 + 1], score: data[k * 3 + 2] }));

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { openSession, type ModelRuntimeOptions } from '../session';
+import { openSession, type ModelRuntimeOptions, type ModelSession } from '../session';
 import { KEYPOINT_NAMES, type Keypoint } from './pose-estimator';
 
 export const PoseFallCardSchema = z.object({
@@ -33,7 +33,7 @@ export class PoseFallModel {
   private constructor(
     readonly card: PoseFallCard,
     readonly cardPath: string,
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelSession,
     private readonly onRun?: (ms: number, batch: number) => void,
   ) {}
 

@@ -12,7 +12,8 @@ import { PoseFallModel, shippedPoseFallCard } from './pose-fall';
  */
 export class PoseTracker {
   private region: CropRegion = FULL_PICTURE;
-  private readonly crop: Uint8Array;
+  /** The pose model's input, this camera's own: one estimate at a time reads it. */
+  private readonly input: Int32Array<ArrayBufferLike>;
   private previous?: RgbImage;
   private last?: Keypoint[];
   /** Pictures whose pose was taken from the previous one because nothing moved (`motionGate`). */
@@ -27,12 +28,12 @@ export class PoseTracker {
     readonly tracking: 'crop' | 'none',
     private readonly motionGate = 0,
   ) {
-    this.crop = new Uint8Array(estimator.size * estimator.size * 3);
+    this.input = estimator.newInput();
   }
 
   async next(picture: RgbImage): Promise<Keypoint[]> {
     const still = this.motionGate > 0 && this.last && this.previous && maxBlockChange(picture, this.previous) < this.motionGate;
-    this.previous = picture;
+    if (this.motionGate > 0) this.keep(picture);
     if (still && this.last) {
       this.reused++;
       return this.last;
@@ -41,10 +42,21 @@ export class PoseTracker {
     return this.last;
   }
 
+  /** A copy of `picture` for the next motion check: the caller's buffer may hold another picture by then. */
+  private keep(picture: RgbImage): void {
+    const { width, height, data } = picture;
+    const same = this.previous && this.previous.data.length === data.length;
+    const copy = same ? this.previous!.data : new Uint8Array(data.length);
+    copy.set(data);
+    this.previous = { data: copy, width, height };
+  }
+
   private async estimate(picture: RgbImage): Promise<Keypoint[]> {
     const size = this.estimator.size;
     const direct = this.region === FULL_PICTURE && picture.width === size && picture.height === size;
-    const found = await this.estimator.estimate(direct ? picture : { data: cropResize(picture, this.region, size, this.crop), width: size, height: size });
+    if (direct) this.input.set(picture.data);
+    else cropResize(picture, this.region, size, this.input);
+    const found = await this.estimator.run(this.input);
     const pose = direct ? found : fromCrop(found, this.region);
     if (this.tracking === 'crop') this.region = nextCropRegion(pose);
     return pose;
