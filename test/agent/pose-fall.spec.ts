@@ -72,5 +72,7 @@ describe('edge agent with the pose stage', () => {
     expect(events.filter((e) => e.after.camera.id === 'masked')).toEqual([]);
     const metrics = await (await get('/metrics')).text();
     for (const graph of ['window', 'pose', 'pose-fall']) expect(metrics).toMatch(new RegExp(`vigil_inference_run_seconds_count\\{graph="${graph}"\\} [1-9]`));
+    // every model ran on a thread of its own (the default), none of them lost
+    expect(metrics).toMatch(/^vigil_inference_thread_restarts_total 0$/m);
   });
 });

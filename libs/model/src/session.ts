@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { WorkerSession, type ModelSession } from './worker-session';
+import { WorkerSession, type ModelSession, type TimedRun } from './worker-session';
 
 export type { ModelSession } from './worker-session';
 
@@ -15,6 +15,8 @@ export interface ModelRuntimeOptions {
    * other sessions' runs; `main` (default): on the calling thread, as onnxruntime-node does.
    */
   thread?: 'main' | 'worker';
+  /** With `thread: worker`: called with the reason each time a lost thread is started again. */
+  onThreadRestart?: (reason: string) => void;
 }
 
 export interface OpenedSession {
@@ -44,7 +46,10 @@ export async function openSession(path: string, options: ModelRuntimeOptions, ch
       executionMode: 'sequential',
     };
     try {
-      session = options.thread === 'worker' ? await WorkerSession.create(path, sessionOptions) : await ort.InferenceSession.create(path, sessionOptions);
+      session =
+        options.thread === 'worker'
+          ? await WorkerSession.create(path, sessionOptions, options.onThreadRestart)
+          : await ort.InferenceSession.create(path, sessionOptions);
     } catch (err) {
       const message = (err as Error).message;
       if (providers.length === 1) throw new Error(`Cannot load model "${path}" with providers ${providers.join(', ')}: ${message}`);
@@ -71,4 +76,12 @@ export function tensorShape(session: ModelSession, name: string, kind: 'input' |
     throw new Error(`${where}: no ${kind} named "${name}" (${kind}s: ${names.join(', ')})`);
   }
   return meta.isTensor ? meta.shape : undefined;
+}
+
+/** One run and its duration: the session's own time on a thread of its own, else the wall time of the call. */
+export async function timedRun(session: ModelSession, feeds: Record<string, ort.Tensor>): Promise<TimedRun> {
+  if (session instanceof WorkerSession) return session.timed(feeds);
+  const started = performance.now();
+  const outputs = await session.run(feeds);
+  return { outputs, ms: performance.now() - started };
 }

@@ -89,13 +89,30 @@ describe('WorkerSession: a model on a thread of its own', () => {
     expect(onWorker).toBeGreaterThan(20);
   });
 
+  it("should time a run by the session's own work, not the wait behind other runs on its thread", async () => {
+    const feeds = { [card.input.name]: new ort.Tensor('float32', windows(4, 7) as Float32Array, [4, frames, 3, height, width]) };
+    const started = performance.now();
+    const runs = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const run = await worker.timed(feeds);
+        return { ms: run.ms, wall: performance.now() - started };
+      }),
+    );
+    const [a, b, c] = runs;
+    expect(a.ms).toBeGreaterThan(0);
+    // the thread runs them one after another: the last one waited for the other two, and that wait is not its time
+    expect(c.wall).toBeGreaterThanOrEqual(a.ms + b.ms + c.ms);
+  });
+
   it('should fail the runs of a thread that dies, start a new one and score the next run', async () => {
-    const session = await WorkerSession.create(onnxPath, { intraOpNumThreads: 1 });
+    const reasons: string[] = [];
+    const session = await WorkerSession.create(onnxPath, { intraOpNumThreads: 1 }, (reason) => reasons.push(reason));
     try {
       const lost = logits(session, windows(4, 5), 4);
       await session.kill();
       await expect(lost).rejects.toThrow(/inference thread .* stopped/);
       expect(session.restarts).toBe(1);
+      expect(reasons).toEqual([expect.stringMatching(/inference thread for ".*vigil-vit-tiny.onnx" stopped \(exit code 1\)/)]);
       expect(await logits(session, windows(1, 6), 1)).toEqual(await logits(main, windows(1, 6), 1));
     } finally {
       await session.release();

@@ -26,7 +26,7 @@ type Reply =
       outputMetadata: ort.InferenceSession.ValueMetadata[];
     }
   | { kind: 'failed'; message: string }
-  | { kind: 'result'; id: number; outputs: Record<string, WireTensor> }
+  | { kind: 'result'; id: number; outputs: Record<string, WireTensor>; ms: number }
   | { kind: 'error'; id: number; message: string };
 
 /**
@@ -63,10 +63,12 @@ ort.InferenceSession.create(workerData.path, workerData.options).then(
           // onnxruntime takes no shared memory: a shared input is copied here, on this thread
           feeds[name] = new ort.Tensor(t.type, t.data.buffer instanceof SharedArrayBuffer ? local(name, t.data) : t.data, t.dims);
         }
+        const started = performance.now();
         const out = await session.run(feeds);
+        const ms = performance.now() - started;
         const outputs = {};
         for (const [name, t] of Object.entries(out)) outputs[name] = wire(t);
-        parentPort.postMessage({ kind: 'result', id: m.id, outputs }, Object.values(outputs).map((t) => t.data.buffer));
+        parentPort.postMessage({ kind: 'result', id: m.id, outputs, ms }, Object.values(outputs).map((t) => t.data.buffer));
       } catch (err) {
         parentPort.postMessage({ kind: 'error', id: m.id, message: String(err && err.message || err) });
       }
@@ -79,8 +81,14 @@ ort.InferenceSession.create(workerData.path, workerData.options).then(
 );
 `;
 
+/** A run's outputs and how long the session took over it (not counting the wait for the thread). */
+export interface TimedRun {
+  outputs: ort.InferenceSession.OnnxValueMapType;
+  ms: number;
+}
+
 interface Pending {
-  resolve: (out: ort.InferenceSession.OnnxValueMapType) => void;
+  resolve: (run: TimedRun) => void;
   reject: (err: Error) => void;
 }
 
@@ -108,11 +116,15 @@ export class WorkerSession implements ModelSession {
   private constructor(
     private readonly path: string,
     private readonly options: ort.InferenceSession.SessionOptions,
+    private readonly onRestart?: (reason: string) => void,
   ) {}
 
-  /** Opens `path` on a new thread; rejects with onnxruntime's message when it cannot be opened there. */
-  static async create(path: string, options: ort.InferenceSession.SessionOptions): Promise<WorkerSession> {
-    const session = new WorkerSession(path, options);
+  /**
+   * Opens `path` on a new thread; rejects with onnxruntime's message when it cannot be opened there. `onRestart`
+   * hears why a thread was lost each time a new one is started.
+   */
+  static async create(path: string, options: ort.InferenceSession.SessionOptions, onRestart?: (reason: string) => void): Promise<WorkerSession> {
+    const session = new WorkerSession(path, options, onRestart);
     session.start();
     await session.ready;
     return session;
@@ -148,6 +160,7 @@ export class WorkerSession implements ModelSession {
       this.pending.clear();
       if (this.released) return;
       this.restarts++;
+      this.onRestart?.(reason);
       this.start();
     };
     worker.on('error', (err) => lost(`the inference thread for "${this.path}" failed: ${err.message}`));
@@ -160,10 +173,19 @@ export class WorkerSession implements ModelSession {
     if (!p) return;
     this.pending.delete(r.id);
     if (r.kind === 'error') p.reject(new Error(r.message));
-    else p.resolve(Object.fromEntries(Object.entries(r.outputs).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as Float32Array, t.dims)])));
+    else
+      p.resolve({
+        outputs: Object.fromEntries(Object.entries(r.outputs).map(([name, t]) => [name, new ort.Tensor(t.type, t.data as Float32Array, t.dims)])),
+        ms: r.ms,
+      });
   }
 
   async run(feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.OnnxValueMapType> {
+    return (await this.timed(feeds)).outputs;
+  }
+
+  /** `run`, with the time the session spent on it: runs queued for the thread wait without it counting. */
+  async timed(feeds: Record<string, ort.Tensor>): Promise<TimedRun> {
     if (this.released) throw new Error(`session "${this.path}" was released`);
     const wireFeeds: Record<string, WireTensor> = {};
     const transfer: ArrayBuffer[] = [];

@@ -33,6 +33,12 @@ export class ModelRepository {
   private poseFall?: ReturnType<typeof withPoseFall>;
   private readonly runListeners: Array<(graph: string, ms: number, batch: number) => void> = [];
   private views: Views = 'whole';
+  /** Inference threads started again after one was lost (model.thread: worker). */
+  threadRestarts = 0;
+  private readonly onThreadRestart = (reason: string) => {
+    this.threadRestarts++;
+    this.logger.warn(`${reason}; started a new one (the cameras' runs in flight were lost, the next ones run there)`);
+  };
 
   constructor(@Inject(SITE_CONFIG) private readonly config: SiteConfig) {}
 
@@ -43,6 +49,7 @@ export class ModelRepository {
     this.model = await loadVideoModel(cardPath, {
       intraOpThreads: threads,
       thread,
+      onThreadRestart: this.onThreadRestart,
       executionProviders,
       mode,
       precision,
@@ -68,6 +75,7 @@ export class ModelRepository {
     const stage = await PoseStage.open(resolvePoseFallCard(poseCard), {
       intraOpThreads: threads,
       thread,
+      onThreadRestart: this.onThreadRestart,
       executionProviders,
       motionGate: poseMotionGate,
       onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)),

@@ -97,6 +97,7 @@ export class MetricsController {
     value('vigil_clip_queue', 'Event clips waiting for an encoder', () => media.clipsWaiting);
     counter('vigil_clips_skipped_total', 'Event clips not written because media.clipQueue was full', () => media.clipsSkipped);
     counter('vigil_inference_windows_total', 'Windows scored', () => model.stats?.windows ?? 0);
+    counter('vigil_inference_thread_restarts_total', 'Inference threads started again after one was lost (model.thread: worker)', () => model.threadRestarts);
     // time per window: vigil_inference_run_seconds (a histogram per graph) replaces the mean in milliseconds
   }
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { RgbImage } from '../preprocess';
-import { openSession, type ModelRuntimeOptions, type ModelSession } from '../session';
+import { openSession, timedRun, type ModelRuntimeOptions, type ModelSession } from '../session';
 import { sharedInt32, WorkerSession } from '../worker-session';
 
 /** MoveNet's 17 COCO keypoints, in its output order. */
@@ -93,10 +93,9 @@ export class PoseEstimator {
   /** The pose in `pixels` (size x size x RGB, from `newInput`), which the caller leaves alone until this settles. */
   async run(pixels: Int32Array<ArrayBufferLike>): Promise<Keypoint[]> {
     const { size } = this;
-    const started = performance.now();
-    const out = await this.session.run({ [this.card.input.name]: new ort.Tensor('int32', pixels as Int32Array, [1, size, size, 3]) });
-    this.onRun?.(performance.now() - started);
-    const data = out[this.card.output.name].data as Float32Array;
+    const { outputs, ms } = await timedRun(this.session, { [this.card.input.name]: new ort.Tensor('int32', pixels as Int32Array, [1, size, size, 3]) });
+    this.onRun?.(ms);
+    const data = outputs[this.card.output.name].data as Float32Array;
     return KEYPOINT_NAMES.map((_, k) => ({ y: data[k * 3], x: data[k * 3 + 1], score: data[k * 3 + 2] }));
   }
 

@@ -2,7 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { openSession, type ModelRuntimeOptions, type ModelSession } from '../session';
+import { openSession, timedRun, type ModelRuntimeOptions, type ModelSession } from '../session';
 import { KEYPOINT_NAMES, type Keypoint } from './pose-estimator';
 
 export const PoseFallCardSchema = z.object({
@@ -60,10 +60,9 @@ export class PoseFallModel {
   /** Raw logits for a batch of flattened windows (frames * 17 * 3 values each). */
   async logits(batch: Float32Array, size: number): Promise<Float32Array> {
     const input = new ort.Tensor('float32', batch, [size, this.frames, KEYPOINT_NAMES.length, 3]);
-    const started = performance.now();
-    const out = await this.session.run({ [this.card.input.name]: input });
-    this.onRun?.(performance.now() - started, size);
-    return out[this.card.output.name].data as Float32Array;
+    const { outputs, ms } = await timedRun(this.session, { [this.card.input.name]: input });
+    this.onRun?.(ms, size);
+    return outputs[this.card.output.name].data as Float32Array;
   }
 
   async score(window: readonly Keypoint[][]): Promise<number> {
