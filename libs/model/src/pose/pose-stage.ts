@@ -32,7 +32,7 @@ export class PoseTracker {
   }
 
   async next(picture: RgbImage): Promise<Keypoint[]> {
-    const still = this.motionGate > 0 && this.last && this.previous && maxBlockChange(picture, this.previous) < this.motionGate;
+    const still = this.motionGate > 0 && this.last !== undefined && this.previous !== undefined && this.unchanged(picture, this.previous);
     if (this.motionGate > 0) this.keep(picture);
     if (still && this.last) {
       this.reused++;
@@ -40,6 +40,15 @@ export class PoseTracker {
     }
     this.last = await this.estimate(picture);
     return this.last;
+  }
+
+  /**
+   * Nothing moved by the gate's grey levels: anywhere on the coarse grid, and, while a person is followed, on a
+   * fine grid over their crop, so a small person far from the camera who falls is seen falling.
+   */
+  private unchanged(picture: RgbImage, previous: RgbImage): boolean {
+    if (maxBlockChange(picture, previous) >= this.motionGate) return false;
+    return this.region === FULL_PICTURE || maxBlockChange(picture, previous, this.region) < this.motionGate;
   }
 
   /** A copy of `picture` for the next motion check: the caller's buffer may hold another picture by then. */
@@ -71,23 +80,32 @@ export class PoseTracker {
 /** Step between sampled pixels of the motion grid, and samples per block side. */
 const GRID_STEP = 8;
 const BLOCK = 8;
+/** Samples across a crop region's side on its fine grid (4x4 blocks of 8x8 samples over the person). */
+const REGION_SAMPLES = 32;
 
 /**
  * The largest mean absolute change (grey levels, summed RGB / 3) of any block of the sampled grid between two
  * pictures of the same size: a person moving anywhere changes their block even when the picture barely changes.
+ * With `region` the grid covers that region only, with REGION_SAMPLES samples across it whatever its size.
  */
-export function maxBlockChange(a: RgbImage, b: RgbImage): number {
+export function maxBlockChange(a: RgbImage, b: RgbImage, region?: CropRegion): number {
   if (a.width !== b.width || a.height !== b.height) return Infinity;
-  const cols = Math.ceil(a.width / GRID_STEP),
-    rows = Math.ceil(a.height / GRID_STEP);
+  const x0 = region ? Math.max(0, Math.floor(region.x0 * a.width)) : 0;
+  const y0 = region ? Math.max(0, Math.floor(region.y0 * a.height)) : 0;
+  const x1 = region ? Math.min(a.width, Math.ceil((region.x0 + region.w) * a.width)) : a.width;
+  const y1 = region ? Math.min(a.height, Math.ceil((region.y0 + region.h) * a.height)) : a.height;
+  if (x1 <= x0 || y1 <= y0) return 0;
+  const step = region ? Math.max(1, Math.floor(Math.max(x1 - x0, y1 - y0) / REGION_SAMPLES)) : GRID_STEP;
+  const cols = Math.ceil((x1 - x0) / step),
+    rows = Math.ceil((y1 - y0) / step);
   const bw = Math.ceil(cols / BLOCK),
     bh = Math.ceil(rows / BLOCK);
   const sum = new Float64Array(bw * bh),
     count = new Uint32Array(bw * bh);
   for (let gy = 0; gy < rows; gy++) {
-    const row = gy * GRID_STEP * a.width;
+    const row = (y0 + gy * step) * a.width;
     for (let gx = 0; gx < cols; gx++) {
-      const o = (row + gx * GRID_STEP) * 3;
+      const o = (row + x0 + gx * step) * 3;
       const d = Math.abs(a.data[o] - b.data[o]) + Math.abs(a.data[o + 1] - b.data[o + 1]) + Math.abs(a.data[o + 2] - b.data[o + 2]);
       const k = Math.floor(gy / BLOCK) * bw + Math.floor(gx / BLOCK);
       sum[k] += d / 3;
