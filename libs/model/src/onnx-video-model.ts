@@ -1,8 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { loadModelCard, type LoadedCard, type ModelCard } from './model-card';
 import { windowLength } from './preprocess';
-import { openSession, tensorShape, type ModelRuntimeOptions, type ModelSession } from './session';
-import { WorkerSession } from './worker-session';
+import { openSession, readsInPlace, tensorShape, type ModelRuntimeOptions, type ModelSession } from './session';
 
 export type Precision = 'fp32' | 'fp16';
 
@@ -26,7 +25,7 @@ export class OnnxVideoModel {
 
   /** Its session runs on a thread of its own and reads batches in shared memory in place (see BatchBuffer). */
   get readsInPlace(): boolean {
-    return this.session instanceof WorkerSession;
+    return readsInPlace(this.session);
   }
 
   get labels(): string[] {

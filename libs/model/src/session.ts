@@ -78,6 +78,11 @@ export function tensorShape(session: ModelSession, name: string, kind: 'input' |
   return meta.isTensor ? meta.shape : undefined;
 }
 
+/** The session runs on a thread of its own and reads inputs in shared memory in place (`sharedFloat32`, `sharedInt32`). */
+export function readsInPlace(session: ModelSession): boolean {
+  return session instanceof WorkerSession;
+}
+
 /** One run and its duration: the session's own time on a thread of its own, else the wall time of the call. */
 export async function timedRun(session: ModelSession, feeds: Record<string, ort.Tensor>): Promise<TimedRun> {
   if (session instanceof WorkerSession) return session.timed(feeds);

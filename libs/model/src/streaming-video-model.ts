@@ -2,8 +2,7 @@ import * as ort from 'onnxruntime-node';
 import { loadModelCard, type LoadedCard, type ModelCard } from './model-card';
 import { scoresFromLogits } from './onnx-video-model';
 import { frameLength } from './preprocess';
-import { openSession, tensorShape, type ModelRuntimeOptions, type ModelSession } from './session';
-import { WorkerSession } from './worker-session';
+import { openSession, readsInPlace, tensorShape, type ModelRuntimeOptions, type ModelSession } from './session';
 
 /**
  * A factorised video model: a frame encoder run once per new frame (the frame and the one before it in, an
@@ -25,7 +24,7 @@ export class StreamingVideoModel {
 
   /** Its sessions run on threads of their own and read batches in shared memory in place (see BatchBuffer). */
   get readsInPlace(): boolean {
-    return this.frameSession instanceof WorkerSession && this.temporalSession instanceof WorkerSession;
+    return readsInPlace(this.frameSession) && readsInPlace(this.temporalSession);
   }
 
   get embeddingSize(): number {

@@ -97,8 +97,8 @@ interface Pending {
  * agent's thread every run (tens of ms on a CPU) stalls frame intake, MQTT and HTTP; on a thread of its own the
  * run overlaps them and the other models' runs. An input in shared memory (`sharedFloat32`, `sharedInt32`) is read
  * by the thread, so the caller must leave it alone until the run settles; any other input is copied when `run` is
- * called and the copy handed over. Outputs are handed back. A thread that dies (out of memory, a crash in the runtime) fails the runs it held and is
- * started again for the next one.
+ * called and the copy handed over. Outputs are handed back. A thread that dies (out of memory, a crash in the
+ * runtime) fails the runs it held and is started again for the next one.
  */
 export class WorkerSession implements ModelSession {
   private worker!: Worker;

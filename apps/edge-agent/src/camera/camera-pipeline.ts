@@ -135,8 +135,12 @@ export class CameraPipeline {
           if (this.poseMask) applyMask(frame.side, this.poseMask, [0, 0, 0]);
           posed = poseScorer.push({ data: frame.side, width: pose.picture.width, height: pose.picture.height });
         }
-        // the pose and the video model look at the frame at the same time (each on its own thread)
-        [scored] = await Promise.all([scorer.push(frame, frame.at), posed]);
+        // the pose and the video model look at the frame at the same time (each on its own thread); both settle
+        // before a failure resets the scorers, so neither pushes into a scorer reset under it
+        const [video, poseDone] = await Promise.allSettled([scorer.push(frame, frame.at), posed]);
+        if (video.status === 'rejected') throw video.reason;
+        if (poseDone.status === 'rejected') throw poseDone.reason;
+        scored = video.value;
         if (scored && pose && poseScorer) scored = { ...scored, scores: pose.apply(scored.scores, (await poseScorer.score()) ?? 0) };
       } catch (err) {
         this.deps.logger.error(

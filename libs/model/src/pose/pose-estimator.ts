@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { RgbImage } from '../preprocess';
-import { openSession, timedRun, type ModelRuntimeOptions, type ModelSession } from '../session';
-import { sharedInt32, WorkerSession } from '../worker-session';
+import { openSession, readsInPlace, timedRun, type ModelRuntimeOptions, type ModelSession } from '../session';
+import { sharedInt32 } from '../worker-session';
 
 /** MoveNet's 17 COCO keypoints, in its output order. */
 export const KEYPOINT_NAMES = [
@@ -78,7 +78,7 @@ export class PoseEstimator {
   /** A buffer for `run`'s pixels, in shared memory when the session reads it in place on its own thread. */
   newInput(): Int32Array<ArrayBufferLike> {
     const n = this.size * this.size * 3;
-    return this.session instanceof WorkerSession ? sharedInt32(n) : new Int32Array(n);
+    return readsInPlace(this.session) ? sharedInt32(n) : new Int32Array(n);
   }
 
   async estimate(frame: RgbImage): Promise<Keypoint[]> {

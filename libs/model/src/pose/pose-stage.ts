@@ -54,8 +54,7 @@ export class PoseTracker {
   /** A copy of `picture` for the next motion check: the caller's buffer may hold another picture by then. */
   private keep(picture: RgbImage): void {
     const { width, height, data } = picture;
-    const same = this.previous && this.previous.data.length === data.length;
-    const copy = same ? this.previous!.data : new Uint8Array(data.length);
+    const copy = this.previous?.data.length === data.length ? this.previous.data : new Uint8Array(data.length);
     copy.set(data);
     this.previous = { data: copy, width, height };
   }
