@@ -8,10 +8,14 @@
  * 4 fps, 96x96 RGB) into onnxruntime-node scoring every window with the card's window graph, nothing else; the
  * agent's CPU is reported against it as a ratio.
  *
- *   npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin-stream --hop 1 --baseline --fall video --views tiles]
+ *   npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin-stream --hop 1 --baseline --fall video --views tiles
+ *                            --confirm off|builtin-tiles --gate 0.93 --pose-gate 6]
  *
  * `--fall pose` (the agent's default) runs the pose stage beside the video model; the clip's rendered figure scores
  * lower than a real person, so its fall rule opens at 0.5 here: the bench measures time and cost, not accuracy.
+ * `--confirm` and `--gate` set model.confirm (the fire and smoke cascade; `off` runs the window model alone) and
+ * `--pose-gate` model.poseMotionGate; the report counts the windows the confirming model saw. How many windows
+ * pass the gate depends on the footage: the rendered clip is no measure of a real camera's (docs/model.md).
  */
 import type { EventMessage } from '@vigil/contracts';
 import { loadModelCard, resolveModelCard, toPixelValues, type RgbImage, type Views } from '@vigil/model';
@@ -28,7 +32,7 @@ import { treeUsage } from './proc-stats';
 import { simulatedSite } from './simulated-site';
 
 const options = benchOptions(
-  'Usage: npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin|builtin-stream|<card.json> --hop 1 --baseline --fall pose|video --views whole|tiles --json <file>]',
+  'Usage: npm run bench:cameras [-- --cameras 1,4,8,16,32,48 --seconds 30 --no-events --card builtin|builtin-stream|<card.json> --hop 1 --baseline --fall pose|video --views whole|tiles --confirm off|builtin-tiles|<card.json> --gate N --pose-gate N --json <file>]',
   {
     cameras: { type: 'string' },
     seconds: { type: 'string' },
@@ -38,6 +42,9 @@ const options = benchOptions(
     baseline: { type: 'boolean' },
     fall: { type: 'string' },
     views: { type: 'string' },
+    confirm: { type: 'string' },
+    gate: { type: 'string' },
+    'pose-gate': { type: 'string' },
     json: { type: 'string' },
   },
 );
@@ -59,6 +66,10 @@ const jsonOut = options.string('json');
 const views = options.string('views') as Views | undefined;
 if (views !== undefined && !['whole', 'tiles'].includes(views)) throw new Error(`--views must be whole or tiles, got "${views}"`);
 if (!['pose', 'video'].includes(fall)) throw new Error(`--fall must be pose or video, got "${fall}"`);
+/** model.confirm (default: the agent's) and its gate; model.poseMotionGate. */
+const confirm = options.string('confirm');
+const gate = options.optionalNumber('gate');
+const poseMotionGate = options.optionalNumber('pose-gate');
 
 function waitLine(proc: ChildProcess, pattern: RegExp, timeoutMs: number, stream: 'stdout' | 'stderr' = 'stdout'): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -102,6 +113,9 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
     model: cardOption,
     hop,
     views,
+    confirm,
+    gate,
+    poseMotionGate,
     mark: { at: onsetS, period: clipSeconds },
     fallCooldownSeconds: 0,
     fall,
@@ -154,7 +168,10 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
   await observer.subscribeAsync('vigil/bench/events', { qos: 1 });
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
   const health = async () =>
-    (await (await fetch(`http://127.0.0.1:${httpPort}/health`)).json()) as { cameras: Array<{ fps: number; dropped: number; windows: number; state: string }> };
+    (await (await fetch(`http://127.0.0.1:${httpPort}/health`)).json()) as {
+      cameras: Array<{ fps: number; dropped: number; windows: number; state: string }>;
+      cascade?: { windows: number; confirmed: number };
+    };
   const h0 = await health();
   const u0 = treeUsage(agent.pid!);
   const c0 = treeUsage(rtsp.pid!);
@@ -177,6 +194,7 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
   await new Promise((r) => rtsp.once('exit', r));
   const windows = h1.cameras.reduce((a, c, i) => a + c.windows - (h0.cameras[i]?.windows ?? 0), 0);
   const dropped = h1.cameras.reduce((a, c, i) => a + c.dropped - (h0.cameras[i]?.dropped ?? 0), 0);
+  const confirmed = h1.cascade && h0.cascade ? (h1.cascade.confirmed - h0.cascade.confirmed) / wall : undefined;
   return {
     n,
     cpuPct: ((u1.cpuS - u0.cpuS) / wall) * 100,
@@ -186,6 +204,7 @@ async function runOnce(n: number, clip: string, durationS: number, onsetS: numbe
     online: h1.cameras.filter((c) => c.state === 'online').length,
     windowsPerS: windows / wall,
     droppedPerS: dropped / wall,
+    confirmedPerS: confirmed,
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
     agentP50: percentile(afterDecision, 0.5),
@@ -277,21 +296,29 @@ async function main(): Promise<void> {
     `cameras per agent: 640x360 H.264 RTSP cameras (GStreamer, looping ${clip}: ${duration} s, fall onset at ${onset.toFixed(2)} s), 4 fps analysis, ${seconds} s measured after ${WARMUP_S} s warm-up`,
   );
   console.log(
-    `machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}; model.card: ${cardOption}, model.fall: ${fall}${fall === 'pose' ? ' (fall threshold 0.5 for the rendered figure)' : ''}${hop ? `, model.hop: ${hop}` : ''}${views ? `, model.views: ${views}` : ''}${noEvents ? '; events disabled' : ''}`,
+    `machine: ${cpus()[0].model} x${cpus().length}, node ${process.version}; model.card: ${cardOption}, model.fall: ${fall}${fall === 'pose' ? ' (fall threshold 0.5 for the rendered figure)' : ''}${hop ? `, model.hop: ${hop}` : ''}${views ? `, model.views: ${views}` : ''}${confirm ? `, model.confirm: ${confirm}` : ''}${gate !== undefined ? `, gate ${gate}` : ''}${poseMotionGate !== undefined ? `, model.poseMotionGate: ${poseMotionGate}` : ''}${noEvents ? '; events disabled' : ''}`,
   );
   console.log('The simulated cameras (GStreamer RTSP server + one ffmpeg feeder each) run on the same 2 cores; their CPU is shown apart.');
   console.log(
     'Latency: onset sent by the simulator -> `new` on MQTT, for fall alerts within 6 s of an onset (others are counted apart); "after decision": from the arrival in the agent of the frame that completed the deciding window. Fall cooldown 0.',
   );
   console.log(
-    'cameras | agent CPU % (of one core) | CPU %/camera | camera simulator CPU % | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | dropped frames/s | alerts after an onset | other fall alerts | latency p50 ms | p95 ms | after decision p50 ms | p95 ms',
+    'cameras | agent CPU % (of one core) | CPU %/camera | camera simulator CPU % | peak RSS MB | fps/camera (target 4) | cameras online | windows/s | confirmed windows/s | dropped frames/s | alerts after an onset | other fall alerts | latency p50 ms | p95 ms | after decision p50 ms | p95 ms',
   );
   const rows: Array<{ n: number; cpuPct: number; windowsPerS: number }> = [];
   const result: CamerasResult = {
     bench: 'cameras',
     date: new Date().toISOString(),
     machine: `${cpus()[0].model} x${cpus().length}, node ${process.version}`,
-    model: { card: cardOption, fall, ...(hop ? { hop } : {}), ...(views ? { views } : {}) },
+    model: {
+      card: cardOption,
+      fall,
+      ...(hop ? { hop } : {}),
+      ...(views ? { views } : {}),
+      ...(confirm ? { confirm } : {}),
+      ...(gate !== undefined ? { gate } : {}),
+      ...(poseMotionGate !== undefined ? { poseMotionGate } : {}),
+    },
     rows: [],
   };
   for (const n of counts) {
@@ -306,6 +333,7 @@ async function main(): Promise<void> {
       online: r.online,
       windowsPerS: r.windowsPerS,
       droppedPerS: r.droppedPerS,
+      ...(r.confirmedPerS === undefined ? {} : { confirmedPerS: r.confirmedPerS }),
       alerts: r.alerts,
       otherAlerts: r.otherAlerts,
       latencyP50Ms: r.p50,
@@ -323,6 +351,7 @@ async function main(): Promise<void> {
         r.fpsPerCamera.toFixed(2),
         `${r.online}/${r.n}`,
         r.windowsPerS.toFixed(1),
+        r.confirmedPerS === undefined ? '-' : r.confirmedPerS.toFixed(1),
         r.droppedPerS.toFixed(2),
         r.alerts,
         r.otherAlerts,

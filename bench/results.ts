@@ -10,6 +10,8 @@ export interface CamerasRow {
   online: number;
   windowsPerS: number;
   droppedPerS: number;
+  /** Windows the confirming model scored (model.confirm). */
+  confirmedPerS?: number;
   alerts: number;
   otherAlerts: number;
   latencyP50Ms: number;
@@ -24,7 +26,7 @@ export interface CamerasResult {
   bench: 'cameras';
   date: string;
   machine: string;
-  model: { card: string; fall: string; hop?: number; views?: string };
+  model: { card: string; fall: string; hop?: number; views?: string; confirm?: string; gate?: number; poseMotionGate?: number };
   rows: CamerasRow[];
 }
 

@@ -45,6 +45,25 @@ export interface SiteOptions {
   fall?: 'pose' | 'video';
   /** The fall rule's threshold (default: the card's). */
   fallThreshold?: number;
+  /** model.confirm of the agent: off, or the confirming card (default: the agent's). */
+  confirm?: string;
+  /** model.confirm.gate (default: the confirming card's). */
+  gate?: number;
+  /** model.poseMotionGate (default: the agent's). */
+  poseMotionGate?: number;
+}
+
+/** The site file's model line for these options. */
+function modelLine(o: SiteOptions): string {
+  const fields = [`card: ${o.model ?? 'builtin'}`];
+  if (o.hop) fields.push(`hop: ${o.hop}`);
+  if (o.views) fields.push(`views: ${o.views}`);
+  if (o.fall) fields.push(`fall: ${o.fall}`);
+  if (o.confirm === 'off') fields.push('confirm: false');
+  else if (o.confirm !== undefined || o.gate !== undefined)
+    fields.push(`confirm: { card: ${o.confirm ?? 'builtin-tiles'}${o.gate !== undefined ? `, gate: ${o.gate}` : ''} }`);
+  if (o.poseMotionGate !== undefined) fields.push(`poseMotionGate: ${o.poseMotionGate}`);
+  return `model: { ${fields.join(', ')} }`;
 }
 
 export async function simulatedSite(site: string, n: number, clip: string, options: SiteOptions = {}): Promise<SimulatedSite> {
@@ -76,7 +95,7 @@ export async function simulatedSite(site: string, n: number, clip: string, optio
       ...Array.from({ length: n }, (_, i) => `  - { id: cam${i}, url: "rtsp://127.0.0.1:${rtspPort}/cam${i}" }`),
       // no console here: delivery ends at the broker (mqtt.endToEndAcks off), as on a site without one
       `mqtt: { url: "mqtt://127.0.0.1:${mqttPort}", endToEndAcks: false, embeddedBroker: { enabled: true, port: ${mqttPort} }${options.extraMqtt ?? ''} }`,
-      `model: { card: ${options.model ?? 'builtin'}${options.hop ? `, hop: ${options.hop}` : ''}${options.views ? `, views: ${options.views}` : ''}${options.fall ? `, fall: ${options.fall}` : ''} }`,
+      modelLine(options),
       `storage: { path: "${join(dir, 'agent.db')}" }`,
       `media: { dir: "${join(dir, 'media')}" }`,
       `http: { port: ${httpPort}, token: "${token}" }`,

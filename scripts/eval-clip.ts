@@ -3,7 +3,17 @@
  * replay the event rule over those scores. Scores do not depend on the rule, so thresholds can be swept without
  * decoding again.
  */
-import { createFrameScorer, decodeSize, windowSeconds, type LabelScores, type ModelCard, type PoseStage, type VideoModel, type Views } from '@vigil/model';
+import {
+  createFrameScorer,
+  decodeSize,
+  windowSeconds,
+  type FrameScorer,
+  type LabelScores,
+  type ModelCard,
+  type PoseStage,
+  type VideoModel,
+  type Views,
+} from '@vigil/model';
 import { EVENT_CLASSES, windowLabel, type ClipResult, type EvalClip, type EventClass, type RaisedEvent } from '@vigil/model/evaluation';
 import { FfmpegFrameSource, inputArguments, type Frame, type FrameSize } from '@vigil/streams';
 import { EventTracker, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
@@ -50,22 +60,32 @@ export function combineFall(video: number, pose: number, how: FallSource): numbe
   return how === 'video' ? video : how === 'pose' ? pose : how === 'max' ? Math.max(video, pose) : (video + pose) / 2;
 }
 
+/** What scores a clip's frames, as the agent would: a video model with its views, or a cascade (`Cascade`). */
+export interface ClipScoring {
+  readonly card: ModelCard;
+  readonly frameSize: { width: number; height: number };
+  createScorer(): FrameScorer;
+}
+
+export function viewsScoring(model: VideoModel, views: Views = 'whole'): ClipScoring {
+  return { card: model.card, frameSize: decodeSize(model.card, views), createScorer: () => createFrameScorer(model, views) };
+}
+
 /** The clip's windows with their scores and labels; `events` is left empty for `raiseEvents`. */
 export async function scoreClip(
-  model: VideoModel,
+  scoring: ClipScoring,
   clip: EvalClip,
   pose?: PoseFallOption,
-  views: Views = 'whole',
 ): Promise<{ result: ClipResult; frames: number; posesReused: number }> {
-  const { card } = model;
+  const { card } = scoring;
   const { fps } = card.input;
-  const scorer = createFrameScorer(model, views);
+  const scorer = scoring.createScorer();
   const result: ClipResult = { clip, seconds: 0, windows: [], events: [] };
   // as in the agent, the pose model sees the same sampled frames letterboxed at its own size (the `side` output)
   const side = pose?.stage.pictureSize;
   const poseScorer = pose?.stage.createScorer();
   let frames = 0;
-  for await (const frame of decodeFile(clip.file, fps, decodeSize(card, views), side)) {
+  for await (const frame of decodeFile(clip.file, fps, scoring.frameSize, side)) {
     frames++;
     const t = frames / fps;
     if (poseScorer && side && frame.side) await poseScorer.push({ data: frame.side, width: side.width, height: side.height });

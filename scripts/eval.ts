@@ -5,7 +5,7 @@
  *   npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin | builtin-stream | card.json]
  *                   [--mode auto | window | streaming] [--hop N] [--config site.yaml] [--out folder] [--threads 2]
  *                   [--by source | dataset] [--budget N [--write-card card.json]] [--fall video | pose | max | mean]
- *                   [--views whole | tiles]
+ *                   [--views whole | tiles] [--confirm builtin-tiles | card.json | off [--gate N]]
  *
  * Every file is decoded frame by frame (never at a live camera's newest-frame-wins pace), so two runs give the
  * same report whatever else the machine is doing. `--by` groups the per-source rows by the manifest's
@@ -18,6 +18,11 @@
  *
  * `--views tiles` scores the whole picture and its four quadrants decoded at twice the model's size (`model.views`;
  * default: the card's `views`); a card written with `--write-card` records the views its thresholds were chosen for.
+ * `--confirm <card> [--gate N]` (`model.confirm`) scores fire and smoke as a cascade: the card's model on every
+ * window, the confirming model on the whole picture and quadrants of windows whose fire or smoke score reaches N
+ * (default: the gate in the confirming card); the report counts the windows each stage scored. With `--write-card`
+ * the gate and the chosen fire and smoke thresholds go into the given (confirming) card's `confirming` section.
+ * `--confirm off` scores without the cascade whatever the site file says.
  *
  * `--config` takes the model (card, mode, hop, views) and the event rules from a site file, so a site's own settings
  * can be tried on footage before they go live; `--card`, `--mode`, `--hop` and `--views` override the file.
@@ -27,6 +32,8 @@
  */
 import { readCommandLine, UsageError } from '@vigil/config';
 import {
+  Cascade,
+  CONFIRMED_KINDS,
   loadModelCard,
   loadVideoModel,
   PoseStage,
@@ -67,12 +74,13 @@ import { basename, join, relative, resolve } from 'node:path';
 import { loadSiteConfig } from '../apps/edge-agent/src/config/load-site-config';
 import { SiteConfigSchema, type SiteConfig } from '../apps/edge-agent/src/config/site-config.schema';
 import { trackerRule, type TrackerRule } from '../apps/edge-agent/src/events/event-tracker';
+import { confirmSetting } from '../apps/edge-agent/src/inference/cascade-setting';
 import { REPO_ROOT, renderClip, type Scenario } from './demo-clip';
-import { combineFall, raiseEvents, scoreClip, type FallSource, type PoseFallOption } from './eval-clip';
+import { combineFall, raiseEvents, scoreClip, viewsScoring, type ClipScoring, type FallSource, type PoseFallOption } from './eval-clip';
 import { svgToPng } from './svg-to-png';
 
 const USAGE =
-  'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean] [--pose-card card.json] [--pose-gate N] [--views whole|tiles] [--threads 2]';
+  'usage: npm run eval -- <clips folder | manifest.tsv | synthetic> [--split val] [--card builtin|builtin-stream|card.json] [--mode auto|window|streaming] [--hop N] [--config site.yaml] [--out folder] [--by source|dataset] [--budget N [--write-card card.json]] [--fall video|pose|max|mean] [--pose-card card.json] [--pose-gate N] [--views whole|tiles] [--confirm builtin-tiles|card.json|off [--gate N]] [--threads 2]';
 
 function fail(message: string): never {
   console.error(`eval: ${message}`);
@@ -112,6 +120,8 @@ async function main(): Promise<void> {
         by: { type: 'string' },
         card: { type: 'string' },
         config: { type: 'string' },
+        confirm: { type: 'string' },
+        gate: { type: 'string' },
         fall: { type: 'string' },
         hop: { type: 'string' },
         mode: { type: 'string' },
@@ -172,8 +182,29 @@ async function main(): Promise<void> {
   const viewsOption = option['views'] ?? config.model.views;
   if (viewsOption !== undefined && !['whole', 'tiles'].includes(viewsOption)) fail(`--views must be whole or tiles, got "${viewsOption}"`);
   const views = (viewsOption ?? loadModelCard(cardPath).card.views) as Views;
+  const configured = confirmSetting({
+    ...config.model,
+    ...(option['card'] ? { card: option['card'] } : {}),
+    ...(viewsOption ? { views: viewsOption as Views } : {}),
+  });
+  const confirmOption = option['confirm'] ?? configured?.card;
+  const confirmCard = confirmOption === 'off' ? undefined : confirmOption;
+  const gateOption = option['gate'] ?? configured?.gate;
+  const gate = gateOption === undefined ? undefined : Number(gateOption);
+  if (gate !== undefined && !(gate >= 0 && gate <= 0.99)) fail(`--gate is a score from 0 to 0.99, got "${gateOption}"`);
+  if (confirmCard !== undefined && views !== 'whole') fail('--confirm scores the whole picture first and tiles to confirm; leave out --views tiles');
   const model = await loadVideoModel(cardPath, { mode, hop, intraOpThreads: threads, maxBatch: VIEW_COUNT[views] });
-  const { card } = model;
+  let cascade: Cascade | undefined;
+  if (confirmCard !== undefined) {
+    const second = await loadVideoModel(resolveModelCard(confirmCard), { mode: 'window', hop, intraOpThreads: threads, maxBatch: VIEW_COUNT.tiles });
+    try {
+      cascade = new Cascade(model, second, gate);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
+  const scoring: ClipScoring = cascade ?? viewsScoring(model, views);
+  const { card } = scoring;
   let pose: PoseFallOption | undefined;
   if (fallFrom !== 'video') {
     const motionGate = Number(option['pose-gate'] ?? config.model.poseMotionGate);
@@ -185,7 +216,7 @@ async function main(): Promise<void> {
     console.error(`${pose.stage.describe()}${fallFrom === 'pose' ? '' : `, ${fallFrom} with the video model's`}`);
   }
   const setName = target === 'synthetic' ? 'synthetic' : `${basename(resolve(target)).replace(/\.tsv$/, '')}${split ? `-${split}` : ''}`;
-  const hopTag = `${hop === undefined ? '' : `-hop${hop}`}${views === 'tiles' ? '-tiles' : ''}`;
+  const hopTag = `${hop === undefined ? '' : `-hop${hop}`}${views === 'tiles' ? '-tiles' : ''}${cascade ? `-gate${cascade.gate}` : ''}`;
   const out = resolve(option['out'] ?? join('eval-output', `${card.name}-${model.mode}${hopTag}`, setName));
   mkdirSync(out, { recursive: true });
   const cardThreshold = (k: EventClass) =>
@@ -194,15 +225,22 @@ async function main(): Promise<void> {
   const rule = config.events.fall;
   const ruleText = `windows every ${card.window.hop} frames (${card.window.hop / card.input.fps} s), ${rule.smoothingWindows}-window average, ${rule.minWindows} windows over the threshold open, ${rule.clearWindows} under 60 % close, ${rule.cooldownSeconds} s cooldown`;
   console.error(
-    `${model.describe()}${views === 'tiles' ? '; views: whole + 4 tiles from frames decoded at twice the size' : ''}\nevaluating ${clips.length} clips from ${manifest}${split ? ` (split ${split})` : ''} -> ${out}`,
+    `${model.describe()}${views === 'tiles' ? '; views: whole + 4 tiles from frames decoded at twice the size' : ''}${cascade ? `\n${cascade.describe()}` : ''}\nevaluating ${clips.length} clips from ${manifest}${split ? ` (split ${split})` : ''} -> ${out}`,
   );
 
   const results: ClipResult[] = [];
+  const confirmedByClass: Record<string, { windows: number; confirmed: number }> = {};
   let frames = 0;
   let posesReused = 0;
   const started = Date.now();
   for (const [i, clip] of clips.entries()) {
-    const scored = await scoreClip(model, clip, pose, views);
+    const before = cascade && { ...cascade.stats };
+    const scored = await scoreClip(scoring, clip, pose);
+    if (cascade && before) {
+      const c = (confirmedByClass[clip.cls] ??= { windows: 0, confirmed: 0 });
+      c.windows += cascade.stats.windows - before.windows;
+      c.confirmed += cascade.stats.confirmed - before.confirmed;
+    }
     frames += scored.frames;
     posesReused += scored.posesReused;
     const result = scored.result;
@@ -214,12 +252,12 @@ async function main(): Promise<void> {
     );
   }
   const summary = summarise(results, {
-    model: `${card.name}${views === 'tiles' ? ' (views: whole + 4 tiles)' : ''}${pose ? ` + ${pose.stage.fall.card.name} (fall: ${fallFrom})` : ''}`,
+    model: `${card.name}${views === 'tiles' ? ' (views: whole + 4 tiles)' : ''}${cascade ? ` (cascade, gate ${cascade.gate})` : ''}${pose ? ` + ${pose.stage.fall.card.name} (fall: ${fallFrom})` : ''}`,
     mode: model.mode,
     source: target === 'synthetic' ? 'the synthetic evaluation clips' : `${relative(process.cwd(), manifest) || manifest}${split ? ` (split ${split})` : ''}`,
     thresholds: Object.fromEntries(EVENT_CLASSES.map((k) => [k, rules[k].threshold])) as Record<EventClass, number>,
     rule: ruleText,
-    msPerFrame: model.stats.totalMs / Math.max(1, frames),
+    msPerFrame: (model.stats.totalMs + (cascade?.second.stats.totalMs ?? 0)) / Math.max(1, frames),
     command: `npm run eval -- ${argv.join(' ')}`,
     by,
     windowSeconds: windowSeconds(card),
@@ -235,7 +273,20 @@ async function main(): Promise<void> {
     const calibratedRules = Object.fromEntries(EVENT_CLASSES.map((k) => [k, ruleAt(k, chosen[k])])) as Record<EventClass, TrackerRule>;
     const calibrated = results.map((r) => ({ ...r, events: raiseEvents(r, calibratedRules) }));
     calibration = { budget, choices, summary: summarise(calibrated, { ...summary, thresholds: chosen, by, windowSeconds: windowSeconds(card) }) };
-    if (writeCard) {
+    if (writeCard && cascade) {
+      const written = updateConfirmingThresholds(writeCard, chosen, cascade.gate, {
+        budgetPerCameraHour: budget,
+        firstStage: model.card.name,
+        set: summary.source,
+        command: summary.command,
+        date: summary.date,
+      });
+      console.error(
+        `wrote the cascade's gate ${cascade.gate} and thresholds ${Object.entries(written)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} into ${writeCard} (confirming)`,
+      );
+    } else if (writeCard) {
       const written = updateCardThresholds(writeCard, chosen, fallFrom, views, {
         budgetPerCameraHour: budget,
         set: summary.source,
@@ -259,13 +310,24 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'pr-curves.svg'), prCurvesSvg(curves, operating, `${card.name} (${model.mode}): window precision-recall`));
   writeFileSync(join(out, 'timelines.svg'), timelinesSvg(results, summary.thresholds, `${card.name} (${model.mode}): scores over time`));
   await Promise.all([svgToPng(join(out, 'pr-curves.svg')), svgToPng(join(out, 'timelines.svg'))]);
-  const markdown = (plots: { pr: string; timelines: string }) => renderMarkdown(summary, plots) + (calibration ? renderCalibration(calibration) : '');
+  const cascadeText = cascade
+    ? `\n**Cascade**: windows ${cascade.second.card.name} confirmed (fire or smoke from ${model.card.name} >= ${cascade.gate}), by clip class: ${Object.entries(
+        confirmedByClass,
+      )
+        .map(([cls, c]) => `${cls} ${c.confirmed} of ${c.windows} (${((100 * c.confirmed) / Math.max(1, c.windows)).toFixed(1)} %)`)
+        .join(
+          ', ',
+        )}; ms per frame: ${(model.stats.totalMs / Math.max(1, frames)).toFixed(2)} first stage, ${(cascade.second.stats.totalMs / Math.max(1, frames)).toFixed(2)} second.\n`
+    : '';
+  const markdown = (plots: { pr: string; timelines: string }) =>
+    renderMarkdown(summary, plots) + cascadeText + (calibration ? renderCalibration(calibration) : '');
   writeFileSync(join(out, 'eval.md'), markdown({ pr: 'pr-curves.png', timelines: 'timelines.png' }));
   writeFileSync(
     join(out, 'eval.json'),
     JSON.stringify(
       {
         ...summary,
+        cascade: cascade && { gate: cascade.gate, confirming: cascade.second.card.name, byClass: confirmedByClass },
         curves,
         calibration: calibration && {
           budget: calibration.budget,
@@ -287,10 +349,12 @@ async function main(): Promise<void> {
       1,
     ),
   );
-  await model.release();
+  await (cascade ?? model).release();
   await pose?.stage.release();
   console.error(
-    `done in ${((Date.now() - started) / 1000).toFixed(0)} s${pose ? `; poses kept from the previous frame (nothing moved): ${posesReused} of ${frames}` : ''}`,
+    `done in ${((Date.now() - started) / 1000).toFixed(0)} s${pose ? `; poses kept from the previous frame (nothing moved): ${posesReused} of ${frames}` : ''}${
+      cascade ? `; windows confirmed by ${cascade.second.card.name}: ${cascade.stats.confirmed} of ${cascade.stats.windows}` : ''
+    }`,
   );
   console.log(markdown({ pr: join(out, 'pr-curves.png'), timelines: join(out, 'timelines.png') }));
 }
@@ -363,6 +427,27 @@ function updateCardThresholds(
   json.calibration = { ...provenance, views, thresholds: written };
   writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
   return written;
+}
+
+/**
+ * Writes a cascade's fire and smoke thresholds, and the gate they were chosen with, into the confirming model's
+ * card (`confirming`), where the agent reads them when that model confirms another's candidates.
+ */
+function updateConfirmingThresholds(
+  path: string,
+  chosen: Record<EventClass, number>,
+  gate: number,
+  provenance: Record<string, unknown>,
+): Record<string, number> {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { labels?: string[]; eventKinds?: Record<string, string>; confirming?: unknown };
+  const thresholds: Record<string, number> = {};
+  for (const label of json.labels ?? []) {
+    const kind = json.eventKinds?.[label] as EventClass | undefined;
+    if (kind && CONFIRMED_KINDS.includes(kind)) thresholds[label] = chosen[kind];
+  }
+  json.confirming = { gate, thresholds, calibration: provenance };
+  writeFileSync(path, JSON.stringify(json, null, 2) + '\n');
+  return thresholds;
 }
 
 /** The card's threshold for the label that maps to `kind` (the highest, when several do). */

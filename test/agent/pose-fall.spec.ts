@@ -48,7 +48,7 @@ describe('edge agent with the pose stage', () => {
   it('should raise the fall from the pose stage, and nothing where the picture is masked', async () => {
     const { agent, events, httpUrl, get } = site;
     expect(agent.output()).toMatch(
-      /fall scores from the pose stage: vigil-pose-fall over 8 poses from movenet-lightning \(384x384 letterboxed, following the person with a 192x192 crop\)/,
+      /fall scores from the pose stage: vigil-pose-fall over 8 poses from movenet-lightning \(384x384 letterboxed, following the person with a 192x192 crop, pose kept where nothing moved by more than 6 grey levels\)/,
     );
     const fall = await waitFor(
       () => `a fall event; agent output:\n${agent.output().slice(-3000)}`,

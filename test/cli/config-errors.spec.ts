@@ -53,4 +53,17 @@ describe('edge agent start-up with bad configuration', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/The edge agent could not start: Cannot read model card ".*missing\.card\.json"/);
   });
+
+  it('should exit 1 naming the threshold when the cascade gate would let unconfirmed windows raise an event', async () => {
+    const path = join(dir, 'gate.yaml');
+    writeFileSync(
+      path,
+      `site: { id: s }\ncameras:\n  - { id: a, url: "x.mp4", events: { smoke: { threshold: 0.9 } } }\nmodel: { confirm: { gate: 0.95 } }\nstorage: { path: "${join(dir, 'g.db')}" }\nhttp: { port: 0 }\n`,
+    );
+    const { code, output } = await runAgent(['--config', path]);
+    expect(code).toBe(1);
+    expect(output).toMatch(
+      /model\.confirm\.gate \(0\.95\) must be under the smoke threshold \(0\.9, cameras\[a\]\.events\.smoke\.threshold\): a window the confirming model never saw could open an event; lower the gate or raise the threshold/,
+    );
+  });
 });

@@ -163,7 +163,7 @@ describe('evaluation CLI', () => {
     expect(written.views).toBe('tiles');
     expect(written.calibration.views).toBe('tiles');
 
-    const whole = eval_('--card', 'builtin', '--views', 'whole', '--out', join(dir, 'whole'));
+    const whole = eval_('--card', 'builtin', '--views', 'whole', '--confirm', 'off', '--out', join(dir, 'whole'));
     const again = eval_('--card', card, '--out', join(dir, 'card-default'));
     expect(await whole.exited).toBe(0);
     expect(await again.exited).toBe(0);
@@ -174,6 +174,47 @@ describe('evaluation CLI', () => {
     const bad = eval_('--views', 'grid');
     expect(await bad.exited).toBe(2);
     expect(bad.output()).toMatch(/--views must be whole or tiles, got "grid"/);
+  });
+
+  it('should score fire and smoke as a cascade by default, count what each stage saw, and write its gate and thresholds', async () => {
+    const weights = join(DIST, 'libs', 'model', 'weights');
+    const shipped = JSON.parse(readFileSync(join(weights, 'vigil-vit-tiny-tiles.card.json'), 'utf8'));
+    const card = join(dir, 'confirming.card.json');
+    writeFileSync(card, JSON.stringify({ ...shipped, file: join(weights, shipped.file) }));
+    const eval_ = (...args: string[]) => start('node', [join(DIST, 'scripts', 'eval.js'), join(dir, 'manifest.tsv'), '--fall', 'video', ...args]);
+
+    const byDefault = eval_('--out', join(dir, 'cascade-default'));
+    expect(await byDefault.exited).toBe(0);
+    const gate = shipped.confirming.gate;
+    expect(JSON.parse(readFileSync(join(dir, 'cascade-default', 'eval.json'), 'utf8')).model).toBe(
+      `vigil-vit-tiny+vigil-vit-tiny-tiles (cascade, gate ${gate})`,
+    );
+
+    // gate 0: every window goes to the second model, so the counts are known
+    const all = eval_('--confirm', card, '--gate', '0', '--budget', '1', '--write-card', card, '--out', join(dir, 'cascade'));
+    expect(await all.exited).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'cascade', 'eval.json'), 'utf8'));
+    const windows = report.perClip.reduce((n: number, c: { windows: unknown[] }) => n + c.windows.length, 0);
+    expect(report.cascade.byClass.fall).toEqual({ windows: report.perClip[0].windows.length, confirmed: report.perClip[0].windows.length });
+    expect(report.cascade.byClass.fall.windows + report.cascade.byClass.normal.windows).toBe(windows);
+    expect(readFileSync(join(dir, 'cascade', 'eval.md'), 'utf8')).toMatch(
+      /\*\*Cascade\*\*: windows vigil-vit-tiny-tiles confirmed .* fall \d+ of \d+ \(100\.0 %\), normal \d+ of \d+ \(100\.0 %\)/,
+    );
+    expect(all.output()).toMatch(/wrote the cascade's gate 0 and thresholds fire [\d.]+, smoke [\d.]+ into .*confirming\.card\.json/);
+    const written = JSON.parse(readFileSync(card, 'utf8'));
+    const chosen = Object.fromEntries(report.calibration.choices.map((c: { kind: string; chosen: { threshold: number } }) => [c.kind, c.chosen.threshold]));
+    expect(written.confirming).toMatchObject({ gate: 0, thresholds: { fire: chosen.fire, smoke: chosen.smoke } });
+    // the tiles card's own thresholds (for views: tiles) are not the cascade's to change
+    expect(written.thresholds).toEqual(shipped.thresholds);
+
+    // the card's gate is the default for that card
+    const again = eval_('--confirm', card, '--out', join(dir, 'cascade-again'));
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toMatch(/at fire or smoke >= 0 vigil-vit-tiny-tiles confirms/);
+
+    const bad = eval_('--confirm', card, '--gate', '1.5');
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/--gate is a score from 0 to 0\.99, got "1\.5"/);
   });
 
   it('should say what is wrong with a missing manifest and exit non-zero', async () => {

@@ -1,7 +1,7 @@
 import { loadVideoModel, shippedModelCard, type VideoModel } from '@vigil/model';
 import { FfmpegFrameSource, inputArguments, StreamEndedError } from '@vigil/streams';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { scoreClip } from '../../scripts/eval-clip';
+import { scoreClip, viewsScoring } from '../../scripts/eval-clip';
 import { fixtureClip, videoSeconds } from '../support/clips';
 import { start, stopAll } from '../support/processes';
 
@@ -63,10 +63,10 @@ describe('evaluation decode', () => {
     const model: VideoModel = await loadVideoModel(shippedModelCard('window'), { intraOpThreads: 1, maxBatch: 1 });
     const clip = { file, cls: 'fall' as const, source: 'fixture', dataset: 'synthetic', onset: 5 };
     try {
-      const idle = await scoreClip(model, clip);
+      const idle = await scoreClip(viewsScoring(model), clip);
       const burners = [0, 1].map(() => start('node', ['-e', 'for (;;) {}']));
       await sleep(300);
-      const loaded = await scoreClip(model, clip);
+      const loaded = await scoreClip(viewsScoring(model), clip);
       await Promise.all(burners.map((b) => b.stop('SIGKILL')));
       expect(idle.frames).toBe(Math.round(videoSeconds(file) * model.card.input.fps));
       expect(loaded.frames).toBe(idle.frames);

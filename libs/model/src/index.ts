@@ -10,3 +10,4 @@ export { PoseEstimator, shippedPoseCard, type Keypoint } from './pose/pose-estim
 export { PoseFallModel, shippedPoseFallCard } from './pose/pose-fall';
 export { maxBlockChange, PoseFallScorer, PoseStage, PoseTracker, withPoseFall } from './pose/pose-stage';
 export { cropResize, nextCropRegion } from './pose/crop-tracker';
+export { Cascade, checkCascade, CONFIRMED_KINDS, type CascadeStats } from './cascade';

@@ -34,6 +34,11 @@ export const ModelCardSchema = z.object({
     .default('whole')
     .describe('what of each frame the thresholds were chosen for: the whole picture, or it and its four quadrants (views.ts)'),
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  confirming: z
+    .object({ gate: z.number().min(0).max(1), thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}) })
+    .loose()
+    .optional()
+    .describe("when this model confirms another model's fire and smoke candidates (a cascade, cascade.ts): the gate and thresholds chosen for that"),
   parity: z
     .object({ batch: z.number().int().min(1), logits: z.array(z.array(z.number())), tolerance: z.number().positive() })
     .loose()

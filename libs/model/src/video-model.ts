@@ -40,6 +40,8 @@ export interface VideoModel {
   readonly fallbacks: string[];
   readonly stats: InferenceStats;
   createScorer(): WindowScorer;
+  /** Scores one window of normalised frames (oldest first) outside any camera's sliding window; window graphs only. */
+  scoreWindow?(frames: readonly Float32Array[]): Promise<LabelScores>;
   /** One run of the largest batch on blank input, before the cameras start; resolves with the batch size run. */
   warmUp(): Promise<number>;
   describe(): string;
@@ -128,6 +130,10 @@ class WindowRunner implements VideoModel {
       },
       reset: () => window.reset(),
     };
+  }
+
+  async scoreWindow(frames: readonly Float32Array[]): Promise<LabelScores> {
+    return labelScores(this.card, await this.queue.score(frames));
   }
 
   warmUp(): Promise<number> {

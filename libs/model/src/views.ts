@@ -76,9 +76,9 @@ function sigmoid(z: number): number {
 /**
  * A decoded frame -> the [3, H, W] planes of each view, normalised as the card says ((v * scale - mean) / std).
  * For tiles: the whole picture first (each output pixel the mean of a 2×2 block, as an area resize), then the
- * quadrants top left, top right, bottom left, bottom right.
+ * quadrants top left, top right, bottom left, bottom right. `count` cuts only the first views (1: the whole picture).
  */
-export function normaliseViews(frame: RgbImage, card: ModelCard, views: Views): Float32Array[] {
+export function normaliseViews(frame: RgbImage, card: ModelCard, views: Views, count = VIEW_COUNT[views]): Float32Array[] {
   if (views === 'whole') return [normaliseFrame(frame, card)];
   const { height: h, width: w, mean, std, scale, channelOrder } = card.input;
   const { width: W, height: H } = decodeSize(card, views);
@@ -90,7 +90,7 @@ export function normaliseViews(frame: RgbImage, card: ModelCard, views: Views): 
   const mul = mean.map((_, c) => scale / std[c]);
   const add = mean.map((m, c) => -m / std[c]);
   const { data } = frame;
-  const out = Array.from({ length: VIEW_COUNT[views] }, () => new Float32Array(frameLength(card)));
+  const out = Array.from({ length: Math.min(count, VIEW_COUNT[views]) }, () => new Float32Array(frameLength(card)));
   for (let c = 0; c < 3; c++) {
     const src = order[c];
     const m = mul[c];
@@ -106,7 +106,7 @@ export function normaliseViews(frame: RgbImage, card: ModelCard, views: Views): 
         whole[dst + y * w + x] = (data[row0 + s] + data[row0 + s + 3] + data[row1 + s] + data[row1 + s + 3]) * quarter + a;
       }
     }
-    for (let q = 0; q < 4; q++) {
+    for (let q = 0; q < out.length - 1; q++) {
       const tile = out[1 + q];
       const oy = q < 2 ? 0 : h;
       const ox = q % 2 === 0 ? 0 : w;

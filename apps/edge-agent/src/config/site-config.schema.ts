@@ -165,6 +165,28 @@ export const SiteConfigSchema = z.strictObject({
         .describe(
           "whole (the picture at the model's size) or tiles (also its four quadrants at twice the detail: five times the model's work, for weights trained on zoomed crops such as builtin-tiles; default: what the model card's thresholds were chosen for)",
         ),
+      confirm: z
+        .union([
+          z.literal(false),
+          z.strictObject({
+            card: z
+              .string()
+              .default('builtin-tiles')
+              .describe('the window model that confirms fire and smoke on the whole picture and its four quadrants: "builtin-tiles" or a card JSON path'),
+            gate: z
+              .number()
+              .min(0)
+              .max(0.99)
+              .optional()
+              .describe(
+                'a score 0-0.99: windows whose fire or smoke score from model.card reaches it go to the confirming model; keep it under the fire and smoke thresholds (default: the gate in the confirming card, whose thresholds were chosen with it)',
+              ),
+          }),
+        ])
+        .optional()
+        .describe(
+          'false, or a second stage for fire and smoke (a cascade): model.card scores every window, model.confirm.card its candidates at five times the work, and that score decides (default: builtin-tiles confirms when model.card is builtin)',
+        ),
       precision: z.enum(['fp32', 'fp16']).default('fp32').describe("fp32, or fp16 for the card's half-precision variant on CUDA/TensorRT (window mode)"),
       fall: z
         .enum(['pose', 'video'])
@@ -177,9 +199,9 @@ export const SiteConfigSchema = z.strictObject({
         .number()
         .min(0)
         .max(50)
-        .default(0)
+        .default(6)
         .describe(
-          'grey levels: a frame where no region changed more than this keeps the previous pose instead of running the pose model (0: off; 3-6 saves CPU on quiet cameras)',
+          'grey levels: a frame where neither the picture nor the followed person changed more than this keeps the previous pose instead of running the pose model (0: off; 6 saves CPU on quiet cameras with the same events on our val clips)',
         ),
     })
     .prefault({}),

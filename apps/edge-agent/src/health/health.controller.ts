@@ -53,6 +53,8 @@ export class HealthController {
       site: this.config.site.id,
       model: this.model.card.name,
       inference: this.model.stats,
+      /** With model.confirm: windows the first model scored and those the confirming model saw too. */
+      cascade: this.model.cascadeStats,
       events,
       mqtt: {
         connected: this.mqtt.connected,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  Cascade,
   createFrameScorer,
   decodeSize,
   loadModelCard,
@@ -13,6 +14,7 @@ import {
   type LabelScores,
   type ModelCard,
   type PoseFallScorer,
+  type CascadeStats,
   type FrameScorer,
   type VideoModel,
   type Views,
@@ -20,15 +22,18 @@ import {
 } from '@vigil/model';
 import type { SiteConfig } from '../config/site-config.schema';
 import { SITE_CONFIG } from '../config/site-config.token';
+import { confirmSetting, type ConfirmSetting } from './cascade-setting';
 
 /**
  * The models of this agent, shared by every camera: the video model (each camera gets a scorer, all scorers batch
- * onto it) and, with `model.fall: pose`, the pose stage whose fall scores take the place of the video model's.
+ * onto it), with `model.confirm` a second video model that confirms its fire and smoke candidates (a cascade), and,
+ * with `model.fall: pose`, the pose stage whose fall scores take the place of the video model's.
  */
 @Injectable()
 export class ModelRepository {
   private readonly logger = new Logger(ModelRepository.name);
   private model?: VideoModel;
+  private cascade?: Cascade;
   private poseStage?: PoseStage;
   private poseFall?: ReturnType<typeof withPoseFall>;
   private readonly runListeners: Array<(graph: string, ms: number, batch: number) => void> = [];
@@ -67,7 +72,45 @@ export class ModelRepository {
     const started = performance.now();
     const batch = await this.model.warmUp();
     this.logger.log(`model warmed up with one run of its largest batch (${batch}, model.maxBatch) in ${(performance.now() - started).toFixed(0)} ms`);
+    const confirm = confirmSetting(this.config.model);
+    if (confirm) await this.loadCascade(this.model, confirm);
     if (this.config.model.fall === 'pose') await this.loadPoseStage();
+  }
+
+  private async loadCascade(first: VideoModel, confirm: ConfirmSetting): Promise<void> {
+    if (this.views !== 'whole') {
+      throw new Error('model.confirm scores the whole picture first and tiles only to confirm; remove model.views: tiles (or model.confirm)');
+    }
+    const { threads, thread, executionProviders, batchWaitMs, hop } = this.config.model;
+    const second = await loadVideoModel(resolveModelCard(confirm.card), {
+      intraOpThreads: threads,
+      thread,
+      onThreadRestart: this.onThreadRestart,
+      executionProviders,
+      mode: 'window',
+      // candidates are rare on most cameras: a batch holds up to four cameras' views, more wait their turn
+      maxBatch: Math.min(4, Math.max(1, this.config.cameras.length)) * VIEW_COUNT.tiles,
+      maxWaitMs: batchWaitMs,
+      hop,
+      onRun: (_graph, ms, batch) => this.runListeners.forEach((l) => l('confirm', ms, batch)),
+    });
+    let cascade: Cascade;
+    try {
+      cascade = new Cascade(first, second, confirm.gate);
+    } catch (err) {
+      await second.release();
+      throw new Error(`model.confirm: ${(err as Error).message} (model.confirm: false runs ${first.card.name} alone)`);
+    }
+    const tooLow = thresholdUnderGate(this.config, cascade);
+    if (tooLow) {
+      await second.release();
+      throw new Error(
+        `model.confirm.gate (${cascade.gate}${confirm.gate === undefined ? ", the confirming card's" : ''}) must be under the ${tooLow.kind} threshold (${tooLow.threshold}, ${tooLow.field}): a window the confirming model never saw could open an event; lower the gate or raise the threshold`,
+      );
+    }
+    await second.warmUp();
+    this.cascade = cascade;
+    this.logger.log(`${cascade.describe()}; ${second.describe()}`);
   }
 
   private async loadPoseStage(): Promise<void> {
@@ -80,7 +123,7 @@ export class ModelRepository {
       motionGate: poseMotionGate,
       onRun: (graph, ms, batch) => this.runListeners.forEach((l) => l(graph, ms, batch)),
     });
-    const video = this.loaded.card;
+    const video = this.cascade?.card ?? this.loaded.card;
     if (stage.fall.card.input.fps !== video.input.fps) {
       await stage.release();
       throw new Error(
@@ -99,7 +142,7 @@ export class ModelRepository {
 
   /** The card the event rules use: with the pose stage, fall labels carry its threshold (see withPoseFall). */
   get card(): ModelCard {
-    return this.poseFall?.card ?? this.loaded.card;
+    return this.poseFall?.card ?? this.cascade?.card ?? this.loaded.card;
   }
 
   /** The model that scores `kind` as events name it: the pose-fall model for falls with the pose stage, else the video model. */
@@ -118,11 +161,16 @@ export class ModelRepository {
 
   /** Size the model's frames are decoded at for this agent's views. */
   get frameSize(): { width: number; height: number } {
-    return decodeSize(this.loaded.card, this.views);
+    return this.cascade?.frameSize ?? decodeSize(this.loaded.card, this.views);
   }
 
   createScorer(): FrameScorer {
-    return createFrameScorer(this.loaded, this.views);
+    return this.cascade?.createScorer() ?? createFrameScorer(this.loaded, this.views);
+  }
+
+  /** With `model.confirm`: the windows the first stage scored and those the confirming model saw. */
+  get cascadeStats(): CascadeStats | undefined {
+    return this.cascade?.stats;
   }
 
   /** Every session run: which graph (window, frame or temporal), milliseconds, batch size. */
@@ -136,6 +184,23 @@ export class ModelRepository {
 
   /** Releases the sessions; the agent's lifecycle calls it once no camera runs inference any more. */
   async release(): Promise<void> {
-    await Promise.all([this.model?.release(), this.poseStage?.release()]);
+    await Promise.all([this.cascade?.release() ?? this.model?.release(), this.poseStage?.release()]);
   }
+}
+
+/** The first fire or smoke threshold (the card's, the site's or a camera's) at or under the cascade's gate. */
+function thresholdUnderGate(config: SiteConfig, cascade: Cascade): { kind: string; threshold: number; field: string } | undefined {
+  for (const label of cascade.labels) {
+    const kind = cascade.card.eventKinds[label] as 'fire' | 'smoke';
+    const candidates: Array<[number | undefined, string]> = [
+      [
+        config.events[kind].threshold ?? cascade.card.thresholds[label],
+        config.events[kind].threshold === undefined ? "the confirming card's" : `events.${kind}.threshold`,
+      ],
+      ...config.cameras.map((c): [number | undefined, string] => [c.events?.[kind]?.threshold, `cameras[${c.id}].events.${kind}.threshold`]),
+    ];
+    const low = candidates.find(([t]) => t !== undefined && t <= cascade.gate);
+    if (low) return { kind, threshold: low[0]!, field: low[1] };
+  }
+  return undefined;
 }

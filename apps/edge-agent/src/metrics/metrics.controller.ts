@@ -77,7 +77,7 @@ export class MetricsController {
     value('vigil_mqtt_connected', '1 while connected to the MQTT broker', () => (mqtt.connected ? 1 : 0));
     const runs = new Histogram({
       name: 'vigil_inference_run_seconds',
-      help: 'Duration of one session run (a batch), by graph: window, frame (encoder), temporal, pose or pose-fall',
+      help: 'Duration of one session run (a batch), by graph: window, frame (encoder), temporal, confirm, pose or pose-fall',
       labelNames: ['graph'],
       buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
       registers: [this.registry],
@@ -97,6 +97,11 @@ export class MetricsController {
     value('vigil_clip_queue', 'Event clips waiting for an encoder', () => media.clipsWaiting);
     counter('vigil_clips_skipped_total', 'Event clips not written because media.clipQueue was full', () => media.clipsSkipped);
     counter('vigil_inference_windows_total', 'Windows scored', () => model.stats?.windows ?? 0);
+    counter(
+      'vigil_inference_confirmed_windows_total',
+      'Windows whose fire or smoke candidate the confirming model scored (model.confirm; vigil_inference_windows_total counts all)',
+      () => model.cascadeStats?.confirmed ?? 0,
+    );
     counter('vigil_inference_thread_restarts_total', 'Inference threads started again after one was lost (model.thread: worker)', () => model.threadRestarts);
     // time per window: vigil_inference_run_seconds (a histogram per graph) replaces the mean in milliseconds
   }
