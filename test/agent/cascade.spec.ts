@@ -44,5 +44,9 @@ describe('edge agent confirming fire and smoke with a second model', () => {
     expect(confirmed).toBeGreaterThanOrEqual(windows - 1);
     expect(confirmed).toBeLessThanOrEqual(windows);
     expect(text).toMatch(/vigil_inference_batch_size_count\{graph="confirm"\} [1-9]/);
+    const health = (await (await fetch(`${site.httpUrl}/health`)).json()) as { model: string; cascade: { windows: number; confirmed: number } };
+    expect(health.model).toBe('vigil-vit-tiny+vigil-vit-tiny-tiles');
+    expect(health.cascade.confirmed).toBeGreaterThanOrEqual(confirmed);
+    expect(health.cascade.confirmed).toBeLessThanOrEqual(health.cascade.windows);
   });
 });
