@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startNode } from '../support/processes';
+import { DIST, startNode } from '../support/processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
 
@@ -64,6 +64,23 @@ describe('edge agent start-up with bad configuration', () => {
     expect(code).toBe(1);
     expect(output).toMatch(
       /model\.confirm\.gate \(0\.95\) must be under the smoke threshold \(0\.9, cameras\[a\]\.events\.smoke\.threshold\): a window the confirming model never saw could open an event; lower the gate or raise the threshold/,
+    );
+  });
+
+  it('should exit 1 saying how to go on when the confirming card records no gate and the site file sets none', async () => {
+    const weights = join(DIST, 'libs', 'model', 'weights');
+    const { confirming: _gone, ...tiles } = JSON.parse(readFileSync(join(weights, 'vigil-vit-tiny-tiles.card.json'), 'utf8'));
+    const card = join(dir, 'no-gate.card.json');
+    writeFileSync(card, JSON.stringify({ ...tiles, file: join(weights, tiles.file) }));
+    const path = join(dir, 'no-gate.yaml');
+    writeFileSync(
+      path,
+      `site: { id: s }\ncameras:\n  - { id: a, url: "x.mp4" }\nmodel: { confirm: { card: "${card}" } }\nstorage: { path: "${join(dir, 'n.db')}" }\nhttp: { port: 0 }\n`,
+    );
+    const { code, output } = await runAgent(['--config', path]);
+    expect(code).toBe(1);
+    expect(output).toMatch(
+      /model\.confirm: vigil-vit-tiny-tiles's card records no confirmation gate; set one \(model\.confirm\.gate\) \(model\.confirm: false runs vigil-vit-tiny alone\)/,
     );
   });
 });
