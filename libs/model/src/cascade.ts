@@ -29,7 +29,8 @@ export class Cascade {
   readonly card: ModelCard;
   readonly stats: CascadeStats = { windows: 0, confirmed: 0 };
   readonly gate: number;
-  private readonly confirmed: string[];
+  /** The labels the second stage decides. */
+  readonly labels: readonly string[];
   private readonly scoreWindow: (frames: readonly Float32Array[]) => Promise<LabelScores>;
 
   /** `gate` defaults to the one the confirming card's `confirming` thresholds were chosen with. */
@@ -46,10 +47,10 @@ export class Cascade {
     if (!scoreWindow) throw new Error(`the confirming model ${second.card.name} must run as a window graph (mode: window)`);
     this.scoreWindow = scoreWindow.bind(second);
     this.gate = chosen;
-    this.confirmed = second.card.labels.filter((l) => CONFIRMED_KINDS.includes(second.card.eventKinds[l]));
+    this.labels = second.card.labels.filter((l) => CONFIRMED_KINDS.includes(second.card.eventKinds[l]));
     // the card's cascade thresholds hold for the gate they were chosen with; with another gate its own thresholds do
     const own = confirming && confirming.gate === chosen ? { ...second.card.thresholds, ...confirming.thresholds } : second.card.thresholds;
-    const thresholds = Object.fromEntries(this.confirmed.flatMap((l) => (own[l] === undefined ? [] : [[l, own[l]]])));
+    const thresholds = Object.fromEntries(this.labels.flatMap((l) => (own[l] === undefined ? [] : [[l, own[l]]])));
     this.card = { ...first.card, name: `${first.card.name}+${second.card.name}`, thresholds: { ...first.card.thresholds, ...thresholds } };
   }
 
@@ -58,17 +59,12 @@ export class Cascade {
     return decodeSize(this.second.card, 'tiles');
   }
 
-  /** The labels the second stage decides. */
-  get labels(): readonly string[] {
-    return this.confirmed;
-  }
-
   describe(): string {
-    return `cascade: ${this.first.card.name} scores every window; at ${this.confirmed.join(' or ')} >= ${this.gate} ${this.second.card.name} confirms on the whole picture and its 4 quadrants (frames decoded at ${this.frameSize.width}x${this.frameSize.height})`;
+    return `cascade: ${this.first.card.name} scores every window; at ${this.labels.join(' or ')} >= ${this.gate} ${this.second.card.name} confirms on the whole picture and its 4 quadrants (frames decoded at ${this.frameSize.width}x${this.frameSize.height})`;
   }
 
   createScorer(): FrameScorer {
-    const { first, second, confirmed, gate, stats, scoreWindow } = this;
+    const { first, second, labels, gate, stats, scoreWindow } = this;
     const card = second.card;
     const scorer = first.createScorer();
     const held = new SlidingWindow<HeldFrame>(card.input.frames, first.card.window.hop);
@@ -87,12 +83,12 @@ export class Cascade {
         const scored = await scorer.push(whole, at);
         if (!scored) return undefined;
         stats.windows++;
-        if (!window || !confirmed.some((l) => (scored.scores[l] ?? 0) >= gate)) return scored;
+        if (!window || !labels.some((l) => (scored.scores[l] ?? 0) >= gate)) return scored;
         stats.confirmed++;
         const planes = window.map((h) => (h.views ??= normaliseViews(h.frame, card, 'tiles')));
         const views = await Promise.all(Array.from({ length: VIEW_COUNT.tiles }, (_, v) => scoreWindow(planes.map((p) => p[v]))));
         const joined = joinViews(card, views);
-        const scores: LabelScores = { ...scored.scores, ...Object.fromEntries(confirmed.map((l) => [l, joined[l]])) };
+        const scores: LabelScores = { ...scored.scores, ...Object.fromEntries(labels.map((l) => [l, joined[l]])) };
         return { scores, at };
       },
       reset: () => {
