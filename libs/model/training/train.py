@@ -39,6 +39,7 @@ from vigil_train.machine import describe as describe_machine  # noqa: E402
 from vigil_train.memory import keep_freed_memory  # noqa: E402
 from vigil_train.model import StreamingConfig, StreamingStudent, VideoViT, VitConfig, window_model_config  # noqa: E402
 from vigil_train.paste import FirePaste  # noqa: E402
+from vigil_train.pose_teacher import MAP_FLIP, PoseTeaching  # noqa: E402
 from vigil_train.progress import Progress  # noqa: E402
 from vigil_train.report import render as render_report  # noqa: E402
 
@@ -64,6 +65,9 @@ def parse_args():
     ap.add_argument('--real-share', type=float, default=0.5, help='share of each epoch drawn from real clips (sources weighed evenly)')
     ap.add_argument('--paste-fire', type=float, default=0.0,
                     help='share of real windows without events that get flames pasted from a fire clip of another source (vigil_train/paste.py)')
+    ap.add_argument('--pose-distill', type=float, default=0.0,
+                    help='window recipe: weight of the pose teacher loss (person box and keypoint maps from the pose model on every real '
+                         'training frame, vigil_train/pose_teacher.py) on the window model tokens; 0 turns it off')
     ap.add_argument('--crop-min', type=float, default=CROP_MIN, help='smallest random crop of a real window, as a share of its side')
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--lr', type=float, default=5e-4)
@@ -102,6 +106,10 @@ def parse_args():
         ap.error(f'--crop-min {args.crop_min}: give a share of the picture side in [0.1, 1], e.g. {CROP_MIN} (1 turns crops off)')
     if not 0 <= args.paste_fire <= 1:
         ap.error(f'--paste-fire {args.paste_fire}: give a share in [0, 1], e.g. 0.3 (0 pastes nothing)')
+    if args.pose_distill < 0:
+        ap.error(f'--pose-distill {args.pose_distill}: give a loss weight, 0 or more (0 turns the pose teacher off)')
+    if args.pose_distill and args.recipe != 'window':
+        ap.error('--pose-distill teaches the window model: use it with --recipe window')
     if not 0 <= args.ema < 1:
         ap.error(f'--ema {args.ema}: the decay must be in [0, 1), e.g. 0.998 (0 turns the average off)')
     args.name = args.name or {'distill': 'vigil-stream-tiny', 'window': 'vigil-vit-tiny', 'pose': 'vigil-pose-fall'}[args.recipe]
@@ -116,6 +124,7 @@ class Data:
     real_train: WindowSet | None
     real_val: WindowSet | None
     clip_classes: dict
+    pose_labels: tuple | None = None   # the pose teacher's ([N, T, 17, 3] keypoints per real train window, [N] labelled)
 
     @property
     def val_sets(self) -> dict:
@@ -147,10 +156,38 @@ def load_data(args) -> Data:
         print(f'real clips: {len(real_train)} train windows, {len(real_val)} val windows', flush=True)
     else:
         print(f'no real clips at {args.clips}: training on synthetic data only', flush=True)
-    return Data(syn_train, syn_val, syn_test, real_train, real_val, clip_classes)
+    data = Data(syn_train, syn_val, syn_test, real_train, real_val, clip_classes)
+    if args.pose_distill:
+        if real_train is None:
+            raise SystemExit('--pose-distill needs the real clips (--clips): the pose teacher labels their frames')
+        from vigil_train import pose_fall, pose_teacher
+        keypoints, _ = pose_fall.load_keypoints(label_keypoints(args))
+        kp, known = pose_teacher.window_keypoints(real_train, [x for x in clips if x.split == 'train'], keypoints, args.pose_picture,
+                                                  f, args.hop)
+        people = (kp[known][..., 2] >= pose_teacher.SEEN).sum(-1) >= pose_teacher.MIN_SEEN
+        print(f'pose teacher: {known.sum()} of {len(known)} real train windows labelled, a person in {people.mean():.0%} of their frames', flush=True)
+        data.pose_labels = (kp, known)
+    return data
+
+
+def label_keypoints(args) -> str:
+    """Every frame of the clips labelled by the pose model as the agent runs it (scripts/pose-label, which resumes);
+    returns the keypoints file."""
+    import subprocess
+    keypoints_file = args.keypoints or os.path.join(args.cache, f'pose-keypoints-{args.pose_picture}-{args.pose_tracking}.json')
+    script = os.path.join(REPO, 'dist', 'scripts', 'pose-label.js')
+    if not os.path.exists(script):
+        raise SystemExit(f'{script} is missing: run `npm run build` first (the pose model runs in onnxruntime-node)')
+    subprocess.run(['node', script, args.clips, '--out', keypoints_file, *pose_label_flags(args)], check=True)
+    return keypoints_file
+
+
+def pose_label_flags(args) -> list:
+    return ['--fps', str(args.fps), '--threads', str(args.threads), '--picture', str(args.pose_picture), '--tracking', args.pose_tracking]
 
 
 def batches(data: Data, args, rng: np.random.Generator, paste: FirePaste | None = None):
+    """Batches of (frames, labels, which are real, the real train window index or -1)."""
     items = epoch_indices(rng, data.syn_train, data.real_train, args.per_epoch, args.real_share)
     for b in range(len(items) // args.batch):
         chunk = items[b * args.batch:(b + 1) * args.batch]
@@ -162,7 +199,7 @@ def batches(data: Data, args, rng: np.random.Generator, paste: FirePaste | None 
                 x, y = paste(i, x, y)
             xs.append(x)
             ys.append(y)
-        yield np.stack(xs), np.stack(ys), torch.tensor([s == 'r' for s, _ in chunk])
+        yield np.stack(xs), np.stack(ys), torch.tensor([s == 'r' for s, _ in chunk]), np.array([i if s == 'r' else -1 for s, i in chunk])
 
 
 def pretrain_mae(encoder: VideoViT, data: Data, args) -> list:
@@ -194,7 +231,9 @@ def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, te
     """Supervised training with the masked BCE; with a teacher, plus sigmoid KD on the same augmented view.
     Keeps the epoch (and, with --ema, the trained or the averaged weights) that scores best on the real val split
     (sources the training never sees), by `selection_score`."""
-    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
+    teaching = PoseTeaching(model, data.pose_labels, args.pose_distill) if args.pose_distill and data.pose_labels else None
+    params = list(model.parameters()) + (list(teaching.head.parameters()) if teaching else [])
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.05)
     steps = epochs * (args.per_epoch // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=max(steps, 20), pct_start=0.1)
     all_y = np.concatenate([data.syn_train.y] + ([data.real_train.y] if data.real_train is not None else []))
@@ -214,21 +253,32 @@ def fit(model: torch.nn.Module, data: Data, args, *, epochs: int, title: str, te
         model.train()
         bar = Progress(args.per_epoch // args.batch, f'{title} {epoch + 1}/{epochs}')
         losses = []
-        for xb, yb, is_real in batches(data, args, rng, paste):
-            x = augment(to_input(xb), gen, is_real, args.crop_min)
-            logits = model(x)
+        for xb, yb, is_real, real_index in batches(data, args, rng, paste):
+            if teaching:
+                maps, known = teaching.maps(real_index)
+                x, maps = augment(to_input(xb), gen, is_real, args.crop_min, maps, MAP_FLIP)
+                tokens = model.tokens(x)
+                logits = model.head(model.pool(tokens))
+            else:
+                x = augment(to_input(xb), gen, is_real, args.crop_min)
+                logits = model(x)
             loss = masked_bce(logits, torch.from_numpy(yb), pos_weight)
+            if teaching:
+                loss = loss + teaching.loss(tokens, maps, known)
             if teacher is not None:
                 with torch.no_grad():
                     soft = torch.sigmoid(teacher(x) / tau)
                 kd = F.binary_cross_entropy_with_logits(logits / tau, soft) * tau * tau
                 loss = (1 - alpha) * loss + alpha * kd
-            losses.append(optimise(loss, model.parameters(), opt, sched))
+            losses.append(optimise(loss, params, opt, sched))
             if average:
                 average.update(model)
-            bar.update(1, f'loss {np.mean(losses[-50:]):.3f}')
+            pose = ''.join(f' {k} {v:.2f}' for k, v in teaching.summary().items()) if teaching else ''
+            bar.update(1, f'loss {np.mean(losses[-50:]):.3f}{pose}')
         bar.close()
         row = {'epoch': epoch + 1, 'loss': round(float(np.mean(losses)), 4)}
+        if teaching:
+            row['pose_teacher'] = teaching.summary()
         if paste:
             row['fire_pasted'] = paste.pasted
         candidates = [('trained', model)] + ([('averaged', average.model)] if average else [])
@@ -384,13 +434,7 @@ def recipe_pose(args, t_start: float) -> None:
     classifier of falls, trained on the real train split, the epoch selected on val by window average precision."""
     import subprocess
     from vigil_train import pose_fall as P
-    keypoints_file = args.keypoints or os.path.join(args.cache, f'pose-keypoints-{args.pose_picture}-{args.pose_tracking}.json')
-    script = os.path.join(REPO, 'dist', 'scripts', 'pose-label.js')
-    if not os.path.exists(script):
-        raise SystemExit(f'{script} is missing: run `npm run build` first (the pose model runs in onnxruntime-node)')
-    # resumes: clips already labelled in the file are kept
-    label = ['--fps', str(args.fps), '--threads', str(args.threads), '--picture', str(args.pose_picture), '--tracking', args.pose_tracking]
-    subprocess.run(['node', script, args.clips, '--out', keypoints_file, *label], check=True)
+    keypoints_file = label_keypoints(args)
     keypoints, fps = P.load_keypoints(keypoints_file)
     clips = read_manifest(args.clips)
     cfg = P.PoseFallConfig(frames=args.frames)
@@ -399,7 +443,8 @@ def recipe_pose(args, t_start: float) -> None:
         syn_dir = os.path.join(args.cache, f'pose-synthetic-v2-{args.pose_synthetic}')
         P.render_synthetic_clips(syn_dir, args.pose_synthetic, seed=args.seed, fps=args.fps)
         syn_keypoints_file = os.path.join(syn_dir, f'keypoints-{args.pose_picture}-{args.pose_tracking}.json')
-        subprocess.run(['node', script, syn_dir, '--out', syn_keypoints_file, *label], check=True)
+        subprocess.run(['node', os.path.join(REPO, 'dist', 'scripts', 'pose-label.js'), syn_dir, '--out', syn_keypoints_file, *pose_label_flags(args)],
+                       check=True)
         syn_keypoints, _ = P.load_keypoints(syn_keypoints_file)
         syn = P.pose_windows(read_manifest(syn_dir), syn_dir, syn_keypoints, fps, cfg.frames, 1)
         train = P.concat(train, syn)

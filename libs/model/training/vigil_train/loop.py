@@ -19,12 +19,18 @@ def to_input(x_uint8: np.ndarray) -> torch.Tensor:
     return (x - MEAN) / STD
 
 
-def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor, crop_min: float = CROP_MIN) -> torch.Tensor:
+def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor, crop_min: float = CROP_MIN,
+            maps: torch.Tensor | None = None, map_flip: list | None = None):
     """Photometric and geometric jitter on a normalised batch; crops (a side of crop_min to 1 of the picture's) only
-    on real clips (synthetic already varies)."""
+    on real clips (synthetic already varies). With `maps` ([B, T, C, m, m] targets laid over the picture, e.g. the
+    pose teacher's), the same flips (channels swapped by `map_flip`) and crops move them too, and (x, maps) is
+    returned; the random draws are the same either way."""
     b = x.shape[0]
     flip = torch.rand(b, generator=gen) < 0.5
     x = torch.where(flip.view(b, 1, 1, 1, 1), x.flip(-1), x)
+    if maps is not None:
+        mirrored = maps.flip(-1)[:, :, map_flip] if map_flip else maps.flip(-1)
+        maps = torch.where(flip.view(b, 1, 1, 1, 1), mirrored, maps)
     gain = 1 + (torch.rand(b, 1, 1, 1, 1, generator=gen) - 0.5) * 0.5
     bias = (torch.rand(b, 1, 1, 1, 1, generator=gen) - 0.5) * 0.4
     chan = 1 + (torch.rand(b, 1, 3, 1, 1, generator=gen) - 0.5) * 0.12
@@ -39,7 +45,11 @@ def augment(x: torch.Tensor, gen: torch.Generator, real: torch.Tensor, crop_min:
             oy, ox = [int(torch.randint(0, size - c + 1, (1,), generator=gen)) for _ in range(2)]
             crop = x[i, :, :, oy:oy + c, ox:ox + c]
             x[i] = F.interpolate(crop, size=(size, size), mode='bilinear', align_corners=False)
-    return x
+            if maps is not None:
+                m = maps.shape[-1]
+                my, mx, mc = round(oy * m / size), round(ox * m / size), max(round(c * m / size), 1)
+                maps[i] = F.interpolate(maps[i, :, :, my:my + mc, mx:mx + mc], size=(m, m), mode='bilinear', align_corners=False)
+    return x if maps is None else (x, maps)
 
 
 def optimise(loss: torch.Tensor, params, opt, sched) -> float:

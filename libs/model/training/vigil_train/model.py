@@ -113,6 +113,13 @@ class VideoViT(nn.Module):
             nn.init.zeros_(m.bias)
 
     def features(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        return self.pool(self.tokens(pixel_values))
+
+    def pool(self, tokens: torch.Tensor) -> torch.Tensor:
+        return tokens.amax(1) if self.cfg.pool == 'max' else tokens.mean(1)
+
+    def tokens(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        """[B, N, D] normalised tokens, N ordered (time, row, column) over the tubelet grid."""
         x = pixel_values.permute(0, 2, 1, 3, 4)  # [B, 3, T, H, W]
         if self.cfg.motion:
             diff = torch.cat([torch.zeros_like(x[:, :, :1]), x[:, :, 1:] - x[:, :, :-1]], 2)
@@ -120,8 +127,7 @@ class VideoViT(nn.Module):
         x = self.embed(x).flatten(2).transpose(1, 2) + self.pos
         for blk in self.blocks:
             x = blk(x)
-        x = self.norm(x)
-        return x.amax(1) if self.cfg.pool == 'max' else x.mean(1)
+        return self.norm(x)
 
     def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
         return self.head(self.features(pixel_values))
