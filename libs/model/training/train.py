@@ -39,7 +39,7 @@ from vigil_train.machine import describe as describe_machine  # noqa: E402
 from vigil_train.memory import keep_freed_memory  # noqa: E402
 from vigil_train.model import StreamingConfig, StreamingStudent, VideoViT, VitConfig, window_model_config  # noqa: E402
 from vigil_train.paste import FirePaste  # noqa: E402
-from vigil_train.pose_teacher import MAP_FLIP, PoseTeaching  # noqa: E402
+from vigil_train.pose_teacher import MAP_FLIP, MIN_SEEN, SEEN, PoseTeaching, window_keypoints  # noqa: E402
 from vigil_train.progress import Progress  # noqa: E402
 from vigil_train.report import render as render_report  # noqa: E402
 
@@ -160,11 +160,10 @@ def load_data(args) -> Data:
     if args.pose_distill:
         if real_train is None:
             raise SystemExit('--pose-distill needs the real clips (--clips): the pose teacher labels their frames')
-        from vigil_train import pose_fall, pose_teacher
-        keypoints, _ = pose_fall.load_keypoints(label_keypoints(args))
-        kp, known = pose_teacher.window_keypoints(real_train, [x for x in clips if x.split == 'train'], keypoints, args.pose_picture,
-                                                  f, args.hop)
-        people = (kp[known][..., 2] >= pose_teacher.SEEN).sum(-1) >= pose_teacher.MIN_SEEN
+        from vigil_train.pose_fall import load_keypoints
+        keypoints, _ = load_keypoints(label_keypoints(args))
+        kp, known = window_keypoints(real_train, [x for x in clips if x.split == 'train'], keypoints, args.pose_picture, f, args.hop)
+        people = (kp[known][..., 2] >= SEEN).sum(-1) >= MIN_SEEN
         print(f'pose teacher: {known.sum()} of {len(known)} real train windows labelled, a person in {people.mean():.0%} of their frames', flush=True)
         data.pose_labels = (kp, known)
     return data

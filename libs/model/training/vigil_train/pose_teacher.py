@@ -19,9 +19,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .data import Clip, WindowSet
+from .pose_fall import FLIP
 
-FLIP = [0, 2, 1, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11, 14, 13, 16, 15]   # MoveNet's left/right pairs
-MAP_FLIP = [0] + [1 + k for k in FLIP]                                # map channel 0 is the box
+MAP_FLIP = [0] + [1 + k for k in FLIP]   # map channel 0 is the box, then MoveNet's keypoints
 SEEN = 0.3          # keypoint score from which the teacher counts it as seen
 MIN_SEEN = 4        # seen keypoints for a person (box) in a frame
 CHANNELS = 18       # box + 17 keypoints
